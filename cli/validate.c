@@ -1,0 +1,111 @@
+/*
+ * validate.c — `anodesim validate`: load and check a scenario without
+ * running it, and print what it holds: nodes by kind and region, capacity
+ * and demand totals, and any node that cannot be supplied.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "network.h"
+#include "sim_err.h"
+
+static void print_summary(const scenario *s)
+{
+    int count[NODE_KINDS] = { 0 };
+    for (int i = 0; i < s->nnodes; i++)
+        count[s->nodes[i].kind]++;
+    printf("scenario '%s' (%s)\n", s->name, s->path);
+    printf("  horizon %d months from %04d-%02d, %ld replications, seed %llu, reporting in %s\n", s->nmonths,
+           s->start_year, s->start_month, s->replications, (unsigned long long)s->seed,
+           scn_currency_names[s->currency]);
+    printf("  nodes: %d", s->nnodes);
+    for (int k = 0; k < NODE_KINDS; k++)
+        printf("%s %d %s", k ? "," : " (", count[k], scn_node_kind_names[k]);
+    printf("), links: %d, regions: %d\n", s->nlinks, s->nregions);
+    double cap = 0, he = 0, al = 0, ex = 0, coke = 0, pitch = 0;
+    for (int p = 0; p < s->nplants; p++) {
+        cap += s->plants[p].capacity_tpy;
+        if (s->classes[s->plants[p].cls].high_efficiency)
+            he += s->plants[p].capacity_tpy;
+    }
+    for (int i = 0; i < s->nsmelters; i++)
+        al += s->smelters[i].al_tpy;
+    for (int i = 0; i < s->nmarkets; i++)
+        ex += s->markets[i].demand_tpy;
+    for (int i = 0; i < s->nsuppliers; i++)
+        *(s->suppliers[i].commodity ? &pitch : &coke) += s->suppliers[i].capacity_tpy;
+    printf("  anode capacity %.3f Mt (high-efficiency %.1f %%), aluminium %.3f Mt -> anode demand %.3f Mt,"
+           " export demand %.3f Mt\n", cap / 1e6, cap > 0 ? 100 * he / cap : 0, al / 1e6,
+           al * s->smelter.anode_per_t_al / 1e6, ex / 1e6);
+    printf("  supply capacity: calcined coke %.3f Mt, pitch %.3f Mt\n", coke / 1e6, pitch / 1e6);
+    printf("\n  %-18s %7s %7s %8s %7s %9s %9s\n", "region", "plants", "smelter", "ports", "mkts",
+           "cap Mt", "Al Mt");
+    for (int g = 0; g < s->nregions; g++) {
+        int np = 0, ns = 0, npo = 0, nm = 0;
+        double gc = 0, ga = 0;
+        for (int i = 0; i < s->nnodes; i++) {
+            if (s->nodes[i].region != g)
+                continue;
+            switch (s->nodes[i].kind) {
+            case NODE_PLANT: np++; gc += s->plants[s->nodes[i].index].capacity_tpy; break;
+            case NODE_SMELTER: ns++; ga += s->smelters[s->nodes[i].index].al_tpy; break;
+            case NODE_PORT: npo++; break;
+            case NODE_MARKET: nm++; break;
+            default: break;
+            }
+        }
+        printf("  %-18s %7d %7d %8d %7d %9.3f %9.3f\n", s->regions[g], np, ns, npo, nm, gc / 1e6, ga / 1e6);
+    }
+}
+
+int cli_validate(int argc, char **argv)
+{
+    scn_override ov[64];
+    int nov = 0;
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--set") == 0 && i + 1 < argc) {
+            if (nov == 64 || cli_parse_set(argv[++i], &ov[nov++]) != 0)
+                return 2;
+        } else if (strncmp(argv[i], "--set=", 6) == 0) {
+            if (nov == 64 || cli_parse_set(argv[i] + 6, &ov[nov++]) != 0)
+                return 2;
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "anodesim: unknown option '%s' for validate (expected --set KEY=VALUE)\n", argv[i]);
+            return 2;
+        } else if (!path) {
+            path = argv[i];
+        } else {
+            fprintf(stderr, "anodesim: validate takes one scenario file, got '%s' too\n", argv[i]);
+            return 2;
+        }
+    }
+    if (!path) {
+        fprintf(stderr, "anodesim: validate needs a scenario file (see anodesim help)\n");
+        return 2;
+    }
+    scenario s;
+    int rc = scn_load(path, ov, nov, &s);
+    if (rc != SIM_OK)
+        return cli_fail(rc);
+    network n;
+    rc = net_build(&s, &n);
+    if (rc != SIM_OK) {
+        scn_free(&s);
+        return cli_fail(rc);
+    }
+    print_summary(&s);
+    printf("\n  reachability:\n");
+    rc = net_check(&s, &n, stdout);
+    if (rc == SIM_OK)
+        printf("  every smelter and export market can be supplied by a plant, every plant by coke and pitch suppliers\n");
+    int code = rc == SIM_OK ? 0 : cli_fail(rc);
+    if (rc == SIM_OK)
+        printf("\nscenario is valid\n");
+    net_free(&n);
+    scn_free(&s);
+    return code;
+}

@@ -1,0 +1,35 @@
+/*
+ * market.c — export destinations.  Each orders a share of its yearly
+ * demand at a fixed interval (exports.order_interval_days); demand grows
+ * by its growth rate from one calendar year to the next.  Orders are
+ * sourced like a smelter's (lowest landed cost through a port) and count
+ * as exports when they arrive.
+ */
+#include <math.h>
+
+#include "model_internal.h"
+#include "sim_err.h"
+
+double market_demand_tpy(const model_instance *m, int k)
+{
+    const scn_market *mk = &m->s->markets[k];
+    return mk->demand_tpy * pow(1.0 + mk->growth, m->year);
+}
+
+int market_init(model_instance *m, int k)
+{
+    double interval = m->s->exports.order_interval_days;
+    double first = interval * gsl_rng_uniform(m->market_rng[k]);
+    return sim_engine_schedule(&m->eng, first, PRIO_ORDER, EV_MARKET_ORDER, k, 0, 0.0, NULL);
+}
+
+int market_on_order(sim_engine *e, const sim_event *ev, void *model)
+{
+    model_instance *m = model;
+    int k = ev->target;
+    double interval = m->s->exports.order_interval_days;
+    double q = market_demand_tpy(m, k) * interval / m->days_in_year;
+    if (q > 0)
+        SIM_CHECK(sourcing_place(m, m->s->nsmelters + k, q));
+    return sim_engine_schedule(e, e->now + interval, PRIO_ORDER, EV_MARKET_ORDER, k, 0, 0.0, NULL);
+}

@@ -1,0 +1,489 @@
+/*
+ * model.c — the shared definition, the replication loop, month accounting
+ * and the mass-balance check.  Behaviour of each kind of node lives in its
+ * own file (smelter.c, plant.c, market.c, transport.c, sourcing.c).
+ */
+#include "model_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "sim_err.h"
+#include "sim_rng.h"
+
+const model_metric_info model_region_metrics[RM_NMETRICS] = {
+    { "capacity", "t", "nameplate capacity of open anode plants" },
+    { "production", "t", "baked anodes produced" },
+    { "consumption", "t", "anodes consumed by smelters" },
+    { "shortage", "t", "anode demand of smelters not met" },
+    { "lost_aluminium", "t", "primary aluminium not produced for lack of anodes" },
+    { "exports", "t", "anodes delivered to export markets in the region" },
+    { "shipments_out", "t", "anodes dispatched from plants in the region to other regions" },
+    { "shipments_in", "t", "anodes dispatched to the region from plants in other regions" },
+    { "anode_stock", "t", "finished anodes held by plants and smelters at month end" },
+    { "production_cost", "reporting currency", "cost of the anodes produced" },
+};
+
+const model_metric_info model_plant_metrics[PM_NMETRICS] = {
+    { "production", "t", "baked anodes produced" },
+    { "capacity", "t", "nameplate capacity while open" },
+    { "down_days", "d", "days in outage" },
+};
+
+const char *const model_balance_names[BAL_N] = { "anode", "calcined coke", "pitch", "butts", "green anode" };
+
+/* ==== shared definition ================================================== */
+
+typedef struct {
+    double key;
+    int idx;
+} keyed;
+
+static int keyed_cmp(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static double landed_raw(const model_def *d, int plant, int com)
+{
+    const scenario *s = d->scn;
+    double best = HUGE_VAL;
+    for (int k = 0; k < s->nsuppliers; k++) {
+        if (s->suppliers[k].commodity != com)
+            continue;
+        double c = s->suppliers[k].price + net_supplier_route(&d->net, s, k, plant)->cost;
+        if (c < best)
+            best = c;
+    }
+    return best;
+}
+
+static void unit_costs(model_def *d)
+{
+    const scenario *s = d->scn;
+    for (int p = 0; p < s->nplants; p++) {
+        const scn_class *c = &s->classes[s->plants[p].cls];
+        double green_per_t = 1.0 / (1.0 - c->baking_loss);
+        double raw = (s->plant.recipe_cpc * landed_raw(d, p, 0) + s->plant.recipe_pitch * landed_raw(d, p, 1))
+                     * green_per_t;
+        d->plant_cost[p] = raw + c->energy_gj_per_t * s->prices.energy_per_gj + c->conversion_per_t;
+        d->plant_price[p] = d->plant_cost[p] * (1.0 + s->plant.margin);
+    }
+}
+
+static int candidate_lists(model_def *d)
+{
+    const scenario *s = d->scn;
+    int np = s->nplants, ns = s->nsuppliers;
+    keyed *tmp = malloc(((size_t)(np > ns ? np : ns) + 1) * sizeof *tmp);
+    if (!tmp)
+        return sim_err_set(SIM_ENOMEM, "out of memory for candidate lists");
+    for (int c = 0; c < d->ncust; c++) {
+        int n = 0;
+        for (int p = 0; p < np; p++) {
+            double tc = net_plant_route(&d->net, p, c)->cost;
+            if (tc < HUGE_VAL)
+                tmp[n++] = (keyed){ d->plant_price[p] + tc, p };
+        }
+        qsort(tmp, (size_t)n, sizeof *tmp, keyed_cmp);
+        for (int i = 0; i < n; i++)
+            d->cand[(size_t)c * (size_t)np + (size_t)i] = tmp[i].idx;
+        d->ncand[c] = n;
+    }
+    for (int p = 0; p < np; p++) {
+        int off = 0;
+        for (int com = 0; com < 2; com++) {
+            int n = 0;
+            for (int k = 0; k < ns; k++) {
+                if (s->suppliers[k].commodity != com)
+                    continue;
+                double tc = net_supplier_route(&d->net, s, k, p)->cost;
+                if (tc < HUGE_VAL)
+                    tmp[n++] = (keyed){ s->suppliers[k].price + tc, k };
+            }
+            qsort(tmp, (size_t)n, sizeof *tmp, keyed_cmp);
+            for (int i = 0; i < n; i++)
+                d->sup_cand[(size_t)p * (size_t)ns + (size_t)(off + i)] = tmp[i].idx;
+            d->nsup_cand[2 * p + com] = n;
+            off += n;
+        }
+    }
+    free(tmp);
+    return SIM_OK;
+}
+
+int model_def_init(model_def *d, const scenario *s)
+{
+    memset(d, 0, sizeof *d);
+    d->scn = s;
+    d->ncust = s->nsmelters + s->nmarkets;
+    SIM_CHECK(net_build(s, &d->net));
+    int rc = net_check(s, &d->net, NULL);
+    if (rc != SIM_OK) {
+        net_free(&d->net);
+        return rc;
+    }
+    size_t np = (size_t)s->nplants + 1;
+    d->plant_cost = calloc(np, sizeof *d->plant_cost);
+    d->plant_price = calloc(np, sizeof *d->plant_price);
+    d->cand = calloc((size_t)d->ncust * np + 1, sizeof *d->cand);
+    d->ncand = calloc((size_t)d->ncust + 1, sizeof *d->ncand);
+    d->sup_cand = calloc(np * ((size_t)s->nsuppliers + 1), sizeof *d->sup_cand);
+    d->nsup_cand = calloc(2 * np, sizeof *d->nsup_cand);
+    if (!d->plant_cost || !d->plant_price || !d->cand || !d->ncand || !d->sup_cand || !d->nsup_cand) {
+        model_def_free(d);
+        return sim_err_set(SIM_ENOMEM, "out of memory for the model definition");
+    }
+    unit_costs(d);
+    rc = candidate_lists(d);
+    if (rc != SIM_OK)
+        model_def_free(d);
+    return rc;
+}
+
+void model_def_free(model_def *d)
+{
+    net_free(&d->net);
+    free(d->plant_cost);
+    free(d->plant_price);
+    free(d->cand);
+    free(d->ncand);
+    free(d->sup_cand);
+    free(d->nsup_cand);
+    memset(d, 0, sizeof *d);
+}
+
+/* ==== results ============================================================ */
+
+model_result *model_result_alloc(const model_def *d)
+{
+    const scenario *s = d->scn;
+    model_result *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->nmonths = s->nmonths;
+    r->nyears = s->nyears;
+    r->nregions = s->nregions;
+    r->nplants = s->nplants;
+    r->region_month = calloc((size_t)s->nmonths * (size_t)s->nregions * RM_NMETRICS, sizeof(double));
+    r->od_year = calloc((size_t)s->nyears * (size_t)s->nregions * (size_t)s->nregions, sizeof(double));
+    r->plant_year = calloc((size_t)s->nyears * ((size_t)s->nplants + 1) * PM_NMETRICS, sizeof(double));
+    if (!r->region_month || !r->od_year || !r->plant_year) {
+        model_result_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void model_result_free(model_result *r)
+{
+    if (!r)
+        return;
+    free(r->region_month);
+    free(r->od_year);
+    free(r->plant_year);
+    free(r);
+}
+
+static void result_clear(model_result *r)
+{
+    memset(r->region_month, 0, (size_t)r->nmonths * (size_t)r->nregions * RM_NMETRICS * sizeof(double));
+    memset(r->od_year, 0, (size_t)r->nyears * (size_t)r->nregions * (size_t)r->nregions * sizeof(double));
+    memset(r->plant_year, 0, (size_t)r->nyears * (size_t)r->nplants * PM_NMETRICS * sizeof(double));
+    memset(r->balance, 0, sizeof r->balance);
+    memset(r->balance_scale, 0, sizeof r->balance_scale);
+}
+
+/* ==== accounting helpers ================================================= */
+
+void mdl_add(model_instance *m, int region, int metric, double x)
+{
+    if (m->recording)
+        *model_rm(m->out, m->month, region, metric) += x;
+}
+
+void mdl_flow(model_instance *m, int com_bal, double in, double out)
+{
+    if (m->recording) {
+        m->bal_in[com_bal] += in;
+        m->bal_out[com_bal] += out;
+    }
+}
+
+/* Stock of each balanced commodity held anywhere (not in transit). */
+static void stocks(const model_instance *m, double st[BAL_N])
+{
+    memset(st, 0, BAL_N * sizeof(double));
+    for (int p = 0; p < m->s->nplants; p++) {
+        const plant_state *ps = &m->plants[p];
+        st[BAL_ANODE] += ps->finished;
+        st[BAL_CPC] += ps->raw[COM_CPC];
+        st[BAL_PITCH] += ps->raw[COM_PITCH];
+        st[BAL_BUTTS] += ps->raw[2];
+        st[BAL_GREEN] += ps->wip_green;
+    }
+    for (int i = 0; i < m->s->nsmelters; i++) {
+        st[BAL_ANODE] += m->smelters[i].stock;
+        st[BAL_BUTTS] += m->smelters[i].butts_held;
+    }
+    st[BAL_ANODE] += m->transit[COM_ANODE];
+    st[BAL_CPC] += m->transit[COM_CPC];
+    st[BAL_PITCH] += m->transit[COM_PITCH];
+    st[BAL_BUTTS] += m->transit[COM_BUTTS];
+}
+
+static int check_balance(model_instance *m)
+{
+    double st[BAL_N];
+    stocks(m, st);
+    model_result *r = m->out;
+    for (int c = 0; c < BAL_N; c++) {
+        double change = st[c] - m->stock0[c];
+        r->balance[c] = m->bal_in[c] - m->bal_out[c] - change;
+        double scale = fmax(fmax(m->bal_in[c], m->bal_out[c]), fmax(fmax(st[c], m->stock0[c]), 1.0));
+        r->balance_scale[c] = scale;
+        if (!(fabs(r->balance[c]) <= MODEL_BALANCE_TOL * scale))
+            return sim_err_set(SIM_EBALANCE,
+                               "mass balance of %s violated in replication %ld: in %.9g t, out %.9g t, stock change %.9g t, residual %.3g t (tolerance %.1g relative)",
+                               model_balance_names[c], m->rep, m->bal_in[c], m->bal_out[c], change,
+                               r->balance[c], MODEL_BALANCE_TOL);
+    }
+    return SIM_OK;
+}
+
+/* ==== months ============================================================= */
+
+static int month_days(const model_instance *m, int k)
+{
+    int i = k - m->first_month;
+    return m->month_start[i + 1] - m->month_start[i];
+}
+
+static void record_month_end(model_instance *m)
+{
+    const scenario *s = m->s;
+    for (int p = 0; p < s->nplants; p++)
+        mdl_add(m, mdl_region_of(m, s->plants[p].node), RM_ANODE_STOCK, m->plants[p].finished);
+    for (int i = 0; i < s->nsmelters; i++)
+        mdl_add(m, mdl_region_of(m, s->smelters[i].node), RM_ANODE_STOCK, m->smelters[i].stock);
+}
+
+/* The month boundary starting month k (arg).  Month k-1 is closed first. */
+static int on_month(sim_engine *e, const sim_event *ev, void *model)
+{
+    model_instance *m = model;
+    const scenario *s = m->s;
+    int k = ev->arg;
+    (void)e;
+    for (int i = 0; i < s->nsmelters; i++)
+        smelter_advance(m, i);
+    for (int i = 0; i < s->nsmelters; i++)
+        SIM_CHECK(smelter_month(m, i));      /* butts of the month just ended */
+    if (m->recording)
+        record_month_end(m);
+    if (k == s->nmonths) {
+        sim_engine_stop(&m->eng);
+        return check_balance(m);
+    }
+    if (k == 0) {
+        m->recording = 1;
+        stocks(m, m->stock0);
+    }
+    m->month = k;
+    m->year = k < 0 ? 0 : (s->start_month - 1 + k) / 12;
+    int mm = s->start_month - 1 + k;
+    int cal = s->start_year + (mm >= 0 ? mm / 12 : -((-mm + 11) / 12));
+    m->days_in_year = (cal % 4 == 0 && (cal % 100 != 0 || cal % 400 == 0)) ? 366.0 : 365.0;
+    int day = (int)(m->eng.now - m->t0);
+    for (int p = 0; p < s->nplants; p++)
+        SIM_CHECK(plant_month(m, p, day));
+    if (m->recording) {
+        int nd = month_days(m, k);
+        for (int p = 0; p < s->nplants; p++) {
+            if (!m->plants[p].open)
+                continue;
+            double cap = m->plants[p].cap_rate * nd;
+            mdl_add(m, mdl_region_of(m, s->plants[p].node), RM_CAPACITY, cap);
+            *model_pm(m->out, m->year, p, PM_CAPACITY) += cap;
+        }
+    }
+    for (int i = 0; i < s->nsmelters; i++) {
+        smelter_set_rate(m, i);
+        SIM_CHECK(smelter_reschedule(m, i));
+    }
+    int i = k - m->first_month + 1;
+    return sim_engine_schedule(&m->eng, m->month_start[i], PRIO_MONTH, EV_MONTH, 0, k + 1, 0, NULL);
+}
+
+/* Month boundaries from the warm-up start to the horizon end. */
+static int month_table(model_instance *m)
+{
+    const scenario *s = m->s;
+    int w = (int)s->run.warmup_days;
+    int first_date = s->start_date - w;
+    int y, mo, dd;
+    csv_civil_from_days(first_date, &y, &mo, &dd);
+    m->first_month = (y - s->start_year) * 12 + (mo - s->start_month);
+    int n = s->nmonths - m->first_month + 1;
+    m->month_start = malloc(((size_t)n + 1) * sizeof *m->month_start);
+    if (!m->month_start)
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    for (int k = m->first_month, i = 0; k <= s->nmonths; k++, i++) {
+        int mm = s->start_month - 1 + k;
+        int yy = s->start_year + (mm >= 0 ? mm / 12 : -((-mm + 11) / 12));
+        int mon = mm - (yy - s->start_year) * 12 + 1;
+        char buf[16];
+        snprintf(buf, sizeof buf, "%04d-%02d-01", yy, mon);
+        int date;
+        csv_parse_date(buf, &date);
+        if (k == s->nmonths)
+            date = s->end_date + 1;
+        int t = date - first_date;
+        m->month_start[i] = t < 0 ? 0 : t;
+    }
+    m->nmonth_bounds = n;
+    return SIM_OK;
+}
+
+/* ==== instances ========================================================== */
+
+model_instance *model_instance_new(const model_def *d)
+{
+    const scenario *s = d->scn;
+    model_instance *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->d = d;
+    m->s = s;
+    int ok = sim_engine_init(&m->eng, m, 4096) == SIM_OK;
+    m->plants = calloc((size_t)s->nplants + 1, sizeof *m->plants);
+    m->smelters = calloc((size_t)s->nsmelters + 1, sizeof *m->smelters);
+    m->link_rng = calloc((size_t)s->nlinks + 1, sizeof *m->link_rng);
+    m->market_rng = calloc((size_t)s->nmarkets + 1, sizeof *m->market_rng);
+    m->link_busy = calloc((size_t)s->nlinks + 1, sizeof *m->link_busy);
+    m->sup_busy = calloc((size_t)s->nsuppliers + 1, sizeof *m->sup_busy);
+    ok = ok && m->plants && m->smelters && m->link_rng && m->market_rng && m->link_busy && m->sup_busy;
+    for (int p = 0; ok && p < s->nplants; p++)
+        ok = (m->plants[p].rng = gsl_rng_alloc(sim_rng_xoshiro)) != NULL;
+    for (int i = 0; ok && i < s->nsmelters; i++)
+        ok = (m->smelters[i].rng = gsl_rng_alloc(sim_rng_xoshiro)) != NULL;
+    for (int i = 0; ok && i < s->nlinks; i++)
+        ok = (m->link_rng[i] = gsl_rng_alloc(sim_rng_xoshiro)) != NULL;
+    for (int i = 0; ok && i < s->nmarkets; i++)
+        ok = (m->market_rng[i] = gsl_rng_alloc(sim_rng_xoshiro)) != NULL;
+    ok = ok && month_table(m) == SIM_OK;
+    static const sim_handler_fn handlers[EV_COUNT] = {
+        [EV_MONTH] = on_month,
+        [EV_SMELTER_REORDER] = smelter_on_reorder,
+        [EV_PLANT_CYCLE] = plant_on_cycle,
+        [EV_PLANT_BAKED] = plant_on_baked,
+        [EV_ARRIVE] = transport_on_arrive,
+        [EV_MARKET_ORDER] = market_on_order,
+        [EV_PLANT_FAIL] = plant_on_fail,
+        [EV_PLANT_REPAIR] = plant_on_repair,
+    };
+    for (int t = 0; ok && t < EV_COUNT; t++)
+        ok = sim_engine_on(&m->eng, (unsigned)t, handlers[t]) == SIM_OK;
+    if (!ok) {
+        model_instance_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void model_instance_free(model_instance *m)
+{
+    if (!m)
+        return;
+    const scenario *s = m->s;
+    for (int p = 0; m->plants && p < s->nplants; p++) {
+        gsl_rng_free(m->plants[p].rng);
+        free(m->plants[p].q);
+    }
+    for (int i = 0; m->smelters && i < s->nsmelters; i++)
+        gsl_rng_free(m->smelters[i].rng);
+    for (int i = 0; m->link_rng && i < s->nlinks; i++)
+        gsl_rng_free(m->link_rng[i]);
+    for (int i = 0; m->market_rng && i < s->nmarkets; i++)
+        gsl_rng_free(m->market_rng[i]);
+    free(m->plants);
+    free(m->smelters);
+    free(m->link_rng);
+    free(m->market_rng);
+    free(m->link_busy);
+    free(m->sup_busy);
+    free(m->ship);
+    free(m->month_start);
+    sim_engine_destroy(&m->eng);
+    free(m);
+}
+
+static uint64_t stream(int family, int index)
+{
+    return ((uint64_t)family << 32) | (uint32_t)index;
+}
+
+/* Reset every piece of state to the start of a replication. */
+static int reset(model_instance *m, uint64_t point, long rep)
+{
+    const scenario *s = m->s;
+    sim_engine_reset(&m->eng);
+    m->point = point;
+    m->rep = rep;
+    m->t0 = s->run.warmup_days;
+    m->recording = 0;
+    m->days_in_year = 365.0;
+    m->month = m->first_month;
+    m->year = 0;
+    m->nship = 0;
+    m->free_ship = -1;
+    memset(m->transit, 0, sizeof m->transit);
+    memset(m->bal_in, 0, sizeof m->bal_in);
+    memset(m->bal_out, 0, sizeof m->bal_out);
+    memset(m->stock0, 0, sizeof m->stock0);
+    for (int i = 0; i < s->nlinks; i++) {
+        sim_rng_reseed(m->link_rng[i], s->seed, point, (uint64_t)rep, stream(RS_LINK, i));
+        m->link_busy[i] = 0;
+    }
+    for (int i = 0; i < s->nsuppliers; i++)
+        m->sup_busy[i] = 0;
+    for (int p = 0; p < s->nplants; p++) {
+        sim_rng_reseed(m->plants[p].rng, s->seed, point, (uint64_t)rep, stream(RS_PLANT, p));
+        SIM_CHECK(plant_init(m, p));
+    }
+    for (int i = 0; i < s->nsmelters; i++) {
+        sim_rng_reseed(m->smelters[i].rng, s->seed, point, (uint64_t)rep, stream(RS_SMELTER, i));
+        SIM_CHECK(smelter_init(m, i));
+    }
+    for (int i = 0; i < s->nmarkets; i++) {
+        sim_rng_reseed(m->market_rng[i], s->seed, point, (uint64_t)rep, stream(RS_MARKET, i));
+        SIM_CHECK(market_init(m, i));
+    }
+    return SIM_OK;
+}
+
+int model_run(model_instance *m, uint64_t point, long rep, model_result *out)
+{
+    const scenario *s = m->s;
+    result_clear(out);
+    out->rep = rep;
+    out->point = point;
+    out->seed_key = sim_rng_key(s->seed, point, (uint64_t)rep, 0);
+    m->out = out;
+    m->month = m->first_month;
+    int rc = reset(m, point, rep);
+    if (rc == SIM_OK)
+        rc = sim_engine_schedule(&m->eng, 0.0, PRIO_MONTH, EV_MONTH, 0, m->first_month, 0, NULL);
+    if (rc == SIM_OK)
+        rc = sim_engine_run_until(&m->eng, m->t0 + s->ndays + 1.0);
+    if (rc == SIM_OK && !m->eng.stopped)
+        rc = sim_err_set(SIM_ERUNTIME, "replication %ld ended before the horizon closed", rep);
+    out->events = m->eng.processed;
+    m->out = NULL;
+    return rc;
+}

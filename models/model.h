@@ -1,0 +1,121 @@
+/*
+ * model — the anode supply-chain model: one replication of a scenario on
+ * the discrete-event engine.
+ *
+ * A model_def holds what all replications share (scenario, network,
+ * routes, unit costs, sourcing candidate lists); it is built once and read
+ * by every thread.  A model_instance is one thread's working state, reused
+ * across replications.  model_run simulates one replication and fills a
+ * model_result: monthly series by region, yearly origin x destination
+ * anode flows, yearly plant figures, and the mass-balance residuals, which
+ * must vanish (a violation is an error, SIM_EBALANCE).
+ *
+ * Random streams: replication `rep` of scenario point `point` draws from
+ * streams keyed (seed, point, rep, entity) — see sim_rng.h — so results do
+ * not depend on threads, ranks or shards.
+ */
+#ifndef MODEL_H
+#define MODEL_H
+
+#include <stdint.h>
+
+#include "network.h"
+#include "scenario.h"
+
+/* Monthly metrics by region. */
+enum {
+    RM_CAPACITY,      /* nameplate capacity of open plants in the month, t */
+    RM_PRODUCTION,    /* baked anodes finished, t */
+    RM_CONSUMPTION,   /* anodes used by smelters, t */
+    RM_SHORTAGE,      /* anode demand not met (stock-out), t */
+    RM_LOST_AL,       /* aluminium not produced for lack of anodes, t */
+    RM_EXPORTS,       /* anodes delivered to export markets of the region, t */
+    RM_SHIP_OUT,      /* anodes dispatched from plants of the region to other regions, t */
+    RM_SHIP_IN,       /* anodes dispatched to the region from other regions, t */
+    RM_ANODE_STOCK,   /* finished anodes at plants and smelters at month end, t */
+    RM_COST,          /* production cost of the anodes finished, reporting currency */
+    RM_NMETRICS
+};
+
+/* Yearly metrics by plant. */
+enum {
+    PM_PRODUCTION,    /* t */
+    PM_CAPACITY,      /* nameplate capacity while open, t */
+    PM_DOWN_DAYS,     /* days in outage */
+    PM_NMETRICS
+};
+
+/* Commodities checked for mass balance. */
+enum { BAL_ANODE, BAL_CPC, BAL_PITCH, BAL_BUTTS, BAL_GREEN, BAL_N };
+
+typedef struct model_metric_info {
+    const char *name, *units, *long_name;
+} model_metric_info;
+
+extern const model_metric_info model_region_metrics[RM_NMETRICS];
+extern const model_metric_info model_plant_metrics[PM_NMETRICS];
+extern const char *const model_balance_names[BAL_N];
+
+typedef struct model_def {
+    const scenario *scn;
+    network net;
+    int ncust;             /* smelters, then markets */
+    double *plant_cost;    /* unit cost per t of anode, reporting currency */
+    double *plant_price;   /* ex-works price per t */
+    int *cand;             /* [ncust][nplants]: reachable plants by landed cost */
+    int *ncand;            /* [ncust] */
+    int *sup_cand;         /* [nplants][nsuppliers]: suppliers by landed cost */
+    int *nsup_cand;        /* [nplants][2]: count per commodity (coke first) */
+} model_def;
+
+/* Build the shared part: network, routes, costs and candidate lists.
+ * Fails with SIM_EINPUT when a smelter or plant cannot be supplied. */
+int model_def_init(model_def *d, const scenario *s);
+void model_def_free(model_def *d);
+
+typedef struct model_result {
+    long rep;
+    uint64_t point;
+    uint64_t seed_key;        /* key of the replication's first stream */
+    int nmonths, nyears, nregions, nplants;
+    double *region_month;     /* [nmonths][nregions][RM_NMETRICS] */
+    double *od_year;          /* [nyears][nregions][nregions], anode t dispatched */
+    double *plant_year;       /* [nyears][nplants][PM_NMETRICS] */
+    double balance[BAL_N];    /* residual, t: in - out - stock change */
+    double balance_scale[BAL_N];
+    uint64_t events;
+} model_result;
+
+model_result *model_result_alloc(const model_def *d);
+void model_result_free(model_result *r);
+
+static inline double *model_rm(const model_result *r, int month, int region, int metric)
+{
+    return &r->region_month[((size_t)month * (size_t)r->nregions + (size_t)region) * RM_NMETRICS + (size_t)metric];
+}
+
+static inline double *model_od(const model_result *r, int year, int from, int to)
+{
+    return &r->od_year[((size_t)year * (size_t)r->nregions + (size_t)from) * (size_t)r->nregions + (size_t)to];
+}
+
+static inline double *model_pm(const model_result *r, int year, int plant, int metric)
+{
+    return &r->plant_year[((size_t)year * (size_t)r->nplants + (size_t)plant) * PM_NMETRICS + (size_t)metric];
+}
+
+typedef struct model_instance model_instance;
+
+/* A working instance for one thread; NULL when out of memory. */
+model_instance *model_instance_new(const model_def *d);
+void model_instance_free(model_instance *m);
+
+/* Simulate replication `rep` of scenario point `point` into *out (which
+ * must come from model_result_alloc for the same def).  Returns SIM_OK,
+ * SIM_EBALANCE when mass is not conserved, or SIM_ENOMEM. */
+int model_run(model_instance *m, uint64_t point, long rep, model_result *out);
+
+/* Relative tolerance of the mass-balance check. */
+#define MODEL_BALANCE_TOL 1e-9
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * model_internal — state of one replication, shared by the model's files
+ * (smelter.c, plant.c, transport.c, market.c, sourcing.c, model.c) and by
+ * no one else.
+ *
+ * Simulated time is in days; t = 0 is the start of the warm-up and the
+ * horizon starts at t0 = run.warmup_days.  Quantities are tonnes, money
+ * is in the scenario's reporting currency.
+ */
+#ifndef MODEL_INTERNAL_H
+#define MODEL_INTERNAL_H
+
+#include <gsl/gsl_rng.h>
+
+#include "model.h"
+#include "sim_engine.h"
+
+enum mdl_event {
+    EV_MONTH,            /* month boundary: accounting, rates, plans */
+    EV_SMELTER_REORDER,  /* a smelter's inventory position reached its reorder point */
+    EV_PLANT_CYCLE,      /* a plant starts a production campaign */
+    EV_PLANT_BAKED,      /* a campaign leaves the baking furnace (value: green t) */
+    EV_ARRIVE,           /* a shipment arrives (arg: shipment id) */
+    EV_MARKET_ORDER,     /* an export destination orders */
+    EV_PLANT_FAIL,       /* outage starts */
+    EV_PLANT_REPAIR,     /* outage ends */
+    EV_COUNT
+};
+
+/* Same-time ordering: month accounting first, then arrivals, then the
+ * decisions that use what arrived. */
+enum { PRIO_MONTH = 0, PRIO_ARRIVE = 1, PRIO_PLANT = 2, PRIO_ORDER = 3 };
+
+enum mdl_commodity { COM_CPC = 0, COM_PITCH = 1, COM_ANODE = 2, COM_BUTTS = 3, COM_N = 4 };
+
+/* Random stream families: stream id = family << 32 | entity index. */
+enum { RS_SMELTER = 1, RS_PLANT = 2, RS_LINK = 3, RS_MARKET = 4 };
+
+typedef struct mdl_order {
+    int cust;            /* smelter index, or nsmelters + market index */
+    double qty;
+} mdl_order;
+
+typedef struct plant_state {
+    int open, up;
+    double cap_rate;     /* nameplate t/day of baked anode */
+    double finished;     /* baked anodes in stock */
+    double wip_green;    /* green anodes in the furnace */
+    double raw[3];       /* cpc, pitch, butts in stock */
+    double on_order[2];  /* cpc, pitch ordered, not arrived */
+    double intake;       /* t ordered since the last campaign */
+    double ewma_intake;  /* t/day, smoothed */
+    mdl_order *q;        /* backlog, FIFO ring */
+    int qhead, qlen, qcap;
+    double backlog;      /* t in q */
+    double down_since;
+    gsl_rng *rng;
+} plant_state;
+
+#define RECV_SLOTS 8
+typedef struct smelter_state {
+    double rate;         /* t anode/day now */
+    double stock;
+    double on_order;
+    double t_last;       /* stock is as of this time */
+    sim_handle reorder;
+    double consumed_month;
+    int recv_plant[RECV_SLOTS];   /* plants that delivered this month */
+    double recv_qty[RECV_SLOTS];
+    int nrecv;
+    double butts_held;   /* butts waiting for a plant to return to */
+    gsl_rng *rng;
+} smelter_state;
+
+typedef struct shipment {
+    int com;
+    int dest_node;
+    int plant;           /* origin plant of anodes; destination plant of raw materials and butts */
+    int cust;            /* anode customer (smelter, or nsmelters + market) */
+    double qty;
+    int next_free;
+} shipment;
+
+struct model_instance {
+    const model_def *d;
+    const scenario *s;
+    sim_engine eng;
+    plant_state *plants;
+    smelter_state *smelters;
+    gsl_rng **link_rng;
+    gsl_rng **market_rng;
+    double *link_busy;    /* time each link is free again */
+    double *sup_busy;     /* time each supplier can ship again */
+    shipment *ship;
+    int nship, capship, free_ship;
+    double transit[COM_N];
+    model_result *out;
+    double t0;            /* horizon start */
+    int month;            /* month index from the horizon start (negative in warm-up) */
+    int year;             /* year index (0 in warm-up) */
+    int recording;        /* inside the horizon */
+    double days_in_year;  /* of the current calendar year: rates are t/yr over this */
+    uint64_t point;
+    long rep;
+    double bal_in[BAL_N], bal_out[BAL_N], stock0[BAL_N];
+    int *month_start;     /* sim time of each month boundary, warm-up months first */
+    int nmonth_bounds, first_month;
+};
+
+/* ---- sourcing.c ---- */
+/* Place an order of qty for customer `cust` with plants (captive share
+ * first, then lowest landed cost within capacity). */
+int sourcing_place(model_instance *m, int cust, double qty);
+
+/* ---- plant.c ---- */
+int plant_receive_order(model_instance *m, int plant, int cust, double qty);
+double plant_free_capacity(const model_instance *m, int plant);
+int plant_on_cycle(sim_engine *e, const sim_event *ev, void *model);
+int plant_on_baked(sim_engine *e, const sim_event *ev, void *model);
+int plant_on_fail(sim_engine *e, const sim_event *ev, void *model);
+int plant_on_repair(sim_engine *e, const sim_event *ev, void *model);
+int plant_raw_arrived(model_instance *m, int plant, int com, double qty);
+int plant_month(model_instance *m, int plant, int day);
+int plant_init(model_instance *m, int plant);
+double plant_cap_rate_now(const model_instance *m, int plant);
+
+/* ---- smelter.c ---- */
+void smelter_advance(model_instance *m, int smelter);
+int smelter_reschedule(model_instance *m, int smelter);
+int smelter_on_reorder(sim_engine *e, const sim_event *ev, void *model);
+int smelter_receive(model_instance *m, int smelter, int plant, double qty);
+int smelter_month(model_instance *m, int smelter);
+int smelter_init(model_instance *m, int smelter);
+void smelter_cancel_orders(model_instance *m, int smelter, double qty);
+void smelter_set_rate(model_instance *m, int smelter);
+
+/* ---- market.c ---- */
+int market_on_order(sim_engine *e, const sim_event *ev, void *model);
+double market_demand_tpy(const model_instance *m, int market);
+int market_init(model_instance *m, int market);
+
+/* ---- transport.c ---- */
+/* Send qty of a commodity along a route starting now.  `plant` and `cust`
+ * are recorded for the arrival handler (see shipment).  The goods leave
+ * at t_start (>= now; a supplier's queue may delay them). */
+int transport_send(model_instance *m, int com, double qty, const net_route *route,
+                   int dest_node, int plant, int cust, double t_start);
+/* Send back along a route's reverse at its mean lead time (butts). */
+int transport_return(model_instance *m, double qty, const net_route *route, int plant);
+int transport_on_arrive(sim_engine *e, const sim_event *ev, void *model);
+
+/* ---- model.c: accounting helpers ---- */
+static inline int mdl_region_of(const model_instance *m, int node)
+{
+    return m->s->nodes[node].region;
+}
+void mdl_add(model_instance *m, int region, int metric, double x);
+void mdl_flow(model_instance *m, int com_bal, double in, double out);
+
+#endif

@@ -1,0 +1,1000 @@
+#include "scenario.h"
+
+#include <cyaml/cyaml.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "sim_err.h"
+
+const char *const scn_node_kind_names[] = { "coke_supplier", "pitch_supplier", "anode_plant",
+                                            "smelter", "port", "export_market", NULL };
+const char *const scn_mode_names[] = { "rail", "road", "river", "sea", NULL };
+const char *const scn_currency_names[] = { "CNY", "USD", NULL };
+static const char *const commodity_names[] = { "cpc", "pitch", NULL };
+
+/* ==== the YAML file as libcyaml sees it ================================= */
+
+#define RAW_FIELD(name, dflt, lo, hi, open, unit, doc) double *name;
+typedef struct { SCN_SMELTER_PARAMS(RAW_FIELD) } raw_smelter;
+typedef struct { SCN_PLANT_PARAMS(RAW_FIELD) } raw_plant;
+typedef struct { SCN_TRANSPORT_PARAMS(RAW_FIELD) } raw_transport;
+typedef struct { SCN_EXPORT_PARAMS(RAW_FIELD) } raw_export;
+typedef struct { SCN_PRICE_PARAMS(RAW_FIELD) } raw_price;
+
+typedef struct {
+    uint64_t *seed;
+    uint64_t *replications;
+    char *start, *end;
+    SCN_RUN_PARAMS(RAW_FIELD)
+} raw_run;
+
+typedef struct {
+    char *reporting;
+    double *usd_cny;
+} raw_currency;
+
+typedef struct {
+    char *suppliers, *plants, *smelters, *ports, *markets, *links;
+} raw_tables;
+
+typedef struct {
+    char *name;
+    double energy_gj_per_t;
+    double conversion_per_t;
+    char *conversion_currency;
+    double baking_loss;
+    bool high_efficiency;
+} raw_class;
+
+typedef struct {
+    char *name, *description;
+    raw_run *run;
+    raw_currency *currency;
+    raw_tables *tables;
+    raw_smelter *smelter;
+    raw_plant *plant;
+    raw_transport *transport;
+    raw_export *exports;
+    raw_price *prices;
+    raw_class *classes;
+    unsigned classes_count;
+} raw_scenario;
+
+#define OPT CYAML_FLAG_OPTIONAL
+#define STR_OPT(key, type, member) \
+    CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER | OPT, type, member, 0, CYAML_UNLIMITED)
+#define STR_REQ(key, type, member) \
+    CYAML_FIELD_STRING_PTR(key, CYAML_FLAG_POINTER, type, member, 1, CYAML_UNLIMITED)
+
+#define SMELTER_CY(name, dflt, lo, hi, open, unit, doc) CYAML_FIELD_FLOAT_PTR(#name, OPT, raw_smelter, name),
+#define PLANT_CY(name, dflt, lo, hi, open, unit, doc) CYAML_FIELD_FLOAT_PTR(#name, OPT, raw_plant, name),
+#define TRANSPORT_CY(name, dflt, lo, hi, open, unit, doc) CYAML_FIELD_FLOAT_PTR(#name, OPT, raw_transport, name),
+#define EXPORT_CY(name, dflt, lo, hi, open, unit, doc) CYAML_FIELD_FLOAT_PTR(#name, OPT, raw_export, name),
+#define PRICE_CY(name, dflt, lo, hi, open, unit, doc) CYAML_FIELD_FLOAT_PTR(#name, OPT, raw_price, name),
+#define RUN_CY(name, dflt, lo, hi, open, unit, doc) CYAML_FIELD_FLOAT_PTR(#name, OPT, raw_run, name),
+
+static const cyaml_schema_field_t smelter_fields[] = { SCN_SMELTER_PARAMS(SMELTER_CY) CYAML_FIELD_END };
+static const cyaml_schema_field_t plant_fields[] = { SCN_PLANT_PARAMS(PLANT_CY) CYAML_FIELD_END };
+static const cyaml_schema_field_t transport_fields[] = { SCN_TRANSPORT_PARAMS(TRANSPORT_CY) CYAML_FIELD_END };
+static const cyaml_schema_field_t export_fields[] = { SCN_EXPORT_PARAMS(EXPORT_CY) CYAML_FIELD_END };
+static const cyaml_schema_field_t price_fields[] = { SCN_PRICE_PARAMS(PRICE_CY) CYAML_FIELD_END };
+
+static const cyaml_schema_field_t run_fields[] = {
+    CYAML_FIELD_UINT_PTR("seed", OPT, raw_run, seed),
+    CYAML_FIELD_UINT_PTR("replications", OPT, raw_run, replications),
+    STR_OPT("start", raw_run, start),
+    STR_OPT("end", raw_run, end),
+    SCN_RUN_PARAMS(RUN_CY)
+    CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t currency_fields[] = {
+    STR_OPT("reporting", raw_currency, reporting),
+    CYAML_FIELD_FLOAT_PTR("usd_cny", OPT, raw_currency, usd_cny),
+    CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t tables_fields[] = {
+    STR_REQ("suppliers", raw_tables, suppliers),
+    STR_REQ("plants", raw_tables, plants),
+    STR_REQ("smelters", raw_tables, smelters),
+    STR_OPT("ports", raw_tables, ports),
+    STR_OPT("markets", raw_tables, markets),
+    STR_REQ("links", raw_tables, links),
+    CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t class_fields[] = {
+    STR_REQ("name", raw_class, name),
+    CYAML_FIELD_FLOAT("energy_gj_per_t", CYAML_FLAG_DEFAULT, raw_class, energy_gj_per_t),
+    CYAML_FIELD_FLOAT("conversion_per_t", CYAML_FLAG_DEFAULT, raw_class, conversion_per_t),
+    STR_OPT("conversion_currency", raw_class, conversion_currency),
+    CYAML_FIELD_FLOAT("baking_loss", CYAML_FLAG_DEFAULT, raw_class, baking_loss),
+    CYAML_FIELD_BOOL("high_efficiency", OPT, raw_class, high_efficiency),
+    CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t class_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_class, class_fields),
+};
+
+static const cyaml_schema_field_t top_fields[] = {
+    STR_REQ("name", raw_scenario, name),
+    STR_OPT("description", raw_scenario, description),
+    CYAML_FIELD_MAPPING_PTR("run", CYAML_FLAG_POINTER | OPT, raw_scenario, run, run_fields),
+    CYAML_FIELD_MAPPING_PTR("currency", CYAML_FLAG_POINTER | OPT, raw_scenario, currency, currency_fields),
+    CYAML_FIELD_MAPPING_PTR("tables", CYAML_FLAG_POINTER, raw_scenario, tables, tables_fields),
+    CYAML_FIELD_MAPPING_PTR("smelter", CYAML_FLAG_POINTER | OPT, raw_scenario, smelter, smelter_fields),
+    CYAML_FIELD_MAPPING_PTR("plant", CYAML_FLAG_POINTER | OPT, raw_scenario, plant, plant_fields),
+    CYAML_FIELD_MAPPING_PTR("transport", CYAML_FLAG_POINTER | OPT, raw_scenario, transport, transport_fields),
+    CYAML_FIELD_MAPPING_PTR("exports", CYAML_FLAG_POINTER | OPT, raw_scenario, exports, export_fields),
+    CYAML_FIELD_MAPPING_PTR("prices", CYAML_FLAG_POINTER | OPT, raw_scenario, prices, price_fields),
+    CYAML_FIELD_SEQUENCE("classes", CYAML_FLAG_POINTER, raw_scenario, classes, &class_entry, 1, 64),
+    CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t top_schema = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, raw_scenario, top_fields),
+};
+
+/* ==== the declared scalar parameters ===================================== */
+
+typedef struct {
+    const char *section, *name;
+    size_t raw_sec;     /* offset of the section pointer in raw_scenario */
+    size_t raw_off;     /* offset of the double* within the raw section */
+    size_t res_off;     /* offset of the double within scenario */
+    double dflt, lo, hi;
+    int open;
+    const char *unit, *doc;
+} param_decl;
+
+#define PD(secname, rawtype, member, restype, name, dflt, lo, hi, open, unit, doc)    \
+    { secname, #name, offsetof(raw_scenario, member), offsetof(rawtype, name),         \
+      offsetof(scenario, member) + offsetof(restype, name), dflt, lo, hi, open, unit, doc },
+#define SMELTER_PD(...) PD("smelter", raw_smelter, smelter, scn_smelter_params, __VA_ARGS__)
+#define PLANT_PD(...) PD("plant", raw_plant, plant, scn_plant_params, __VA_ARGS__)
+#define TRANSPORT_PD(...) PD("transport", raw_transport, transport, scn_transport_params, __VA_ARGS__)
+#define EXPORT_PD(...) PD("exports", raw_export, exports, scn_export_params, __VA_ARGS__)
+#define PRICE_PD(...) PD("prices", raw_price, prices, scn_price_params, __VA_ARGS__)
+#define RUN_PD(...) PD("run", raw_run, run, scn_run_params, __VA_ARGS__)
+
+static const param_decl params[] = {
+    SCN_RUN_PARAMS(RUN_PD)
+    SCN_SMELTER_PARAMS(SMELTER_PD)
+    SCN_PLANT_PARAMS(PLANT_PD)
+    SCN_TRANSPORT_PARAMS(TRANSPORT_PD)
+    SCN_EXPORT_PARAMS(EXPORT_PD)
+    SCN_PRICE_PARAMS(PRICE_PD)
+};
+#define NPARAMS ((int)(sizeof params / sizeof params[0]))
+
+/* ==== locating a key in the YAML text, for messages ====================== */
+
+/* Line (1-based) of `key` inside the block mapping `section` (NULL for the
+ * top level); 0 when not found.  Handles the block style scenario files
+ * use; flow style falls back to the section's line. */
+static int yaml_line(const char *text, const char *section, const char *key)
+{
+    int line = 1, in_section = section == NULL, sec_line = 0, sec_indent = -1;
+    size_t klen = strlen(key);
+    for (const char *p = text; *p; line++) {
+        const char *b = p;
+        while (*p && *p != '\n')
+            p++;
+        const char *e = p;
+        if (*p == '\n')
+            p++;
+        int indent = 0;
+        while (b + indent < e && b[indent] == ' ')
+            indent++;
+        const char *k = b + indent;
+        if (k == e || *k == '#')
+            continue;
+        if (section && indent == 0) {
+            size_t sl = strlen(section);
+            in_section = strncmp(k, section, sl) == 0 && k[sl] == ':';
+            if (in_section) {
+                sec_line = line;
+                sec_indent = 0;
+                if (strstr(k, key))     /* flow style on one line */
+                    return line;
+            }
+            continue;
+        }
+        if (!in_section || (section && indent <= sec_indent))
+            continue;
+        if (!section && indent != 0)
+            continue;
+        if ((size_t)(e - k) > klen && strncmp(k, key, klen) == 0 && k[klen] == ':')
+            return line;
+    }
+    return sec_line;
+}
+
+/* ==== libcyaml messages, gathered for one clear error ==================== */
+
+typedef struct {
+    char buf[1024];
+    size_t len;
+} log_sink;
+
+static void cyaml_log_to_sink(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
+{
+    log_sink *sink = ctx;
+    if (level < CYAML_LOG_ERROR || sink->len >= sizeof sink->buf - 1)
+        return;
+    char tmp[512];
+    vsnprintf(tmp, sizeof tmp, fmt, args);
+    size_t n = strlen(tmp);
+    while (n && (tmp[n - 1] == '\n' || tmp[n - 1] == ' '))
+        tmp[--n] = '\0';
+    const char *t = tmp;
+    if (strncmp(t, "Load: ", 6) == 0)
+        t += 6;
+    if (strcmp(t, "Backtrace:") == 0)
+        return;
+    while (*t == ' ')
+        t++;
+    int w = snprintf(sink->buf + sink->len, sizeof sink->buf - sink->len, "%s%s",
+                     sink->len ? "; " : "", t);
+    if (w > 0)
+        sink->len += (size_t)w;
+    if (sink->len >= sizeof sink->buf)
+        sink->len = sizeof sink->buf - 1;
+}
+
+/* "Invalid FLOAT value: abc; in mapping field 'a' (line: 2, column: 6); ..."
+ * becomes "file:2: field 'a': Invalid FLOAT value: abc (...)". */
+static int yaml_error(const char *path, cyaml_err_t err, const log_sink *sink)
+{
+    const char *msg = sink->len ? sink->buf : cyaml_strerror(err);
+    int line = 0;
+    const char *l = strstr(msg, "(line: ");
+    if (l)
+        line = atoi(l + 7);
+    char field[128] = "";
+    const char *f = strstr(msg, "field '");
+    if (f) {
+        f += 7;
+        size_t n = strcspn(f, "'");
+        if (n >= sizeof field)
+            n = sizeof field - 1;
+        memcpy(field, f, n);
+        field[n] = '\0';
+    }
+    const char *hint = "";
+    if (strstr(msg, "FLOAT") || strstr(msg, "INT"))
+        hint = " (expected a finite number)";
+    else if (strstr(msg, "Unexpected key"))
+        hint = " (expected a key documented in docs/scenario-format.md)";
+    else if (strstr(msg, "Missing required"))
+        hint = " (expected the key to be present)";
+    char first[600];
+    size_t n = strcspn(msg, ";");
+    if (n >= sizeof first)
+        n = sizeof first - 1;
+    memcpy(first, msg, n);
+    first[n] = '\0';
+    if (line)
+        return sim_err_set(SIM_EINPUT, "%s:%d:%s%s%s %s%s", path, line, field[0] ? " field '" : "",
+                           field, field[0] ? "':" : "", first, hint);
+    return sim_err_set(SIM_EINPUT, "%s: %s%s", path, first, hint);
+}
+
+/* ==== helpers ========================================================== */
+
+static char *path_join(const char *dir_of, const char *rel)
+{
+    if (rel[0] == '/')
+        return strdup(rel);
+    const char *slash = strrchr(dir_of, '/');
+    size_t dl = slash ? (size_t)(slash - dir_of) + 1 : 0;
+    char *out = malloc(dl + strlen(rel) + 1);
+    if (out) {
+        memcpy(out, dir_of, dl);
+        strcpy(out + dl, rel);
+    }
+    return out;
+}
+
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (!buf)
+            break;
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (n < cap - 1)
+            break;
+        char *nb = realloc(buf, cap * 2);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    fclose(f);
+    if (buf)
+        buf[n] = '\0';
+    return buf;
+}
+
+static int region_index(scenario *s, const char *name)
+{
+    for (int i = 0; i < s->nregions; i++)
+        if (strcmp(s->regions[i], name) == 0)
+            return i;
+    char **r = realloc(s->regions, (size_t)(s->nregions + 1) * sizeof *r);
+    if (!r)
+        return -1;
+    s->regions = r;
+    s->regions[s->nregions] = strdup(name);
+    if (!s->regions[s->nregions])
+        return -1;
+    return s->nregions++;
+}
+
+int scn_find_node(const scenario *s, const char *id)
+{
+    for (int i = 0; i < s->nnodes; i++)
+        if (strcmp(s->nodes[i].id, id) == 0)
+            return i;
+    return -1;
+}
+
+double scn_to_reporting(const scenario *s, double amount, scn_currency cur)
+{
+    if (cur == s->currency)
+        return amount;
+    return cur == CUR_USD ? amount * s->usd_cny : amount / s->usd_cny;
+}
+
+const char *scn_currency_unit(const scenario *s)
+{
+    return s->currency == CUR_USD ? "USD/t" : "CNY/t";
+}
+
+static int find_enum(const char *const *names, const char *v)
+{
+    for (int i = 0; names[i]; i++)
+        if (strcmp(names[i], v) == 0)
+            return i;
+    return -1;
+}
+
+/* ==== resolving the scalar parameters ==================================== */
+
+static const param_decl *find_param(const char *section, const char *name)
+{
+    for (int i = 0; i < NPARAMS; i++)
+        if (strcmp(params[i].section, section) == 0 && strcmp(params[i].name, name) == 0)
+            return &params[i];
+    return NULL;
+}
+
+static int range_error(const char *where, const param_decl *p, double v)
+{
+    char hi[64] = "";
+    if (p->hi < HUGE_VAL)
+        snprintf(hi, sizeof hi, " and <= %g", p->hi);
+    return sim_err_set(SIM_EINPUT, "%s field '%s.%s': %g is out of range (expected a number %s %g%s, in %s)",
+                       where, p->section, p->name, v, p->open ? ">" : ">=", p->lo, hi, p->unit);
+}
+
+static int check_param(const param_decl *p, double v)
+{
+    return isfinite(v) && v >= p->lo && v <= p->hi && !(p->open && v == p->lo);
+}
+
+static int resolve_params(const raw_scenario *raw, scenario *s)
+{
+    char where[1100];
+    for (int i = 0; i < NPARAMS; i++) {
+        const param_decl *p = &params[i];
+        const void *sec = *(void *const *)((const char *)raw + p->raw_sec);
+        const double *val = sec ? *(double *const *)((const char *)sec + p->raw_off) : NULL;
+        double v = val ? *val : p->dflt;
+        if (!check_param(p, v)) {
+            snprintf(where, sizeof where, "%s:%d:", s->path, yaml_line(s->text, p->section, p->name));
+            return range_error(where, p, v);
+        }
+        *(double *)((char *)s + p->res_off) = v;
+    }
+    return SIM_OK;
+}
+
+static int parse_number(const char *text, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Apply one --set override to the resolved scenario. */
+static int apply_override(scenario *s, const scn_override *o)
+{
+    char section[64], where[300];
+    const char *dot = strchr(o->key, '.');
+    snprintf(where, sizeof where, "--set %s=%s:", o->key, o->value);
+    if (!dot || (size_t)(dot - o->key) >= sizeof section)
+        return sim_err_set(SIM_EINPUT, "%s the key must be SECTION.NAME (e.g. smelter.reorder_days)", where);
+    memcpy(section, o->key, (size_t)(dot - o->key));
+    section[dot - o->key] = '\0';
+    const char *name = dot + 1;
+    double v;
+    if (strcmp(section, "run") == 0 && (strcmp(name, "start") == 0 || strcmp(name, "end") == 0)) {
+        int d;
+        if (csv_parse_date(o->value, &d) != 0)
+            return sim_err_set(SIM_EINPUT, "%s '%s' is not a date (expected YYYY-MM-DD)", where, o->value);
+        *(strcmp(name, "start") == 0 ? &s->start_date : &s->end_date) = d;
+        return SIM_OK;
+    }
+    if (strcmp(section, "run") == 0 && (strcmp(name, "seed") == 0 || strcmp(name, "replications") == 0)) {
+        char *end;
+        errno = 0;
+        unsigned long long u = strtoull(o->value, &end, 10);
+        if (end == o->value || *end || errno || o->value[0] == '-' ||
+            (name[0] == 'r' && (u < 1 || u > 100000000ULL)))
+            return sim_err_set(SIM_EINPUT, "%s '%s' is not valid (expected a whole number%s)", where,
+                               o->value, name[0] == 'r' ? " from 1 to 100000000" : "");
+        if (name[0] == 's')
+            s->seed = u;
+        else
+            s->replications = (long)u;
+        return SIM_OK;
+    }
+    if (strcmp(section, "currency") == 0 && strcmp(name, "usd_cny") == 0) {
+        if (parse_number(o->value, &v) != 0 || !(v > 0))
+            return sim_err_set(SIM_EINPUT, "%s '%s' is not valid (expected a number > 0)", where, o->value);
+        s->usd_cny = v;
+        return SIM_OK;
+    }
+    const param_decl *p = find_param(section, name);
+    if (!p)
+        return sim_err_set(SIM_EINPUT, "%s unknown parameter '%s' (expected one listed in docs/scenario-format.md)",
+                           where, o->key);
+    if (parse_number(o->value, &v) != 0)
+        return sim_err_set(SIM_EINPUT, "%s '%s' is not a finite number", where, o->value);
+    if (!check_param(p, v))
+        return range_error(where, p, v);
+    *(double *)((char *)s + p->res_off) = v;
+    return SIM_OK;
+}
+
+/* ==== tables ============================================================ */
+
+typedef struct { char *id, *region; int commodity; double capacity_tpy, price; int currency; } row_supplier;
+typedef struct { char *id, *region, *cls, *owner; double capacity_tpy; int start, end; } row_plant;
+typedef struct { char *id, *region; double al_tpy, captive_share, growth; } row_smelter;
+typedef struct { char *id, *region; } row_port;
+typedef struct { char *id, *region; double demand_tpy, growth; } row_market;
+typedef struct { char *from, *to; int mode; double distance_km, lead_days, lead_cv, capacity_tpd, cost_per_t; int cost_currency; } row_link;
+
+#define NO_DATE (-2147483647)
+#define COL_S(n, req, T, m) { n, CSV_STRING, req, 0, 0, 0, 0, offsetof(T, m), NULL, NULL }
+#define COL_D(n, req, T, m, lo, hi, open, dflt, unit) { n, CSV_DOUBLE, req, lo, hi, open, dflt, offsetof(T, m), NULL, unit }
+#define COL_E(n, req, T, m, names, dflt) { n, CSV_ENUM, req, 0, 0, 0, dflt, offsetof(T, m), names, NULL }
+#define COL_T(n, T, m) { n, CSV_DATE, 0, 0, 0, 0, NO_DATE, offsetof(T, m), NULL, "YYYY-MM-DD" }
+
+static const csv_col supplier_cols[] = {
+    COL_S("id", 1, row_supplier, id),
+    COL_E("commodity", 1, row_supplier, commodity, commodity_names, 0),
+    COL_S("region", 1, row_supplier, region),
+    COL_D("capacity_tpy", 1, row_supplier, capacity_tpy, 0, HUGE_VAL, 1, 0, "t/yr"),
+    COL_D("price", 1, row_supplier, price, 0, HUGE_VAL, 1, 0, "per t, in 'currency'"),
+    COL_E("currency", 0, row_supplier, currency, scn_currency_names, 0),
+};
+static const csv_col plant_cols[] = {
+    COL_S("id", 1, row_plant, id),
+    COL_S("region", 1, row_plant, region),
+    COL_S("class", 1, row_plant, cls),
+    COL_D("capacity_tpy", 1, row_plant, capacity_tpy, 0, HUGE_VAL, 1, 0, "t/yr of baked anode"),
+    COL_S("owner", 0, row_plant, owner),
+    COL_T("start", row_plant, start),
+    COL_T("end", row_plant, end),
+};
+static const csv_col smelter_cols[] = {
+    COL_S("id", 1, row_smelter, id),
+    COL_S("region", 1, row_smelter, region),
+    COL_D("al_tpy", 1, row_smelter, al_tpy, 0, HUGE_VAL, 0, 0, "t/yr of primary aluminium"),
+    COL_D("captive_share", 0, row_smelter, captive_share, 0, 1, 0, 0, "share of anode orders"),
+    COL_D("growth_per_year", 0, row_smelter, growth, -0.9, 10, 0, 0, "1/yr"),
+};
+static const csv_col port_cols[] = {
+    COL_S("id", 1, row_port, id),
+    COL_S("region", 1, row_port, region),
+};
+static const csv_col market_cols[] = {
+    COL_S("id", 1, row_market, id),
+    COL_S("region", 1, row_market, region),
+    COL_D("demand_tpy", 1, row_market, demand_tpy, 0, HUGE_VAL, 0, 0, "t/yr of anode"),
+    COL_D("growth_per_year", 0, row_market, growth, -0.9, 10, 0, 0, "1/yr"),
+};
+static const csv_col link_cols[] = {
+    COL_S("from", 1, row_link, from),
+    COL_S("to", 1, row_link, to),
+    COL_E("mode", 1, row_link, mode, scn_mode_names, 0),
+    COL_D("distance_km", 1, row_link, distance_km, 0, 40000, 1, 0, "km"),
+    COL_D("lead_days", 0, row_link, lead_days, 0, 365, 0, -1, "d (empty: distance / speed)"),
+    COL_D("lead_cv", 0, row_link, lead_cv, 0, 3, 0, -1, "coefficient of variation (empty: transport.default_cv)"),
+    COL_D("capacity_tpd", 0, row_link, capacity_tpd, 0, HUGE_VAL, 1, HUGE_VAL, "t/d (empty: unlimited)"),
+    COL_D("cost_per_t", 0, row_link, cost_per_t, 0, HUGE_VAL, 0, -1, "per t in cost_currency (empty: from the mode's rate)"),
+    COL_E("cost_currency", 0, row_link, cost_currency, scn_currency_names, 0),
+};
+#define NCOLS(a) ((int)(sizeof a / sizeof a[0]))
+
+typedef struct {
+    csv_table tab;
+    void *rows;
+    const csv_col *cols;
+    int ncols;
+    size_t size;
+} loaded_table;
+
+static int load_table(const char *yaml_path, const char *rel, const csv_col *cols, int ncols,
+                      size_t size, loaded_table *lt)
+{
+    memset(lt, 0, sizeof *lt);
+    lt->cols = cols;
+    lt->ncols = ncols;
+    lt->size = size;
+    char *path = path_join(yaml_path, rel);
+    if (!path)
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    int rc = csv_read(path, &lt->tab);
+    free(path);
+    if (rc == SIM_EIO)
+        rc = SIM_EINPUT;   /* a table the scenario names but that is missing is bad input */
+    if (rc == SIM_OK)
+        rc = csv_parse(&lt->tab, cols, ncols, size, &lt->rows);
+    return rc;
+}
+
+static void free_table(loaded_table *lt)
+{
+    csv_free_rows(lt->rows, lt->tab.nrows, lt->size, lt->cols, lt->ncols);
+    csv_free(&lt->tab);
+}
+
+/* Register a node; ids are unique across all tables. */
+static int add_node(scenario *s, const loaded_table *lt, int row, const char *id,
+                    const char *region, scn_node_kind kind, int index)
+{
+    int line = lt->tab.line[row];
+    int prev = scn_find_node(s, id);
+    if (prev >= 0)
+        return sim_err_set(SIM_EINPUT, "%s:%d: column 'id': duplicate id '%s' (already used at %s:%d; expected unique ids)",
+                           lt->tab.path, line, id, s->nodes[prev].file, s->nodes[prev].line);
+    int reg = region_index(s, region);
+    if (reg < 0)
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    scn_node *n = &s->nodes[s->nnodes++];
+    n->id = strdup(id);
+    n->kind = kind;
+    n->region = reg;
+    n->index = index;
+    /* table order: suppliers, plants, smelters, ports, markets */
+    n->file = s->table_paths[kind <= NODE_PITCH ? 0 : (int)kind - 1]; /* owned by s */
+    n->line = line;
+    return n->id ? SIM_OK : SIM_ENOMEM;
+}
+
+/* ==== top level ======================================================== */
+
+static int horizon(scenario *s, const raw_scenario *raw)
+{
+    int d;
+    const char *start = raw->run && raw->run->start ? raw->run->start : "2024-01-01";
+    const char *end = raw->run && raw->run->end ? raw->run->end : "2032-12-31";
+    if (csv_parse_date(start, &d) != 0)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'run.start': '%s' is not a date (expected YYYY-MM-DD)",
+                           s->path, yaml_line(s->text, "run", "start"), start);
+    s->start_date = d;
+    if (csv_parse_date(end, &d) != 0)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'run.end': '%s' is not a date (expected YYYY-MM-DD)",
+                           s->path, yaml_line(s->text, "run", "end"), end);
+    s->end_date = d;
+    return SIM_OK;
+}
+
+static int check_horizon(scenario *s)
+{
+    if (s->end_date < s->start_date)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'run.end' lies before run.start (expected an end on or after the start)",
+                           s->path, yaml_line(s->text, "run", "end"));
+    int y0, m0, d0, y1, m1, d1;
+    csv_civil_from_days(s->start_date, &y0, &m0, &d0);
+    csv_civil_from_days(s->end_date, &y1, &m1, &d1);
+    if (d0 != 1)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'run.start': the horizon must start on the first of a month",
+                           s->path, yaml_line(s->text, "run", "start"));
+    s->ndays = s->end_date - s->start_date + 1;
+    s->start_year = y0;
+    s->start_month = m0;
+    s->nmonths = (y1 - y0) * 12 + (m1 - m0) + 1;
+    s->nyears = y1 - y0 + 1;
+    return SIM_OK;
+}
+
+static int cross_checks(scenario *s)
+{
+    const scn_smelter_params *sm = &s->smelter;
+    const scn_plant_params *pl = &s->plant;
+    if (sm->order_up_to_days <= sm->reorder_days)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'smelter.order_up_to_days': %g is not above reorder_days %g (expected order_up_to_days > reorder_days)",
+                           s->path, yaml_line(s->text, "smelter", "order_up_to_days"), sm->order_up_to_days, sm->reorder_days);
+    if (pl->raw_order_up_to_days <= pl->raw_reorder_days)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'plant.raw_order_up_to_days': %g is not above raw_reorder_days %g (expected raw_order_up_to_days > raw_reorder_days)",
+                           s->path, yaml_line(s->text, "plant", "raw_order_up_to_days"), pl->raw_order_up_to_days, pl->raw_reorder_days);
+    double sum = pl->recipe_cpc + pl->recipe_pitch + pl->recipe_butts;
+    if (fabs(sum - 1.0) > 1e-6)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'plant.recipe_cpc': recipe shares cpc %g + pitch %g + butts %g sum to %g (expected 1)",
+                           s->path, yaml_line(s->text, "plant", "recipe_cpc"), pl->recipe_cpc, pl->recipe_pitch, pl->recipe_butts, sum);
+    if (pl->mtbf_days > 0 && !(pl->mttr_days > 0))
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'plant.mttr_days': outages are on (mtbf_days %g) but mttr_days is %g (expected > 0)",
+                           s->path, yaml_line(s->text, "plant", "mttr_days"), pl->mtbf_days, pl->mttr_days);
+    return SIM_OK;
+}
+
+static int load_classes(scenario *s, const raw_scenario *raw)
+{
+    s->nclasses = (int)raw->classes_count;
+    s->classes = calloc((size_t)s->nclasses, sizeof *s->classes);
+    if (!s->classes)
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    int line = yaml_line(s->text, NULL, "classes");
+    for (int i = 0; i < s->nclasses; i++) {
+        const raw_class *rc = &raw->classes[i];
+        scn_class *c = &s->classes[i];
+        for (int j = 0; j < i; j++)
+            if (strcmp(s->classes[j].name, rc->name) == 0)
+                return sim_err_set(SIM_EINPUT, "%s:%d: field 'classes[%d].name': duplicate class '%s' (expected unique names)",
+                                   s->path, line, i, rc->name);
+        c->name = strdup(rc->name);
+        if (!c->name)
+            return SIM_ENOMEM;
+        int cur = CUR_CNY;
+        if (rc->conversion_currency && (cur = find_enum(scn_currency_names, rc->conversion_currency)) < 0)
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'classes[%d].conversion_currency': '%s' is not allowed (expected CNY or USD)",
+                               s->path, line, i, rc->conversion_currency);
+        if (!(rc->energy_gj_per_t >= 0 && rc->energy_gj_per_t <= 100))
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'classes[%d].energy_gj_per_t': %g is out of range (expected 0 to 100 GJ/t)",
+                               s->path, line, i, rc->energy_gj_per_t);
+        if (!(rc->conversion_per_t >= 0 && rc->conversion_per_t < 1e6))
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'classes[%d].conversion_per_t': %g is out of range (expected a cost >= 0 per t)",
+                               s->path, line, i, rc->conversion_per_t);
+        if (!(rc->baking_loss >= 0 && rc->baking_loss < 0.5))
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'classes[%d].baking_loss': %g is out of range (expected a share >= 0 and < 0.5)",
+                               s->path, line, i, rc->baking_loss);
+        c->energy_gj_per_t = rc->energy_gj_per_t;
+        c->conversion_per_t = scn_to_reporting(s, rc->conversion_per_t, (scn_currency)cur);
+        c->baking_loss = rc->baking_loss;
+        c->high_efficiency = rc->high_efficiency;
+    }
+    return SIM_OK;
+}
+
+static int day_in_horizon(const scenario *s, int date)
+{
+    return date - s->start_date;
+}
+
+static int build_nodes(scenario *s, loaded_table *t)
+{
+    /* t: suppliers, plants, smelters, ports, markets */
+    int total = 0;
+    for (int k = 0; k < 5; k++)
+        total += t[k].tab.nrows;
+    s->nodes = calloc((size_t)total + 1, sizeof *s->nodes);
+    s->suppliers = calloc((size_t)t[0].tab.nrows + 1, sizeof *s->suppliers);
+    s->plants = calloc((size_t)t[1].tab.nrows + 1, sizeof *s->plants);
+    s->smelters = calloc((size_t)t[2].tab.nrows + 1, sizeof *s->smelters);
+    s->ports = calloc((size_t)t[3].tab.nrows + 1, sizeof *s->ports);
+    s->markets = calloc((size_t)t[4].tab.nrows + 1, sizeof *s->markets);
+    if (!s->nodes || !s->suppliers || !s->plants || !s->smelters || !s->ports || !s->markets)
+        return sim_err_set(SIM_ENOMEM, "out of memory for %d nodes", total);
+
+    const row_supplier *sup = t[0].rows;
+    for (int i = 0; i < t[0].tab.nrows; i++) {
+        scn_node_kind kind = sup[i].commodity == 0 ? NODE_COKE : NODE_PITCH;
+        SIM_CHECK(add_node(s, &t[0], i, sup[i].id, sup[i].region, kind, i));
+        s->suppliers[i] = (scn_supplier){ s->nnodes - 1, sup[i].commodity, sup[i].capacity_tpy,
+                                          scn_to_reporting(s, sup[i].price, (scn_currency)sup[i].currency) };
+    }
+    s->nsuppliers = t[0].tab.nrows;
+    const row_smelter *sm = t[2].rows;
+    for (int i = 0; i < t[2].tab.nrows; i++) {
+        SIM_CHECK(add_node(s, &t[2], i, sm[i].id, sm[i].region, NODE_SMELTER, i));
+        s->smelters[i] = (scn_smelter){ s->nnodes - 1, sm[i].al_tpy, sm[i].captive_share, sm[i].growth };
+    }
+    s->nsmelters = t[2].tab.nrows;
+    const row_plant *pl = t[1].rows;
+    for (int i = 0; i < t[1].tab.nrows; i++) {
+        const char *path = t[1].tab.path;
+        int line = t[1].tab.line[i];
+        SIM_CHECK(add_node(s, &t[1], i, pl[i].id, pl[i].region, NODE_PLANT, i));
+        scn_plant *p = &s->plants[i];
+        p->node = s->nnodes - 1;
+        p->capacity_tpy = pl[i].capacity_tpy;
+        p->cls = -1;
+        for (int c = 0; c < s->nclasses; c++)
+            if (strcmp(s->classes[c].name, pl[i].cls) == 0)
+                p->cls = c;
+        if (p->cls < 0)
+            return sim_err_set(SIM_EINPUT, "%s:%d: column 'class': '%s' is not a class of the scenario (expected one of the names under 'classes:' in %s)",
+                               path, line, pl[i].cls, s->path);
+        p->owner = -1;
+        if (pl[i].owner && pl[i].owner[0]) {
+            int n = scn_find_node(s, pl[i].owner);
+            if (n < 0 || s->nodes[n].kind != NODE_SMELTER)
+                return sim_err_set(SIM_EINPUT, "%s:%d: column 'owner': '%s' is not a smelter id (expected an id from the smelters table, or empty for a merchant plant)",
+                                   path, line, pl[i].owner);
+            p->owner = s->nodes[n].index;
+        }
+        int first = s->start_date - (int)s->run.warmup_days;
+        p->start_day = pl[i].start == NO_DATE ? -(int)s->run.warmup_days : day_in_horizon(s, pl[i].start);
+        p->end_day = pl[i].end == NO_DATE ? s->ndays + 1 : day_in_horizon(s, pl[i].end);
+        if (pl[i].start != NO_DATE && (pl[i].start < first || pl[i].start > s->end_date))
+            return sim_err_set(SIM_EINPUT, "%s:%d: column 'start': the date lies outside the horizon with its warm-up (expected a date within the run, or empty for a plant open throughout)",
+                               path, line);
+        if (pl[i].end != NO_DATE && (pl[i].end < first || pl[i].end > s->end_date + 1))
+            return sim_err_set(SIM_EINPUT, "%s:%d: column 'end': the date lies outside the horizon (expected a date within the run, or empty for a plant open throughout)",
+                               path, line);
+        if (p->end_day <= p->start_day)
+            return sim_err_set(SIM_EINPUT, "%s:%d: column 'end': the plant closes before it opens (expected end after start)",
+                               path, line);
+    }
+    s->nplants = t[1].tab.nrows;
+    const row_port *po = t[3].rows;
+    for (int i = 0; i < t[3].tab.nrows; i++) {
+        SIM_CHECK(add_node(s, &t[3], i, po[i].id, po[i].region, NODE_PORT, i));
+        s->ports[i] = s->nnodes - 1;
+    }
+    s->nports = t[3].tab.nrows;
+    const row_market *mk = t[4].rows;
+    for (int i = 0; i < t[4].tab.nrows; i++) {
+        SIM_CHECK(add_node(s, &t[4], i, mk[i].id, mk[i].region, NODE_MARKET, i));
+        s->markets[i] = (scn_market){ s->nnodes - 1, mk[i].demand_tpy, mk[i].growth };
+    }
+    s->nmarkets = t[4].tab.nrows;
+    /* Every smelter's captive share needs a plant it owns. */
+    for (int i = 0; i < s->nsmelters; i++) {
+        if (s->smelters[i].captive_share <= 0)
+            continue;
+        int owned = 0;
+        for (int p = 0; p < s->nplants; p++)
+            owned += s->plants[p].owner == i;
+        if (!owned)
+            return sim_err_set(SIM_EINPUT, "%s:%d: column 'captive_share': smelter '%s' has captive share %g but owns no plant (expected a plant with owner=%s, or captive_share 0)",
+                               t[2].tab.path, t[2].tab.line[i], s->nodes[s->smelters[i].node].id,
+                               s->smelters[i].captive_share, s->nodes[s->smelters[i].node].id);
+    }
+    return SIM_OK;
+}
+
+static double mode_rate(const scenario *s, scn_mode m, double *speed)
+{
+    const scn_transport_params *t = &s->transport;
+    switch (m) {
+    case MODE_RAIL: *speed = t->rail_km_per_day; return t->rail_per_tkm;
+    case MODE_ROAD: *speed = t->road_km_per_day; return t->road_per_tkm;
+    case MODE_RIVER: *speed = t->river_km_per_day; return t->river_per_tkm;
+    default: *speed = t->sea_km_per_day; return t->sea_per_tkm;
+    }
+}
+
+static int build_links(scenario *s, const loaded_table *lt)
+{
+    const row_link *rows = lt->rows;
+    s->nlinks = lt->tab.nrows;
+    s->links = calloc((size_t)s->nlinks + 1, sizeof *s->links);
+    if (!s->links)
+        return sim_err_set(SIM_ENOMEM, "out of memory for %d links", s->nlinks);
+    for (int i = 0; i < s->nlinks; i++) {
+        const row_link *r = &rows[i];
+        int line = lt->tab.line[i];
+        scn_link *l = &s->links[i];
+        l->from = scn_find_node(s, r->from);
+        l->to = scn_find_node(s, r->to);
+        if (l->from < 0)
+            return sim_err_set(SIM_EINPUT, "%s:%d: column 'from': unknown node '%s' (expected an id from the node tables)",
+                               lt->tab.path, line, r->from);
+        if (l->to < 0)
+            return sim_err_set(SIM_EINPUT, "%s:%d: column 'to': unknown node '%s' (expected an id from the node tables)",
+                               lt->tab.path, line, r->to);
+        if (l->from == l->to)
+            return sim_err_set(SIM_EINPUT, "%s:%d: column 'to': the link goes from '%s' to itself (expected two different nodes)",
+                               lt->tab.path, line, r->from);
+        for (int j = 0; j < i; j++)
+            if (s->links[j].from == l->from && s->links[j].to == l->to && s->links[j].mode == (scn_mode)r->mode)
+                return sim_err_set(SIM_EINPUT, "%s:%d: duplicate link %s -> %s by %s (first at line %d; expected one row per link and mode)",
+                                   lt->tab.path, line, r->from, r->to, scn_mode_names[r->mode], s->links[j].line);
+        double speed;
+        double rate = mode_rate(s, (scn_mode)r->mode, &speed);
+        l->mode = (scn_mode)r->mode;
+        l->distance_km = r->distance_km;
+        l->lead_days = r->lead_days >= 0 ? r->lead_days
+                                         : r->distance_km / speed + (r->mode == MODE_SEA ? s->transport.port_days : 0);
+        l->lead_cv = r->lead_cv >= 0 ? r->lead_cv : s->transport.default_cv;
+        l->capacity_tpd = r->capacity_tpd;
+        l->cost_per_t = r->cost_per_t >= 0
+                            ? scn_to_reporting(s, r->cost_per_t, (scn_currency)r->cost_currency)
+                            : scn_to_reporting(s, rate * r->distance_km + s->transport.handling_per_t, CUR_CNY);
+        l->line = line;
+    }
+    return SIM_OK;
+}
+
+static int load_all(const char *path, const scn_override *ov, int nov, scenario *s,
+                    raw_scenario *raw, loaded_table *t)
+{
+    const raw_tables *tb = raw->tables;
+    if (raw->name)
+        s->name = strdup(raw->name);
+    s->description = strdup(raw->description ? raw->description : "");
+    s->seed = raw->run && raw->run->seed ? *raw->run->seed : 1;
+    s->replications = raw->run && raw->run->replications ? (long)*raw->run->replications : 10;
+    if (s->replications < 1 || s->replications > 100000000L)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'run.replications': %ld is out of range (expected 1 to 100000000)",
+                           path, yaml_line(s->text, "run", "replications"), s->replications);
+    s->currency = CUR_CNY;
+    s->usd_cny = 7.19;
+    if (raw->currency && raw->currency->reporting) {
+        int c = find_enum(scn_currency_names, raw->currency->reporting);
+        if (c < 0)
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'currency.reporting': '%s' is not allowed (expected CNY or USD)",
+                               path, yaml_line(s->text, "currency", "reporting"), raw->currency->reporting);
+        s->currency = (scn_currency)c;
+    }
+    if (raw->currency && raw->currency->usd_cny) {
+        s->usd_cny = *raw->currency->usd_cny;
+        if (!(s->usd_cny > 0 && s->usd_cny < 1e4))
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'currency.usd_cny': %g is out of range (expected a rate > 0, CNY per USD)",
+                               path, yaml_line(s->text, "currency", "usd_cny"), s->usd_cny);
+    }
+    SIM_CHECK(resolve_params(raw, s));
+    SIM_CHECK(horizon(s, raw));
+    for (int i = 0; i < nov; i++)
+        SIM_CHECK(apply_override(s, &ov[i]));
+    SIM_CHECK(check_horizon(s));
+    SIM_CHECK(cross_checks(s));
+    SIM_CHECK(load_classes(s, raw));
+
+    const char *files[6] = { tb->suppliers, tb->plants, tb->smelters, tb->ports, tb->markets, tb->links };
+    const csv_col *cols[6] = { supplier_cols, plant_cols, smelter_cols, port_cols, market_cols, link_cols };
+    const int ncols[6] = { NCOLS(supplier_cols), NCOLS(plant_cols), NCOLS(smelter_cols),
+                           NCOLS(port_cols), NCOLS(market_cols), NCOLS(link_cols) };
+    const size_t sizes[6] = { sizeof(row_supplier), sizeof(row_plant), sizeof(row_smelter),
+                              sizeof(row_port), sizeof(row_market), sizeof(row_link) };
+    for (int k = 0; k < 6; k++) {
+        if (!files[k]) {  /* optional tables: an empty one */
+            t[k].cols = cols[k];
+            t[k].ncols = ncols[k];
+            t[k].size = sizes[k];
+            continue;
+        }
+        int rc = load_table(path, files[k], cols[k], ncols[k], sizes[k], &t[k]);
+        if (rc != SIM_OK)
+            return rc;
+        s->table_paths[k] = strdup(t[k].tab.path);
+        if (!s->table_paths[k])
+            return sim_err_set(SIM_ENOMEM, "out of memory");
+    }
+    SIM_CHECK(build_nodes(s, t));
+    SIM_CHECK(build_links(s, &t[5]));
+    return SIM_OK;
+}
+
+int scn_load(const char *path, const scn_override *ov, int nov, scenario *s)
+{
+    memset(s, 0, sizeof *s);
+    s->path = strdup(path);
+    s->text = read_text(path);
+    if (!s->path || !s->text) {
+        int e = errno;
+        scn_free(s);
+        return sim_err_set(SIM_EINPUT, "%s: cannot read the scenario file (%s)", path, strerror(e));
+    }
+    log_sink sink = { .len = 0 };
+    cyaml_config_t cfg = {
+        .log_fn = cyaml_log_to_sink, .log_ctx = &sink, .mem_fn = cyaml_mem,
+        .log_level = CYAML_LOG_ERROR, .flags = CYAML_CFG_DEFAULT,
+    };
+    raw_scenario *raw = NULL;
+    cyaml_err_t err = cyaml_load_file(path, &cfg, &top_schema, (cyaml_data_t **)&raw, NULL);
+    if (err != CYAML_OK) {
+        int rc = yaml_error(path, err, &sink);
+        scn_free(s);
+        return rc;
+    }
+    loaded_table t[6];
+    memset(t, 0, sizeof t);
+    int rc = load_all(path, ov, nov, s, raw, t);
+    for (int k = 0; k < 6; k++)
+        free_table(&t[k]);
+    cyaml_free(&cfg, &top_schema, raw, 0);
+    if (rc != SIM_OK)
+        scn_free(s);
+    return rc;
+}
+
+void scn_free(scenario *s)
+{
+    free(s->path);
+    free(s->text);
+    free(s->name);
+    free(s->description);
+    for (int i = 0; i < s->nregions; i++)
+        free(s->regions[i]);
+    free(s->regions);
+    for (int i = 0; i < s->nclasses; i++)
+        free(s->classes[i].name);
+    free(s->classes);
+    for (int i = 0; i < s->nnodes; i++)
+        free(s->nodes[i].id);
+    free(s->nodes);
+    free(s->suppliers);
+    free(s->plants);
+    free(s->smelters);
+    free(s->ports);
+    free(s->markets);
+    free(s->links);
+    for (int k = 0; k < 6; k++)
+        free(s->table_paths[k]);
+    memset(s, 0, sizeof *s);
+}
+
+char *scn_params_json(const scenario *s)
+{
+    size_t cap = 8192;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    size_t n = 0;
+#define EMIT(...) do { int w_ = snprintf(out + n, cap - n, __VA_ARGS__); \
+        if (w_ < 0 || (size_t)w_ >= cap - n) { free(out); return NULL; } n += (size_t)w_; } while (0)
+    int y, m, d, y2, m2, d2;
+    csv_civil_from_days(s->start_date, &y, &m, &d);
+    csv_civil_from_days(s->end_date, &y2, &m2, &d2);
+    EMIT("{\"run\": {\"seed\": %llu, \"replications\": %ld, \"start\": \"%04d-%02d-%02d\", \"end\": \"%04d-%02d-%02d\"",
+         (unsigned long long)s->seed, s->replications, y, m, d, y2, m2, d2);
+    const char *sec = "run";
+    for (int i = 0; i < NPARAMS; i++) {
+        const param_decl *p = &params[i];
+        if (strcmp(sec, p->section) != 0) {
+            EMIT("}, \"%s\": {", p->section);
+            sec = p->section;
+        } else {
+            EMIT(", ");
+        }
+        EMIT("\"%s\": %.17g", p->name, *(const double *)((const char *)s + p->res_off));
+    }
+    EMIT("}, \"currency\": {\"reporting\": \"%s\", \"usd_cny\": %.17g}}",
+         scn_currency_names[s->currency], s->usd_cny);
+#undef EMIT
+    return out;
+}
+
+void scn_params_markdown(FILE *out)
+{
+    for (int i = 0; i < NPARAMS; i++) {
+        const param_decl *p = &params[i];
+        fprintf(out, "| `%s.%s` | %g | %s | %s |\n", p->section, p->name, p->dflt, p->unit, p->doc);
+    }
+}

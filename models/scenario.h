@@ -1,0 +1,204 @@
+/*
+ * scenario — a scenario file (YAML, schema declared for libcyaml) and the
+ * CSV tables it names, loaded, validated and resolved into one structure
+ * the model reads.
+ *
+ * Scalar parameters are declared once, in the X-macro lists below: each
+ * line gives the name, default, range, unit and meaning.  From that one
+ * declaration come the libcyaml schema, the defaults, the range checks
+ * (with file, line and field in every message), `--set section.key=value`
+ * overrides and the resolved-parameter JSON stored with results.  The
+ * format is documented in docs/scenario-format.md.
+ *
+ * Ownership: scn_load fills a scenario that the caller releases with
+ * scn_free.  A loaded scenario is read-only and shared by all threads.
+ */
+#ifndef SCENARIO_H
+#define SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* X(name, default, min, max, min_exclusive, unit, meaning) */
+#define SCN_SMELTER_PARAMS(X)                                                              \
+    X(anode_per_t_al, 0.475, 0.0, 1.0, 1, "t/t", "gross carbon anode use per tonne of primary aluminium") \
+    X(reorder_days, 20.0, 0.0, 365.0, 0, "d", "reorder point, in days of cover at the current use rate") \
+    X(order_up_to_days, 40.0, 0.0, 730.0, 1, "d", "order-up-to level, in days of cover")              \
+    X(butt_ratio, 0.20, 0.0, 0.5, 0, "t/t", "butts returned to the supplying plant per tonne of anode used")
+
+#define SCN_PLANT_PARAMS(X)                                                                \
+    X(recipe_cpc, 0.65, 0.0, 1.0, 0, "t/t", "calcined petroleum coke per tonne of green anode")   \
+    X(recipe_pitch, 0.15, 0.0, 1.0, 0, "t/t", "coal tar pitch per tonne of green anode")          \
+    X(recipe_butts, 0.20, 0.0, 1.0, 0, "t/t", "recycled butts per tonne of green anode (coke replaces missing butts)") \
+    X(bake_days, 21.0, 0.0, 120.0, 0, "d", "forming and baking lead time of a campaign")          \
+    X(campaign_days, 7.0, 0.5, 60.0, 0, "d", "interval between production campaigns")             \
+    X(finished_target_days, 7.0, 0.0, 120.0, 0, "d", "finished-anode stock kept, in days of recent order intake") \
+    X(accept_days, 10.0, 1.0, 365.0, 0, "d", "orders accepted while the backlog not covered by finished stock is under this many days of capacity") \
+    X(raw_reorder_days, 20.0, 0.0, 365.0, 0, "d", "raw-material reorder point, days of use")      \
+    X(raw_order_up_to_days, 40.0, 0.0, 730.0, 1, "d", "raw-material order-up-to level, days of use") \
+    X(margin, 0.08, -0.5, 2.0, 0, "1", "mark-up of the ex-works price over unit cost")           \
+    X(mtbf_days, 0.0, 0.0, 1e6, 0, "d", "mean time between outages (0: no outages)")             \
+    X(mttr_days, 0.0, 0.0, 1e4, 0, "d", "mean time to repair an outage")
+
+#define SCN_TRANSPORT_PARAMS(X)                                                            \
+    X(rail_per_tkm, 0.1706, 0.0, 100.0, 0, "CNY/(t km)", "rail freight rate")                  \
+    X(road_per_tkm, 0.46, 0.0, 100.0, 0, "CNY/(t km)", "road freight rate")                    \
+    X(river_per_tkm, 0.06, 0.0, 100.0, 0, "CNY/(t km)", "river freight rate")                  \
+    X(sea_per_tkm, 0.025, 0.0, 100.0, 0, "CNY/(t km)", "sea freight rate")                     \
+    X(handling_per_t, 25.0, 0.0, 1e4, 0, "CNY/t", "loading and unloading charge per leg")     \
+    X(rail_km_per_day, 450.0, 1.0, 1e5, 0, "km/d", "rail speed including dwell, for lead times not given") \
+    X(road_km_per_day, 500.0, 1.0, 1e5, 0, "km/d", "road speed, for lead times not given")   \
+    X(river_km_per_day, 200.0, 1.0, 1e5, 0, "km/d", "river speed, for lead times not given") \
+    X(sea_km_per_day, 550.0, 1.0, 1e5, 0, "km/d", "sea speed, for lead times not given")     \
+    X(port_days, 3.0, 0.0, 365.0, 0, "d", "fixed dwell added to sea legs")                    \
+    X(default_cv, 0.2, 0.0, 3.0, 0, "1", "coefficient of variation of lead times not given")
+
+#define SCN_EXPORT_PARAMS(X)                                                               \
+    X(order_interval_days, 30.0, 1.0, 365.0, 0, "d", "export orders are placed this often per destination")
+
+#define SCN_PRICE_PARAMS(X)                                                                \
+    X(energy_per_gj, 45.0, 0.0, 1e5, 0, "CNY/GJ", "price of baking energy")
+
+/* Parameters of the run itself (also settable with --set run.KEY=...). */
+#define SCN_RUN_PARAMS(X)                                                                  \
+    X(warmup_days, 365.0, 0.0, 3650.0, 0, "d", "simulated before the horizon starts; not recorded")
+
+#define SCN_DECLARE_FIELD(name, dflt, lo, hi, open, unit, doc) double name;
+typedef struct { SCN_SMELTER_PARAMS(SCN_DECLARE_FIELD) } scn_smelter_params;
+typedef struct { SCN_PLANT_PARAMS(SCN_DECLARE_FIELD) } scn_plant_params;
+typedef struct { SCN_TRANSPORT_PARAMS(SCN_DECLARE_FIELD) } scn_transport_params;
+typedef struct { SCN_EXPORT_PARAMS(SCN_DECLARE_FIELD) } scn_export_params;
+typedef struct { SCN_PRICE_PARAMS(SCN_DECLARE_FIELD) } scn_price_params;
+typedef struct { SCN_RUN_PARAMS(SCN_DECLARE_FIELD) } scn_run_params;
+
+typedef enum { NODE_COKE, NODE_PITCH, NODE_PLANT, NODE_SMELTER, NODE_PORT, NODE_MARKET, NODE_KINDS } scn_node_kind;
+typedef enum { MODE_RAIL, MODE_ROAD, MODE_RIVER, MODE_SEA, MODE_COUNT } scn_mode;
+typedef enum { CUR_CNY, CUR_USD } scn_currency;
+
+extern const char *const scn_node_kind_names[];   /* "coke_supplier", ... */
+extern const char *const scn_mode_names[];
+extern const char *const scn_currency_names[];
+
+typedef struct scn_class {
+    char *name;
+    double energy_gj_per_t;     /* baking energy per tonne of anode */
+    double conversion_per_t;    /* labour, maintenance, depreciation; reporting currency */
+    double baking_loss;         /* mass lost in baking, share of green anode */
+    int high_efficiency;        /* counts toward the high-efficiency share */
+} scn_class;
+
+typedef struct scn_node {
+    char *id;
+    scn_node_kind kind;
+    int region;       /* index into regions */
+    int index;        /* index within its kind's array */
+    const char *file; /* table it came from, and its line */
+    int line;
+} scn_node;
+
+typedef struct scn_supplier {
+    int node;
+    int commodity;        /* 0 calcined coke, 1 pitch */
+    double capacity_tpy;
+    double price;         /* reporting currency per tonne, ex works */
+} scn_supplier;
+
+typedef struct scn_plant {
+    int node;
+    int cls;
+    double capacity_tpy;  /* baked anode */
+    int owner;            /* smelter index, -1 merchant */
+    int start_day, end_day;   /* open on [start, end), days since horizon start */
+} scn_plant;
+
+typedef struct scn_smelter {
+    int node;
+    double al_tpy;        /* primary aluminium output in the first year */
+    double captive_share; /* share of orders placed with owned plants */
+    double growth;        /* per year */
+} scn_smelter;
+
+typedef struct scn_market {
+    int node;
+    double demand_tpy;    /* anode imports from this network, first year */
+    double growth;        /* per year */
+} scn_market;
+
+typedef struct scn_link {
+    int from, to;         /* node indices */
+    scn_mode mode;
+    double distance_km;
+    double lead_days;     /* mean */
+    double lead_cv;
+    double capacity_tpd;  /* HUGE_VAL when unlimited */
+    double cost_per_t;    /* reporting currency */
+    int line;
+} scn_link;
+
+typedef struct scenario {
+    char *path;           /* the YAML file */
+    char *text;           /* its full text, stored with results */
+    char *name, *description;
+    uint64_t seed;
+    long replications;
+    int start_date, end_date;     /* days since 1970-01-01, end inclusive */
+    int ndays;                    /* horizon length */
+    int nmonths, nyears;
+    int start_year, start_month;
+    scn_currency currency;
+    double usd_cny;
+
+    scn_run_params run;
+    scn_smelter_params smelter;
+    scn_plant_params plant;
+    scn_transport_params transport;
+    scn_export_params exports;
+    scn_price_params prices;
+
+    int nregions;
+    char **regions;
+    int nclasses;
+    scn_class *classes;
+    int nnodes;
+    scn_node *nodes;
+    int nsuppliers, nplants, nsmelters, nports, nmarkets, nlinks;
+    scn_supplier *suppliers;
+    scn_plant *plants;
+    scn_smelter *smelters;
+    int *ports;           /* node indices */
+    scn_market *markets;
+    scn_link *links;
+    /* Paths of the tables, in this order: suppliers, plants, smelters,
+     * ports, markets, links. */
+    char *table_paths[6];
+} scenario;
+
+/* One "section.key=value" override from the command line. */
+typedef struct scn_override {
+    const char *key;
+    const char *value;
+} scn_override;
+
+/* Load, validate and resolve a scenario.  Overrides are applied before
+ * validation, so they are checked like values in the file.  Returns SIM_OK,
+ * SIM_EIO (unreadable file) or SIM_EINPUT (message names file, line, field,
+ * value and what was expected). */
+int scn_load(const char *path, const scn_override *ov, int nov, scenario *s);
+void scn_free(scenario *s);
+
+/* Index of a node id, -1 if unknown. */
+int scn_find_node(const scenario *s, const char *id);
+
+/* Money in the reporting currency from an amount in `cur`. */
+double scn_to_reporting(const scenario *s, double amount, scn_currency cur);
+const char *scn_currency_unit(const scenario *s);   /* "CNY/t" or "USD/t" */
+
+/* Resolved parameters as a JSON object (malloc'd, caller frees). */
+char *scn_params_json(const scenario *s);
+
+/* Write the parameter reference (markdown table rows) to a stream; used
+ * to check docs/scenario-format.md is complete. */
+void scn_params_markdown(FILE *out);
+
+#endif

@@ -1,0 +1,177 @@
+/*
+ * smelter.c — smelters: continuous anode use, (s, S) replenishment in days
+ * of cover, stock-outs as lost aluminium, butts back to the plants.
+ *
+ * Use is continuous at `rate` t/day, constant within a month, so the stock
+ * is only brought up to date when something happens (smelter_advance) and
+ * the moment the inventory position falls to the reorder point is
+ * computed, not searched for by ticking every day: one event per order.
+ * Shortage is not back-ordered: demand not met while the stock is empty
+ * is lost, together with the aluminium it would have made.
+ */
+#include <math.h>
+
+#include "model_internal.h"
+#include "sim_err.h"
+#include "sim_rng.h"
+
+/* Aluminium output rate of the month (t/day) for a smelter. */
+static double al_rate(const model_instance *m, int i)
+{
+    const scn_smelter *sm = &m->s->smelters[i];
+    return sm->al_tpy * pow(1.0 + sm->growth, m->year) / m->days_in_year;
+}
+
+void smelter_advance(model_instance *m, int i)
+{
+    smelter_state *st = &m->smelters[i];
+    double now = m->eng.now;
+    double dt = now - st->t_last;
+    st->t_last = now;
+    if (dt <= 0 || st->rate <= 0)
+        return;
+    double need = st->rate * dt;
+    double before = st->stock;
+    st->stock = need < before ? before - need : 0.0;
+    double used = before - st->stock;   /* exact: what left the stock */
+    double short_t = need - used;
+    st->consumed_month += used;
+    int region = mdl_region_of(m, m->s->smelters[i].node);
+    mdl_add(m, region, RM_CONSUMPTION, used);
+    mdl_flow(m, BAL_ANODE, 0.0, used);
+    if (short_t > 0) {
+        mdl_add(m, region, RM_SHORTAGE, short_t);
+        mdl_add(m, region, RM_LOST_AL, short_t / m->s->smelter.anode_per_t_al);
+    }
+}
+
+int smelter_init(model_instance *m, int i)
+{
+    smelter_state *st = &m->smelters[i];
+    gsl_rng *rng = st->rng;
+    smelter_set_rate(m, i);
+    /* Start somewhere between the reorder point and the order-up-to level
+     * so that smelters do not all order on the same day. */
+    double lo = m->s->smelter.reorder_days, hi = m->s->smelter.order_up_to_days;
+    st->stock = st->rate * (lo + (hi - lo) * gsl_rng_uniform(rng));
+    st->on_order = 0;
+    st->t_last = 0;
+    st->reorder = SIM_HANDLE_NONE;
+    st->consumed_month = 0;
+    st->nrecv = 0;
+    st->butts_held = 0;
+    return SIM_OK;
+}
+
+/* Order up to the target and schedule the next reorder. */
+static int order_now(model_instance *m, int i)
+{
+    smelter_state *st = &m->smelters[i];
+    double target = st->rate * m->s->smelter.order_up_to_days;
+    double q = target - (st->stock + st->on_order);
+    if (q <= 0)
+        return SIM_OK;
+    st->on_order += q;
+    return sourcing_place(m, i, q);
+}
+
+int smelter_reschedule(model_instance *m, int i)
+{
+    smelter_state *st = &m->smelters[i];
+    if (st->reorder != SIM_HANDLE_NONE) {
+        sim_engine_cancel(&m->eng, st->reorder);
+        st->reorder = SIM_HANDLE_NONE;
+    }
+    if (st->rate <= 0)
+        return SIM_OK;
+    double ip = st->stock + st->on_order;
+    double rop = st->rate * m->s->smelter.reorder_days;
+    if (ip <= rop) {
+        SIM_CHECK(order_now(m, i));
+        ip = st->stock + st->on_order;
+    }
+    /* The inventory position falls at `rate` and changes otherwise only
+     * when this smelter orders, so the crossing time is exact. */
+    double when = m->eng.now + fmax(ip - rop, 0.0) / st->rate;
+    return sim_engine_schedule(&m->eng, when, PRIO_ORDER, EV_SMELTER_REORDER, i, 0, 0.0, &st->reorder);
+}
+
+int smelter_on_reorder(sim_engine *e, const sim_event *ev, void *model)
+{
+    model_instance *m = model;
+    (void)e;
+    int i = ev->target;
+    m->smelters[i].reorder = SIM_HANDLE_NONE;
+    smelter_advance(m, i);
+    SIM_CHECK(order_now(m, i));
+    return smelter_reschedule(m, i);
+}
+
+int smelter_receive(model_instance *m, int i, int plant, double qty)
+{
+    smelter_state *st = &m->smelters[i];
+    smelter_advance(m, i);
+    st->stock += qty;
+    st->on_order = fmax(st->on_order - qty, 0.0);
+    /* Remember who delivered, for the butts. */
+    int slot = -1;
+    for (int k = 0; k < st->nrecv; k++)
+        if (st->recv_plant[k] == plant)
+            slot = k;
+    if (slot < 0 && st->nrecv < RECV_SLOTS) {
+        slot = st->nrecv++;
+        st->recv_plant[slot] = plant;
+        st->recv_qty[slot] = 0;
+    }
+    if (slot < 0) {   /* table full: credit the smallest entry's plant */
+        slot = 0;
+        for (int k = 1; k < st->nrecv; k++)
+            if (st->recv_qty[k] < st->recv_qty[slot])
+                slot = k;
+    }
+    st->recv_qty[slot] += qty;
+    return SIM_OK;
+}
+
+void smelter_cancel_orders(model_instance *m, int i, double qty)
+{
+    smelter_state *st = &m->smelters[i];
+    st->on_order = fmax(st->on_order - qty, 0.0);
+}
+
+/* Close a month: butts from the month's use go back to the plants that
+ * delivered, in proportion to what each delivered. */
+int smelter_month(model_instance *m, int i)
+{
+    smelter_state *st = &m->smelters[i];
+    double butts = st->consumed_month * m->s->smelter.butt_ratio;
+    st->consumed_month = 0;
+    mdl_flow(m, BAL_BUTTS, butts, 0.0);
+    st->butts_held += butts;
+    if (st->nrecv == 0 || st->butts_held <= 0)
+        return SIM_OK;
+    double total = 0;
+    for (int k = 0; k < st->nrecv; k++)
+        total += st->recv_qty[k];
+    double left = st->butts_held;
+    for (int k = 0; k < st->nrecv; k++) {
+        double q = k + 1 == st->nrecv ? left : st->butts_held * (st->recv_qty[k] / total);
+        if (q > left)
+            q = left;
+        left -= q;
+        if (q <= 0)
+            continue;
+        int p = st->recv_plant[k];
+        SIM_CHECK(transport_return(m, q, net_plant_route(&m->d->net, p, i), p));
+    }
+    st->butts_held = 0;
+    st->nrecv = 0;
+    return SIM_OK;
+}
+
+/* New month: the use rate follows aluminium output (growth by year).  The
+ * stock must have been advanced to now. */
+void smelter_set_rate(model_instance *m, int i)
+{
+    m->smelters[i].rate = al_rate(m, i) * m->s->smelter.anode_per_t_al;
+}

@@ -1,0 +1,105 @@
+/*
+ * transport.c — shipments along routes: stochastic lead times per link,
+ * link capacity in tonnes per day with first-come-first-served queueing.
+ *
+ * A link of capacity C t/d is busy for q / C days with a shipment of q
+ * tonnes; a shipment that finds it busy waits until it is free, then
+ * leaves whole.  Lead times are lognormal with the link's mean and
+ * coefficient of variation (exactly the mean when the CV is 0), drawn from
+ * the link's own random stream.
+ */
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "model_internal.h"
+#include "sim_err.h"
+
+static double draw_lead(model_instance *m, int e)
+{
+    const scn_link *l = &m->s->links[e];
+    if (l->lead_cv <= 0 || l->lead_days <= 0)
+        return l->lead_days;
+    double s2 = log1p(l->lead_cv * l->lead_cv);
+    return gsl_ran_lognormal(m->link_rng[e], log(l->lead_days) - 0.5 * s2, sqrt(s2));
+}
+
+static int new_shipment(model_instance *m)
+{
+    if (m->free_ship >= 0) {
+        int id = m->free_ship;
+        m->free_ship = m->ship[id].next_free;
+        return id;
+    }
+    if (m->nship == m->capship) {
+        int nc = m->capship ? 2 * m->capship : 1024;
+        shipment *ns = realloc(m->ship, (size_t)nc * sizeof *ns);
+        if (!ns)
+            return -1;
+        m->ship = ns;
+        m->capship = nc;
+    }
+    return m->nship++;
+}
+
+static int launch(model_instance *m, int com, double qty, double arrive, int dest_node,
+                  int plant, int cust)
+{
+    int id = new_shipment(m);
+    if (id < 0)
+        return sim_err_set(SIM_ENOMEM, "out of memory for shipments");
+    m->ship[id] = (shipment){ com, dest_node, plant, cust, qty, -1 };
+    m->transit[com] += qty;
+    return sim_engine_schedule(&m->eng, arrive, PRIO_ARRIVE, EV_ARRIVE, 0, id, 0.0, NULL);
+}
+
+int transport_send(model_instance *m, int com, double qty, const net_route *route,
+                   int dest_node, int plant, int cust, double t_start)
+{
+    double t = t_start;
+    const int *edges = m->d->net.edges + route->first;
+    for (int k = 0; k < route->nedges; k++) {
+        int e = edges[k];
+        double cap = m->s->links[e].capacity_tpd;
+        if (cap < HUGE_VAL) {
+            double dep = t > m->link_busy[e] ? t : m->link_busy[e];
+            m->link_busy[e] = dep + qty / cap;
+            t = dep;
+        }
+        t += draw_lead(m, e);
+    }
+    return launch(m, com, qty, t, dest_node, plant, cust);
+}
+
+int transport_return(model_instance *m, double qty, const net_route *route, int plant)
+{
+    /* Back-haul of butts: the mean lead time of the forward route, no
+     * capacity used (empty return wagons). */
+    return launch(m, COM_BUTTS, qty, m->eng.now + route->lead_mean,
+                  m->s->plants[plant].node, plant, -1);
+}
+
+int transport_on_arrive(sim_engine *e, const sim_event *ev, void *model)
+{
+    model_instance *m = model;
+    (void)e;
+    int id = ev->arg;
+    shipment sh = m->ship[id];
+    m->ship[id].next_free = m->free_ship;
+    m->free_ship = id;
+    m->transit[sh.com] -= sh.qty;
+    const scenario *s = m->s;
+    switch (sh.com) {
+    case COM_ANODE:
+        if (sh.cust < s->nsmelters)
+            return smelter_receive(m, sh.cust, sh.plant, sh.qty);
+        mdl_add(m, mdl_region_of(m, sh.dest_node), RM_EXPORTS, sh.qty);
+        mdl_flow(m, BAL_ANODE, 0.0, sh.qty);
+        return SIM_OK;
+    case COM_BUTTS:
+        m->plants[sh.plant].raw[2] += sh.qty;
+        return SIM_OK;
+    default:
+        return plant_raw_arrived(m, sh.plant, sh.com, sh.qty);
+    }
+}

@@ -1,0 +1,65 @@
+#include "sim_engine.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "sim_err.h"
+
+int sim_engine_init(sim_engine *eng, void *model, size_t capacity_hint)
+{
+    memset(eng, 0, sizeof *eng);
+    eng->model = model;
+    return sim_queue_init(&eng->queue, capacity_hint);
+}
+
+void sim_engine_destroy(sim_engine *eng)
+{
+    sim_queue_destroy(&eng->queue);
+}
+
+void sim_engine_reset(sim_engine *eng)
+{
+    sim_queue_clear(&eng->queue);
+    eng->now = 0.0;
+    eng->stopped = 0;
+    eng->processed = 0;
+}
+
+int sim_engine_on(sim_engine *eng, unsigned type, sim_handler_fn fn)
+{
+    if (type >= SIM_MAX_TYPES)
+        return sim_err_set(SIM_EINVAL, "event type %u is out of range (at most %d types)",
+                           type, SIM_MAX_TYPES);
+    eng->handler[type] = fn;
+    return SIM_OK;
+}
+
+int sim_engine_bad_time(const sim_engine *eng, double time)
+{
+    return sim_err_set(SIM_EINVAL,
+                       "cannot schedule an event at time %g, before the clock (%g)",
+                       time, eng->now);
+}
+
+int sim_engine_run_until(sim_engine *eng, double t_end)
+{
+    sim_queue *q = &eng->queue;
+    sim_event ev;
+    eng->stopped = 0;
+    while (q->size > 0 && sim_queue_peek_time(q) <= t_end) {
+        sim_queue_pop(q, &ev);
+        eng->now = ev.time;
+        eng->processed++;
+        sim_handler_fn fn = ev.type < SIM_MAX_TYPES ? eng->handler[ev.type] : NULL;
+        if (!fn)
+            return sim_err_set(SIM_EINVAL, "no handler for event type %u", ev.type);
+        int rc = fn(eng, &ev, eng->model);
+        if (rc != SIM_OK)
+            return rc;
+        if (eng->stopped)
+            return SIM_OK;
+    }
+    if (t_end > eng->now && t_end < HUGE_VAL)
+        eng->now = t_end;
+    return SIM_OK;
+}

@@ -1,0 +1,174 @@
+#include "sim_rng.h"
+
+#include <math.h>
+#include <pthread.h>
+
+/* Keys are 64-bit and pass through gsl_rng_set as unsigned long. */
+_Static_assert(sizeof(unsigned long) >= 8, "unsigned long must hold 64 bits");
+
+typedef struct {
+    uint64_t s[4];
+} xoshiro_state;
+
+uint64_t sim_rng_mix(uint64_t z)
+{
+    z += 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+uint64_t sim_rng_key(uint64_t seed, uint64_t point, uint64_t rep,
+                     uint64_t stream)
+{
+    return sim_rng_mix(sim_rng_mix(sim_rng_mix(sim_rng_mix(seed) ^ point) ^ rep)
+                       ^ stream);
+}
+
+static inline uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static inline uint64_t xo_next(xoshiro_state *st)
+{
+    uint64_t *s = st->s;
+    const uint64_t result = rotl(s[1] * 5, 7) * 9;
+    const uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+}
+
+static void zig_setup(void);
+static pthread_once_t zig_once = PTHREAD_ONCE_INIT;
+
+static void xo_set(void *vstate, unsigned long seed)
+{
+    xoshiro_state *st = vstate;
+    /* gsl_rng_alloc seeds every new generator, so the tables are ready
+     * before any generator of this type can draw. */
+    pthread_once(&zig_once, zig_setup);
+    uint64_t z = (uint64_t)seed;
+    /* SplitMix64 sequence from the key; never all zero. */
+    for (int i = 0; i < 4; i++) {
+        z += 0x9e3779b97f4a7c15ULL;
+        uint64_t x = z;
+        x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+        st->s[i] = x ^ (x >> 31);
+    }
+}
+
+static unsigned long xo_get(void *vstate)
+{
+    return (unsigned long)(xo_next(vstate) >> 32);
+}
+
+static double xo_get_double(void *vstate)
+{
+    return (double)(xo_next(vstate) >> 11) * 0x1.0p-53;
+}
+
+static const gsl_rng_type xoshiro_type = {
+    "xoshiro256**", 0xffffffffUL, 0, sizeof(xoshiro_state),
+    &xo_set, &xo_get, &xo_get_double
+};
+
+const gsl_rng_type *sim_rng_xoshiro = &xoshiro_type;
+
+gsl_rng *sim_rng_alloc(uint64_t seed, uint64_t point, uint64_t rep,
+                       uint64_t stream)
+{
+    gsl_rng *r = gsl_rng_alloc(sim_rng_xoshiro);
+    if (r)
+        gsl_rng_set(r, (unsigned long)sim_rng_key(seed, point, rep, stream));
+    return r;
+}
+
+void sim_rng_reseed(gsl_rng *r, uint64_t seed, uint64_t point, uint64_t rep,
+                    uint64_t stream)
+{
+    gsl_rng_set(r, (unsigned long)sim_rng_key(seed, point, rep, stream));
+}
+
+double sim_rng_uniform_pos(gsl_rng *r)
+{
+    double u;
+    do {
+        u = xo_get_double(r->state);
+    } while (u == 0.0);
+    return u;
+}
+
+/*
+ * Exponential variates by the ziggurat method (Marsaglia & Tsang 2000,
+ * "The Ziggurat Method for Generating Random Variables", J. Stat. Softw.
+ * 5(8)), with 256 layers.  Unlike their 32-bit version, the layer index
+ * (low 8 bits) and the abscissa (top 53 bits) come from disjoint bits of
+ * one 64-bit draw, which avoids the index/value correlation Doornik (2005)
+ * pointed out.  About 98.9 % of draws cost one multiply and one compare;
+ * the rest fall back to exact rejection with exp() or, in the tail, log().
+ */
+#define ZIG_N 256
+#define ZIG_R 7.69711747013104972      /* start of the tail */
+#define ZIG_V 3.949659822581572e-3     /* area of each layer */
+#define ZIG_M 9007199254740992.0       /* 2^53 */
+
+static uint64_t zig_k[ZIG_N];
+static double zig_w[ZIG_N], zig_f[ZIG_N];
+static void zig_setup(void)
+{
+    double de = ZIG_R, te = ZIG_R;
+    double q = ZIG_V / exp(-de);
+    zig_k[0] = (uint64_t)((de / q) * ZIG_M);
+    zig_k[1] = 0;
+    zig_w[0] = q / ZIG_M;
+    zig_w[ZIG_N - 1] = de / ZIG_M;
+    zig_f[0] = 1.0;
+    zig_f[ZIG_N - 1] = exp(-de);
+    for (int i = ZIG_N - 2; i >= 1; i--) {
+        de = -log(ZIG_V / de + exp(-de));
+        zig_k[i + 1] = (uint64_t)((de / te) * ZIG_M);
+        te = de;
+        zig_f[i] = exp(-de);
+        zig_w[i] = de / ZIG_M;
+    }
+}
+
+static double zig_exp_slow(xoshiro_state *st, uint64_t jz, unsigned iz)
+{
+    for (;;) {
+        if (iz == 0) {
+            double u;
+            do {
+                u = (double)(xo_next(st) >> 11) * 0x1.0p-53;
+            } while (u == 0.0);
+            return ZIG_R - log(u);
+        }
+        double x = (double)jz * zig_w[iz];
+        double u = (double)(xo_next(st) >> 11) * 0x1.0p-53;
+        if (zig_f[iz] + u * (zig_f[iz - 1] - zig_f[iz]) < exp(-x))
+            return x;
+        uint64_t b = xo_next(st);
+        iz = (unsigned)(b & 0xff);
+        jz = b >> 11;
+        if (jz < zig_k[iz])
+            return (double)jz * zig_w[iz];
+    }
+}
+
+double sim_rng_exponential(gsl_rng *r, double mean)
+{
+    xoshiro_state *st = r->state;
+    uint64_t b = xo_next(st);
+    unsigned iz = (unsigned)(b & 0xff);
+    uint64_t jz = b >> 11;
+    if (jz < zig_k[iz])
+        return mean * ((double)jz * zig_w[iz]);
+    return mean * zig_exp_slow(st, jz, iz);
+}

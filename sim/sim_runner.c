@@ -1,0 +1,183 @@
+#include "sim_runner.h"
+
+#include <omp.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_err.h"
+
+typedef struct {
+    const sim_runner_spec *spec;
+    long window;
+    void **slot;               /* result of task t at slot[t % window] */
+    atomic_int *ready;         /* slot holds a finished result */
+    atomic_long next_take;     /* next task index to hand out (relative) */
+    atomic_long next_deliver;  /* next task index to consume (relative) */
+    atomic_int failed;         /* first error status, 0 while none */
+    long consumed;             /* results consumed (under deliver_lock) */
+    int gap;                   /* a task or consume failed: stop consuming */
+    omp_lock_t deliver_lock;
+    char errmsg[1024];
+} runner;
+
+static void record_error(runner *r, int rc)
+{
+    int expected = 0;
+    if (atomic_compare_exchange_strong(&r->failed, &expected, rc)) {
+        strncpy(r->errmsg, sim_err_msg(), sizeof r->errmsg - 1);
+        r->errmsg[sizeof r->errmsg - 1] = '\0';
+    }
+}
+
+/* Deliver every ready result in order.  One deliverer at a time; others
+ * return at once and rely on the holder (or their own next call) to pick
+ * their result up. */
+static void try_deliver(runner *r)
+{
+    const sim_runner_spec *s = r->spec;
+    for (;;) {
+        if (!omp_test_lock(&r->deliver_lock))
+            return;
+        long d;
+        while ((d = atomic_load(&r->next_deliver)) < s->ntasks &&
+               atomic_load_explicit(&r->ready[d % r->window], memory_order_acquire)) {
+            long i = d % r->window;
+            void *res = r->slot[i];
+            r->slot[i] = NULL;
+            atomic_store_explicit(&r->ready[i], 0, memory_order_relaxed);
+            /* Consume a gap-free prefix: tasks finished before a failed
+             * or skipped one are kept, nothing after it, and nothing
+             * once the consumer itself has failed. */
+            if (!res)
+                r->gap = 1;
+            if (res && !r->gap) {
+                int rc = s->consume(s->ctx, s->first_task + d, res);
+                if (rc != SIM_OK) {
+                    record_error(r, rc);
+                    r->gap = 1;
+                } else {
+                    r->consumed++;
+                }
+            } else if (res && s->discard) {
+                s->discard(s->ctx, res);
+            }
+            atomic_store_explicit(&r->next_deliver, d + 1, memory_order_release);
+        }
+        omp_unset_lock(&r->deliver_lock);
+        /* A result may have become ready between the last check and the
+         * unlock; look once more so that it is not stranded. */
+        d = atomic_load(&r->next_deliver);
+        if (d >= s->ntasks || !atomic_load(&r->ready[d % r->window]))
+            return;
+    }
+}
+
+static int stop_requested(runner *r)
+{
+    const sim_runner_spec *s = r->spec;
+    if (atomic_load(&r->failed) != 0)
+        return 1;
+    if (s->cancel && *s->cancel) {
+        sim_err_set(SIM_EINTR, "interrupted");
+        record_error(r, SIM_EINTR);
+        return 1;
+    }
+    return 0;
+}
+
+static void worker(runner *r, sim_runner_stats *stats)
+{
+    const sim_runner_spec *s = r->spec;
+    int tid = omp_get_thread_num();
+    void *scratch = NULL;
+    if (s->scratch_new) {
+        scratch = s->scratch_new(s->ctx);
+        if (!scratch) {
+            sim_err_set(SIM_ENOMEM, "cannot allocate a model instance for thread %d", tid);
+            record_error(r, SIM_ENOMEM);
+            return;
+        }
+    }
+    double busy = 0.0;
+    long done = 0;
+    for (;;) {
+        if (stop_requested(r))
+            break;
+        long t = atomic_fetch_add(&r->next_take, 1);
+        if (t >= s->ntasks)
+            break;
+        /* Bound the results in flight: wait until task t has a free slot. */
+        while (t >= atomic_load(&r->next_deliver) + r->window) {
+            try_deliver(r);
+            sched_yield();
+        }
+        void *res = NULL;
+        double t0 = omp_get_wtime();
+        int rc = atomic_load(&r->failed) ? SIM_EINTR
+                                         : s->run_task(s->ctx, scratch, s->first_task + t, &res);
+        busy += omp_get_wtime() - t0;
+        done++;
+        if (rc != SIM_OK)
+            record_error(r, rc);
+        /* Publish even on error (res NULL) so that delivery never stalls. */
+        r->slot[t % r->window] = res;
+        atomic_store_explicit(&r->ready[t % r->window], 1, memory_order_release);
+        try_deliver(r);
+    }
+    try_deliver(r);
+    if (scratch && s->scratch_free)
+        s->scratch_free(s->ctx, scratch);
+    if (stats && tid < 256) {
+        stats->busy_s[tid] = busy;
+        stats->tasks_per_thread[tid] = done;
+    }
+}
+
+int sim_runner_run(const sim_runner_spec *spec, sim_runner_stats *stats)
+{
+    runner r;
+    memset(&r, 0, sizeof r);
+    r.spec = spec;
+    int nthreads = spec->nthreads > 0 ? spec->nthreads : omp_get_max_threads();
+    if (nthreads > 256)
+        nthreads = 256;
+    r.window = spec->window > 0 ? spec->window : 8L * nthreads;
+    r.slot = calloc((size_t)r.window, sizeof *r.slot);
+    r.ready = calloc((size_t)r.window, sizeof *r.ready);
+    if (!r.slot || !r.ready) {
+        free(r.slot);
+        free(r.ready);
+        return sim_err_set(SIM_ENOMEM, "cannot allocate the result window");
+    }
+    atomic_init(&r.next_take, 0);
+    atomic_init(&r.next_deliver, 0);
+    atomic_init(&r.failed, 0);
+    omp_init_lock(&r.deliver_lock);
+    if (stats)
+        memset(stats, 0, sizeof *stats);
+
+    double t0 = omp_get_wtime();
+#pragma omp parallel num_threads(nthreads)
+    worker(&r, stats);
+    double wall = omp_get_wtime() - t0;
+
+    /* After a failure some slots may hold results that were never reached
+     * by delivery (tasks behind a failed one). */
+    for (long i = 0; i < r.window; i++)
+        if (atomic_load(&r.ready[i]) && r.slot[i] && spec->discard)
+            spec->discard(spec->ctx, r.slot[i]);
+    omp_destroy_lock(&r.deliver_lock);
+    free(r.slot);
+    free(r.ready);
+    if (stats) {
+        stats->consumed = r.consumed;
+        stats->nthreads = nthreads;
+        stats->wall_s = wall;
+    }
+    int rc = atomic_load(&r.failed);
+    if (rc != SIM_OK)
+        sim_err_copy(r.errmsg);
+    return rc;
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The command line: help, version, usage errors and exit codes.
+# usage: test_cli.sh ANODESIM SOURCE_DIR
+set -u
+bin=$1
+src=$2
+fail=0
+n=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+expect() {   # expect CODE PATTERN -- command...
+  local want=$1 pat=$2
+  shift 3
+  n=$((n + 1))
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "FAIL: '$*' exited $got, expected $want"; cat "$tmp/err"; fail=$((fail + 1)); return
+  fi
+  if [ -n "$pat" ] && ! grep -qiE "$pat" "$tmp/out" "$tmp/err"; then
+    echo "FAIL: '$*' output lacks /$pat/"; cat "$tmp/out" "$tmp/err"; fail=$((fail + 1)); return
+  fi
+}
+
+one_line_err() {   # the error is a single line
+  n=$((n + 1))
+  if [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
+    echo "FAIL: expected a one-line error, got:"; cat "$tmp/err"; fail=$((fail + 1))
+  fi
+}
+
+expect 0 "Usage:" -- "$bin" --help
+expect 0 "Usage:" -- "$bin" help
+expect 0 "anodesim [0-9]+\.[0-9]+\.[0-9]+" -- "$bin" version
+expect 2 "unknown command" -- "$bin" frobnicate
+one_line_err
+expect 2 "" -- "$bin"
+expect 2 "unknown option '--bogus'" -- "$bin" run --bogus "$src/scenarios/china-2024/scenario.yaml"
+one_line_err
+expect 2 "cannot read the scenario file" -- "$bin" run "$tmp/no-such-file.yaml"
+one_line_err
+expect 2 "cannot read the scenario file" -- "$bin" validate "$tmp/no-such-file.yaml"
+one_line_err
+expect 2 "needs a whole number" -- "$bin" run -r 0 "$src/scenarios/china-2024/scenario.yaml"
+one_line_err
+expect 2 "exactly one scenario" -- "$bin" run
+expect 2 "KEY=VALUE" -- "$bin" run --set nonsense "$src/scenarios/china-2024/scenario.yaml"
+expect 2 "out of range" -- "$bin" run --set smelter.reorder_days=-3 "$src/scenarios/china-2024/scenario.yaml"
+one_line_err
+expect 2 "unknown parameter" -- "$bin" validate --set smelter.nonsense=1 "$src/scenarios/china-2024/scenario.yaml"
+expect 0 "scenario is valid" -- "$bin" validate "$src/scenarios/china-2024/scenario.yaml"
+expect 0 "anode output" -- "$bin" run -q -r 2 -t 2 --set run.end=2024-12-31 "$src/scenarios/china-2024/scenario.yaml"
+expect 0 "\"replications\": 2" -- "$bin" run -q -r 2 --json --set run.end=2024-12-31 "$src/scenarios/china-2024/scenario.yaml"
+
+echo "$((n - fail)) passed, $fail failed"
+[ "$fail" -eq 0 ]
