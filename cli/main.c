@@ -14,6 +14,7 @@ static const char usage[] =
     "  anodesim run SCENARIO.yaml [options]     simulate replications, print a summary\n"
     "  anodesim validate SCENARIO.yaml [--set KEY=VALUE ...]\n"
     "                                           check a scenario and print what it holds\n"
+    "  anodesim params                          list every scenario parameter, default and unit\n"
     "  anodesim version                         print the version\n"
     "  anodesim help                            print this help\n"
     "\n"
@@ -66,6 +67,11 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("anodesim %s (%s)\n", ANODESIM_VERSION, ANODESIM_GIT_REV);
+        return 0;
+    }
+    if (strcmp(cmd, "params") == 0) {
+        printf("| parameter | default | unit | meaning |\n|---|---|---|---|\n");
+        scn_params_markdown(stdout);
         return 0;
     }
     if (strcmp(cmd, "run") == 0)

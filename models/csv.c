@@ -11,7 +11,7 @@
 
 /* ---- dates (Howard Hinnant's civil-day algorithms) ------------------- */
 
-static int days_from_civil(int y, int m, int d)
+int csv_days_from_civil(int y, int m, int d)
 {
     y -= m <= 2;
     int era = (y >= 0 ? y : y - 399) / 400;
@@ -41,7 +41,7 @@ int csv_parse_date(const char *s, int *days)
         return -1;
     if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
         return -1;
-    int z = days_from_civil(y, m, d);
+    int z = csv_days_from_civil(y, m, d);
     int yy, mm, dd;
     csv_civil_from_days(z, &yy, &mm, &dd);
     if (yy != y || mm != m || dd != d)   /* 2024-02-30 and the like */

@@ -64,6 +64,9 @@ void csv_free_rows(void *rows, int nrows, size_t row_size,
  * when the text is not a valid date. */
 int csv_parse_date(const char *s, int *days);
 
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+int csv_days_from_civil(int y, int m, int d);
+
 /* The inverse: civil date of a day number. */
 void csv_civil_from_days(int days, int *y, int *m, int *d);
 

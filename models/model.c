@@ -24,6 +24,9 @@ const model_metric_info model_region_metrics[RM_NMETRICS] = {
     { "shipments_in", "t", "anodes dispatched to the region from plants in other regions" },
     { "anode_stock", "t", "finished anodes held by plants and smelters at month end" },
     { "production_cost", "reporting currency", "cost of the anodes produced" },
+    { "coke_use", "t", "calcined petroleum coke used in green anodes" },
+    { "pitch_use", "t", "coal tar pitch used in green anodes" },
+    { "butts_use", "t", "recycled butts used in green anodes" },
 };
 
 const model_metric_info model_plant_metrics[PM_NMETRICS] = {
@@ -337,10 +340,7 @@ static int month_table(model_instance *m)
         int mm = s->start_month - 1 + k;
         int yy = s->start_year + (mm >= 0 ? mm / 12 : -((-mm + 11) / 12));
         int mon = mm - (yy - s->start_year) * 12 + 1;
-        char buf[16];
-        snprintf(buf, sizeof buf, "%04d-%02d-01", yy, mon);
-        int date;
-        csv_parse_date(buf, &date);
+        int date = csv_days_from_civil(yy, mon, 1);
         if (k == s->nmonths)
             date = s->end_date + 1;
         int t = date - first_date;
@@ -421,6 +421,12 @@ void model_instance_free(model_instance *m)
     free(m->month_start);
     sim_engine_destroy(&m->eng);
     free(m);
+}
+
+void model_set_trace(model_instance *m, model_trace_fn fn, void *ctx)
+{
+    m->trace = fn;
+    m->trace_ctx = ctx;
 }
 
 static uint64_t stream(int family, int index)

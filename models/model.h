@@ -34,6 +34,9 @@ enum {
     RM_SHIP_IN,       /* anodes dispatched to the region from other regions, t */
     RM_ANODE_STOCK,   /* finished anodes at plants and smelters at month end, t */
     RM_COST,          /* production cost of the anodes finished, reporting currency */
+    RM_CPC_USE,       /* calcined coke put into green anodes, t */
+    RM_PITCH_USE,     /* pitch put into green anodes, t */
+    RM_BUTTS_USE,     /* recycled butts put into green anodes, t */
     RM_NMETRICS
 };
 
@@ -105,6 +108,15 @@ static inline double *model_pm(const model_result *r, int year, int plant, int m
 }
 
 typedef struct model_instance model_instance;
+
+/* Optional observer of shipments, for tests and debugging: called when a
+ * shipment leaves its origin (after any wait for link capacity, at the
+ * departure from the first link) and when it arrives.  Commodity codes:
+ * 0 coke, 1 pitch, 2 anode, 3 butts; from/to are node indices. */
+typedef enum { MODEL_TRACE_DEPART, MODEL_TRACE_ARRIVE } model_trace_kind;
+typedef void (*model_trace_fn)(void *ctx, model_trace_kind kind, double time, int commodity,
+                               int from_node, int to_node, double qty);
+void model_set_trace(model_instance *m, model_trace_fn fn, void *ctx);
 
 /* A working instance for one thread; NULL when out of memory. */
 model_instance *model_instance_new(const model_def *d);

@@ -74,6 +74,7 @@ typedef struct smelter_state {
 
 typedef struct shipment {
     int com;
+    int from_node;
     int dest_node;
     int plant;           /* origin plant of anodes; destination plant of raw materials and butts */
     int cust;            /* anode customer (smelter, or nsmelters + market) */
@@ -104,6 +105,8 @@ struct model_instance {
     long rep;
     double bal_in[BAL_N], bal_out[BAL_N], stock0[BAL_N];
     int *month_start;     /* sim time of each month boundary, warm-up months first */
+    model_trace_fn trace;
+    void *trace_ctx;
     int nmonth_bounds, first_month;
 };
 

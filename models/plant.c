@@ -230,6 +230,10 @@ static int start_campaign(model_instance *m, int p, double baked)
     mdl_flow(m, BAL_PITCH, 0.0, pitch);
     mdl_flow(m, BAL_BUTTS, 0.0, butts);
     mdl_flow(m, BAL_GREEN, green, 0.0);
+    int region = mdl_region_of(m, m->s->plants[p].node);
+    mdl_add(m, region, RM_CPC_USE, cpc);
+    mdl_add(m, region, RM_PITCH_USE, pitch);
+    mdl_add(m, region, RM_BUTTS_USE, butts);
     return sim_engine_schedule(&m->eng, m->eng.now + pp->bake_days, PRIO_PLANT, EV_PLANT_BAKED, p, 0,
                                green, NULL);
 }

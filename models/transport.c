@@ -42,13 +42,15 @@ static int new_shipment(model_instance *m)
     return m->nship++;
 }
 
-static int launch(model_instance *m, int com, double qty, double arrive, int dest_node,
-                  int plant, int cust)
+static int launch(model_instance *m, int com, double qty, double depart, double arrive,
+                  int from_node, int dest_node, int plant, int cust)
 {
     int id = new_shipment(m);
     if (id < 0)
         return sim_err_set(SIM_ENOMEM, "out of memory for shipments");
-    m->ship[id] = (shipment){ com, dest_node, plant, cust, qty, -1 };
+    m->ship[id] = (shipment){ com, from_node, dest_node, plant, cust, qty, -1 };
+    if (m->trace)
+        m->trace(m->trace_ctx, MODEL_TRACE_DEPART, depart, com, from_node, dest_node, qty);
     m->transit[com] += qty;
     return sim_engine_schedule(&m->eng, arrive, PRIO_ARRIVE, EV_ARRIVE, 0, id, 0.0, NULL);
 }
@@ -56,7 +58,7 @@ static int launch(model_instance *m, int com, double qty, double arrive, int des
 int transport_send(model_instance *m, int com, double qty, const net_route *route,
                    int dest_node, int plant, int cust, double t_start)
 {
-    double t = t_start;
+    double t = t_start, depart = t_start;
     const int *edges = m->d->net.edges + route->first;
     for (int k = 0; k < route->nedges; k++) {
         int e = edges[k];
@@ -66,16 +68,21 @@ int transport_send(model_instance *m, int com, double qty, const net_route *rout
             m->link_busy[e] = dep + qty / cap;
             t = dep;
         }
+        if (k == 0)
+            depart = t;
         t += draw_lead(m, e);
     }
-    return launch(m, com, qty, t, dest_node, plant, cust);
+    int from = route->nedges ? m->s->links[edges[0]].from : dest_node;
+    return launch(m, com, qty, depart, t, from, dest_node, plant, cust);
 }
 
 int transport_return(model_instance *m, double qty, const net_route *route, int plant)
 {
     /* Back-haul of butts: the mean lead time of the forward route, no
      * capacity used (empty return wagons). */
-    return launch(m, COM_BUTTS, qty, m->eng.now + route->lead_mean,
+    int from = route->nedges ? m->s->links[m->d->net.edges[route->first + route->nedges - 1]].to
+                             : m->s->plants[plant].node;
+    return launch(m, COM_BUTTS, qty, m->eng.now, m->eng.now + route->lead_mean, from,
                   m->s->plants[plant].node, plant, -1);
 }
 
@@ -88,6 +95,8 @@ int transport_on_arrive(sim_engine *e, const sim_event *ev, void *model)
     m->ship[id].next_free = m->free_ship;
     m->free_ship = id;
     m->transit[sh.com] -= sh.qty;
+    if (m->trace)
+        m->trace(m->trace_ctx, MODEL_TRACE_ARRIVE, m->eng.now, sh.com, sh.from_node, sh.dest_node, sh.qty);
     const scenario *s = m->s;
     switch (sh.com) {
     case COM_ANODE:
