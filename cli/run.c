@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "h5out.h"
 #include "model.h"
 #include "sim_err.h"
 #include "sim_runner.h"
@@ -36,6 +37,8 @@ typedef struct run_opts {
     int nov;
     int year;                /* 0: first */
     int json, quiet;
+    const char *output;      /* results file, NULL for none */
+    int resume, summary_only;
 } run_opts;
 
 typedef struct run_ctx {
@@ -48,6 +51,13 @@ typedef struct run_ctx {
     long done, total;
     double t_start, last_progress;
     int progress;
+    /* results file */
+    h5o_file *h5;
+    sum_acc monthly, flows;  /* summaries written to the file */
+    const long *todo;        /* replication of each task (NULL: task = replication) */
+    const unsigned char *have;  /* replications already in a resumed file */
+    long next_fold;          /* replications below this are folded */
+    model_result *readback;  /* buffer for folding resumed replications */
 } run_ctx;
 
 /* Layout of one replication's yearly vector: [year][region or national][metric]. */
@@ -70,6 +80,10 @@ static int year_of_month(const scenario *s, int k)
 static void fold(run_ctx *c, const model_result *r)
 {
     const scenario *s = c->s;
+    if (c->h5) {
+        sum_acc_add(&c->monthly, r->region_month);
+        sum_acc_add(&c->flows, r->od_year);
+    }
     memset(c->vec, 0, vec_len(s) * sizeof(double));
     for (int k = 0; k < r->nmonths; k++) {
         int y = year_of_month(s, k);
@@ -124,13 +138,32 @@ static void task_scratch_free(void *ctx, void *scratch)
     model_instance_free(scratch);
 }
 
+static long rep_of(const run_ctx *c, long task)
+{
+    return c->todo ? c->todo[task] : task;
+}
+
+/* Fold the replications a resumed file already holds, below `upto`, in
+ * replication order, so the summaries are those of an uninterrupted run. */
+static int fold_resumed(run_ctx *c, long upto)
+{
+    for (; c->next_fold < upto; c->next_fold++) {
+        if (!c->have || !c->have[c->next_fold])
+            continue;
+        SIM_CHECK(h5o_read(c->h5, 0, c->next_fold, c->readback));
+        fold(c, c->readback);
+    }
+    return SIM_OK;
+}
+
 static int task_run(void *ctx, void *scratch, long task, void **result)
 {
     run_ctx *c = ctx;
+    long rep = rep_of(c, task);
     model_result *r = model_result_alloc(c->d);
     if (!r)
-        return sim_err_set(SIM_ENOMEM, "out of memory for the results of replication %ld", task);
-    int rc = model_run(scratch, 0, task, r);
+        return sim_err_set(SIM_ENOMEM, "out of memory for the results of replication %ld", rep);
+    int rc = model_run(scratch, 0, rep, r);
     if (rc != SIM_OK) {
         model_result_free(r);
         return rc;
@@ -142,9 +175,19 @@ static int task_run(void *ctx, void *scratch, long task, void **result)
 static int task_consume(void *ctx, long task, void *result)
 {
     run_ctx *c = ctx;
-    (void)task;
-    fold(c, result);
+    long rep = rep_of(c, task);
+    int rc = SIM_OK;
+    if (c->h5) {
+        rc = fold_resumed(c, rep);
+        if (rc == SIM_OK)
+            rc = h5o_write(c->h5, result);
+        c->next_fold = rep + 1;
+    }
+    if (rc == SIM_OK)
+        fold(c, result);
     model_result_free(result);
+    if (rc != SIM_OK)
+        return rc;
     c->done++;
     progress(c, 0);
     return SIM_OK;
@@ -282,6 +325,9 @@ static int parse(int argc, char **argv, run_opts *o)
         { "year", required_argument, 0, 'y' },
         { "json", no_argument, 0, 'j' },
         { "quiet", no_argument, 0, 'q' },
+        { "output", required_argument, 0, 'o' },
+        { "resume", no_argument, 0, 'R' },
+        { "summary-only", no_argument, 0, 'M' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
@@ -291,7 +337,7 @@ static int parse(int argc, char **argv, run_opts *o)
     opterr = 0;
     int ch;
     char *end;
-    while ((ch = getopt_long(argc, argv, ":r:t:s:y:qh", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":r:t:s:y:qo:h", longopts, NULL)) != -1) {
         switch (ch) {
         case 'r':
             o->replications = strtol(optarg, &end, 10);
@@ -331,9 +377,13 @@ static int parse(int argc, char **argv, run_opts *o)
             }
             break;
         case 'j': o->json = 1; break;
+        case 'o': o->output = optarg; break;
+        case 'R': o->resume = 1; break;
+        case 'M': o->summary_only = 1; break;
         case 'q': o->quiet = 1; break;
         case 'h':
-            printf("usage: anodesim run SCENARIO.yaml [-r N] [-t N] [-s SEED] [--set KEY=VALUE]... [-y YEAR] [--json] [-q]\n"
+            printf("usage: anodesim run SCENARIO.yaml [-r N] [-t N] [-s SEED] [--set KEY=VALUE]... [-y YEAR]\n"
+                   "                    [-o FILE.h5 [--resume] [--summary-only]] [--json] [-q]\n"
                    "(see anodesim help)\n");
             return -1;
         case ':':
@@ -349,7 +399,54 @@ static int parse(int argc, char **argv, run_opts *o)
         return 2;
     }
     o->scenario = argv[optind];
+    if ((o->resume || o->summary_only) && !o->output) {
+        fprintf(stderr, "anodesim: --resume and --summary-only need --output FILE\n");
+        return 2;
+    }
     return 0;
+}
+
+/* Open the results file (fresh or resumed) and the summaries it needs;
+ * fills c->todo with the replications still to run. */
+static int open_output(run_ctx *c, const run_opts *o, int threads, long **todo, long *ntodo)
+{
+    const scenario *s = c->s;
+    h5o_options ho = { .path = o->output, .npoints = 1, .nreps = s->replications,
+                       .store_replications = !o->summary_only, .threads = threads, .ranks = 1 };
+    size_t nm = (size_t)s->nmonths * (size_t)s->nregions * RM_NMETRICS;
+    size_t nf = (size_t)s->nyears * (size_t)s->nregions * (size_t)s->nregions;
+    SIM_CHECK(sum_acc_init(&c->monthly, nm, 5, h5o_quantiles));
+    SIM_CHECK(sum_acc_init(&c->flows, nf, 0, NULL));
+    *todo = NULL;
+    *ntodo = s->replications;
+    if (!o->resume)
+        return h5o_create(&c->h5, s, c->d, &ho);
+    h5o_done done;
+    int rc = h5o_open_resume(&c->h5, s, c->d, &ho, &done);
+    if (rc == SIM_ENOTFOUND) {
+        if (access(o->output, F_OK) == 0)
+            return sim_err_set(SIM_EINPUT, "%s is already complete: nothing to resume", o->output);
+        fprintf(stderr, "anodesim: no partial results at %s: starting a new run\n", h5o_partial_name(o->output));
+        return h5o_create(&c->h5, s, c->d, &ho);
+    }
+    SIM_CHECK(rc);
+    fprintf(stderr, "anodesim: resuming %s: %ld of %ld replications already done\n",
+            h5o_partial_name(o->output), done.completed, done.total);
+    long *list = malloc(((size_t)(done.total - done.completed) + 1) * sizeof *list);
+    c->readback = model_result_alloc(c->d);
+    if (!list || !c->readback) {
+        free(list);
+        free(done.mask);
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    }
+    long n = 0;
+    for (long r = 0; r < done.total; r++)
+        if (!done.mask[r])
+            list[n++] = r;
+    c->have = done.mask;
+    *todo = list;
+    *ntodo = n;
+    return SIM_OK;
 }
 
 int cli_run(int argc, char **argv)
@@ -380,11 +477,16 @@ int cli_run(int argc, char **argv)
         return cli_fail(rc);
     }
     run_ctx c = { .s = &s, .d = &d, .total = s.replications };
-    rc = sum_acc_init(&c.acc, vec_len(&s));
+    rc = sum_acc_init(&c.acc, vec_len(&s), 0, NULL);
     c.vec = malloc(vec_len(&s) * sizeof(double));
     if (rc == SIM_OK && !c.vec)
         rc = sim_err_set(SIM_ENOMEM, "out of memory");
     int threads = o.threads ? o.threads : omp_get_max_threads();
+    long *todo = NULL, ntodo = s.replications;
+    if (rc == SIM_OK && o.output)
+        rc = open_output(&c, &o, threads, &todo, &ntodo);
+    c.todo = todo;
+    c.total = ntodo;
     c.progress = !o.quiet && isatty(2);
     c.t_start = omp_get_wtime();
     struct sigaction sa = { .sa_handler = on_signal };
@@ -393,22 +495,43 @@ int cli_run(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     if (rc == SIM_OK) {
         sim_runner_spec spec = {
-            .ntasks = s.replications, .nthreads = threads, .ctx = &c,
+            .ntasks = ntodo, .nthreads = threads, .ctx = &c,
             .scratch_new = task_scratch, .scratch_free = task_scratch_free,
             .run_task = task_run, .consume = task_consume, .discard = task_discard,
             .cancel = &interrupted,
         };
         rc = sim_runner_run(&spec, NULL);
     }
+    if (rc == SIM_OK && c.h5)
+        rc = fold_resumed(&c, s.replications);
     double wall = omp_get_wtime() - c.t_start;
     progress(&c, 1);
+    if (c.h5) {
+        if (rc == SIM_OK) {
+            rc = h5o_finish(c.h5, &c.monthly, &c.flows, wall, c.events);
+        } else if (rc == SIM_EINTR) {
+            h5o_abort(c.h5, 1);
+            sim_err_set(SIM_EINTR, "interrupted: %ld of %ld replications kept in %s; finish with the same command and --resume",
+                        c.done + (s.replications - ntodo), s.replications, h5o_partial_name(o.output));
+        } else {
+            h5o_abort(c.h5, 0);
+        }
+        c.h5 = NULL;
+    }
     if (rc == SIM_OK) {
         if (o.json)
             print_json(&c, y, wall, threads);
         else
             print_table(&c, y, wall, threads);
+        if (o.output && !o.json)
+            printf("\n  results: %s\n", o.output);
     }
     int code = rc == SIM_OK ? 0 : cli_fail(rc);
+    free(todo);
+    free((void *)c.have);
+    model_result_free(c.readback);
+    sum_acc_free(&c.monthly);
+    sum_acc_free(&c.flows);
     free(c.vec);
     sum_acc_free(&c.acc);
     model_def_free(&d);

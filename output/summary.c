@@ -6,17 +6,27 @@
 
 #include "sim_err.h"
 
-int sum_acc_init(sum_acc *a, size_t n)
+int sum_acc_init(sum_acc *a, size_t n, int nq, const double *p)
 {
     memset(a, 0, sizeof *a);
+    if (nq < 0 || nq > SUM_MAX_QUANTILES)
+        return sim_err_set(SIM_EINVAL, "at most %d quantiles", SUM_MAX_QUANTILES);
+    for (int k = 0; k < nq; k++) {
+        if (!(p[k] > 0 && p[k] < 1))
+            return sim_err_set(SIM_EINVAL, "quantile %g is not inside (0, 1)", p[k]);
+        a->p[k] = p[k];
+    }
     a->n = n;
+    a->nq = nq;
     a->mean = calloc(n + 1, sizeof(double));
     a->m2 = calloc(n + 1, sizeof(double));
-    a->min = calloc(n + 1, sizeof(double));
-    a->max = calloc(n + 1, sizeof(double));
-    if (!a->mean || !a->m2 || !a->min || !a->max) {
+    if (nq > 0) {
+        a->qh = calloc(n * (size_t)nq * 5 + 1, sizeof(double));
+        a->qn = calloc(n * (size_t)nq * 5 + 1, sizeof(double));
+    }
+    if (!a->mean || !a->m2 || (nq > 0 && (!a->qh || !a->qn))) {
         sum_acc_free(a);
-        return sim_err_set(SIM_ENOMEM, "out of memory for %zu summary values", n);
+        return sim_err_set(SIM_ENOMEM, "out of memory for the summaries of %zu values", n);
     }
     return SIM_OK;
 }
@@ -25,23 +35,75 @@ void sum_acc_free(sum_acc *a)
 {
     free(a->mean);
     free(a->m2);
-    free(a->min);
-    free(a->max);
+    free(a->qh);
+    free(a->qn);
     memset(a, 0, sizeof *a);
+}
+
+/* One P-square update of the five markers (h heights, n positions, both
+ * 0-based) for quantile p with the count-th observation x (count >= 6). */
+static void p2_update(double *h, double *n, double p, long count, double x)
+{
+    int k;
+    if (x < h[0]) {
+        h[0] = x;
+        k = 0;
+    } else if (x >= h[4]) {
+        h[4] = x;
+        k = 3;
+    } else {
+        k = 0;
+        while (k < 3 && x >= h[k + 1])
+            k++;
+    }
+    for (int i = k + 1; i < 5; i++)
+        n[i] += 1;
+    /* Desired positions after `count` observations. */
+    double c = (double)(count - 1);
+    double want[5] = { 0, c * p / 2, c * p, c * (1 + p) / 2, c };
+    for (int i = 1; i <= 3; i++) {
+        double d = want[i] - n[i];
+        if ((d >= 1 && n[i + 1] - n[i] > 1) || (d <= -1 && n[i - 1] - n[i] < -1)) {
+            double s = d > 0 ? 1.0 : -1.0;
+            double qp = h[i] + s / (n[i + 1] - n[i - 1]) *
+                                   ((n[i] - n[i - 1] + s) * (h[i + 1] - h[i]) / (n[i + 1] - n[i]) +
+                                    (n[i + 1] - n[i] - s) * (h[i] - h[i - 1]) / (n[i] - n[i - 1]));
+            if (!(h[i - 1] < qp && qp < h[i + 1])) {
+                int j = i + (int)s;
+                qp = h[i] + s * (h[j] - h[i]) / (n[j] - n[i]);
+            }
+            h[i] = qp;
+            n[i] += s;
+        }
+    }
 }
 
 void sum_acc_add(sum_acc *a, const double *x)
 {
     a->count++;
-    double k = (double)a->count;
+    long c = a->count;
+    double k = (double)c;
     for (size_t i = 0; i < a->n; i++) {
         double d = x[i] - a->mean[i];
         a->mean[i] += d / k;
         a->m2[i] += d * (x[i] - a->mean[i]);
-        if (a->count == 1 || x[i] < a->min[i])
-            a->min[i] = x[i];
-        if (a->count == 1 || x[i] > a->max[i])
-            a->max[i] = x[i];
+        for (int q = 0; q < a->nq; q++) {
+            double *h = a->qh + (i * (size_t)a->nq + (size_t)q) * 5;
+            double *n = a->qn + (i * (size_t)a->nq + (size_t)q) * 5;
+            if (c <= 5) {   /* keep the first five sorted (insertion) */
+                int j = (int)c - 1;
+                while (j > 0 && h[j - 1] > x[i]) {
+                    h[j] = h[j - 1];
+                    j--;
+                }
+                h[j] = x[i];
+                if (c == 5)
+                    for (int m = 0; m < 5; m++)
+                        n[m] = m;
+                continue;
+            }
+            p2_update(h, n, a->p[q], c, x[i]);
+        }
     }
 }
 
@@ -53,4 +115,18 @@ double sum_acc_mean(const sum_acc *a, size_t i)
 double sum_acc_sd(const sum_acc *a, size_t i)
 {
     return a->count > 1 ? sqrt(a->m2[i] / (double)(a->count - 1)) : 0.0;
+}
+
+double sum_acc_quantile(const sum_acc *a, size_t i, int k)
+{
+    if (a->count == 0)
+        return NAN;
+    const double *h = a->qh + (i * (size_t)a->nq + (size_t)k) * 5;
+    if (a->count > 5)
+        return h[2];
+    /* Up to five observations: interpolate the sorted sample. */
+    double pos = a->p[k] * (double)(a->count - 1);
+    int lo = (int)floor(pos);
+    int hi = lo + 1 < a->count ? lo + 1 : lo;
+    return h[lo] + (pos - lo) * (h[hi] - h[lo]);
 }

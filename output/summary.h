@@ -1,7 +1,15 @@
 /*
  * summary — statistics across replications, accumulated as replications
- * stream in (Welford's algorithm): memory is one mean and one sum of
- * squares per value, whatever the number of replications.
+ * stream in: memory depends on the number of values per replication,
+ * never on the number of replications.
+ *
+ *  - mean and standard deviation by Welford's algorithm;
+ *  - quantiles by the P-square algorithm (Jain & Chlamtac 1985, CACM 28),
+ *    five markers per quantile and value; exact (linear interpolation
+ *    between order statistics) while fewer than five replications are in.
+ *
+ * Results depend on the order in which replications are added; callers
+ * add them in replication order so that they are reproducible.
  *
  * Ownership: sum_acc_init/sum_acc_free pair.
  */
@@ -10,13 +18,21 @@
 
 #include <stddef.h>
 
+#define SUM_MAX_QUANTILES 8
+
 typedef struct sum_acc {
     size_t n;        /* values per replication */
     long count;      /* replications added */
-    double *mean, *m2, *min, *max;
+    double *mean, *m2;
+    int nq;          /* quantiles tracked (0: none) */
+    double p[SUM_MAX_QUANTILES];
+    double *qh;      /* marker heights  [n][nq][5] */
+    double *qn;      /* marker positions [n][nq][5] */
 } sum_acc;
 
-int sum_acc_init(sum_acc *a, size_t n);
+/* Track n values per replication and the nq quantiles p[0..nq) (each in
+ * (0, 1)); nq may be 0.  Returns SIM_OK, SIM_EINVAL or SIM_ENOMEM. */
+int sum_acc_init(sum_acc *a, size_t n, int nq, const double *p);
 void sum_acc_free(sum_acc *a);
 
 /* Add one replication's values x[0..n). */
@@ -25,5 +41,7 @@ void sum_acc_add(sum_acc *a, const double *x);
 double sum_acc_mean(const sum_acc *a, size_t i);
 /* Sample standard deviation; 0 with fewer than two replications. */
 double sum_acc_sd(const sum_acc *a, size_t i);
+/* Estimate of quantile number k of value i; NaN before any replication. */
+double sum_acc_quantile(const sum_acc *a, size_t i, int k);
 
 #endif

@@ -1,0 +1,769 @@
+#include "h5out.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "sim_err.h"
+
+const double h5o_quantiles[5] = { 0.05, 0.25, 0.50, 0.75, 0.95 };
+
+enum { D_POINT, D_REAL, D_TIME, D_REGION, D_YEAR, D_ORIGIN, D_DEST, D_PLANT, D_COMMODITY, D_QUANT, D_N };
+
+struct h5o_file {
+    char *path, *partial;
+    const scenario *s;
+    const model_def *d;
+    h5o_options o;
+    hid_t file, summary;
+    hid_t dim[D_N];                  /* root coordinate datasets */
+    hid_t rm[RM_NMETRICS];           /* per-replication monthly metrics */
+    hid_t pm[PM_NMETRICS];
+    hid_t flow, balance, seed, events, done;
+    double *scratch;                 /* gather buffer */
+    long completed;
+    double last_flush;
+};
+
+/* ---- errors ---------------------------------------------------------- */
+
+static herr_t first_error(unsigned n, const H5E_error2_t *e, void *data)
+{
+    char *out = data;
+    if (n == 0 && e->desc && e->desc[0])
+        snprintf(out, 256, "%s", e->desc);
+    return 0;
+}
+
+/* SIM_EIO with the HDF5 library's innermost reason and errno. */
+static int h5_fail(const h5o_file *f, const char *what)
+{
+    char why[256] = "";
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, first_error, why);
+    int e = errno;
+    return sim_err_set(SIM_EIO, "%s: cannot %s (%s%s%s)", f->partial, what, why[0] ? why : "HDF5 error",
+                       e ? "; " : "", e ? strerror(e) : "");
+}
+
+#define HCHECK(expr, what)        \
+    do {                           \
+        if ((expr) < 0)            \
+            return h5_fail(f, what); \
+    } while (0)
+
+/* ---- attributes --------------------------------------------------------- */
+
+static int attr_text(h5o_file *f, hid_t obj, const char *name, const char *value)
+{
+    size_t len = strlen(value);
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, len ? len : 1);
+    H5Tset_strpad(t, H5T_STR_NULLTERM);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    hid_t sp = H5Screate(H5S_SCALAR);
+    if (H5Aexists(obj, name) > 0)
+        H5Adelete(obj, name);
+    hid_t a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t rc = a < 0 ? -1 : H5Awrite(a, t, len ? value : "");
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(sp);
+    H5Tclose(t);
+    HCHECK(rc, "write an attribute");
+    return SIM_OK;
+}
+
+static int attr_num(h5o_file *f, hid_t obj, const char *name, hid_t type, const void *value)
+{
+    hid_t sp = H5Screate(H5S_SCALAR);
+    if (H5Aexists(obj, name) > 0)
+        H5Adelete(obj, name);
+    hid_t a = H5Acreate2(obj, name, type, sp, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t rc = a < 0 ? -1 : H5Awrite(a, type, value);
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(sp);
+    HCHECK(rc, "write an attribute");
+    return SIM_OK;
+}
+
+static int attr_double(h5o_file *f, hid_t obj, const char *name, double v)
+{
+    return attr_num(f, obj, name, H5T_NATIVE_DOUBLE, &v);
+}
+
+static int attr_long(h5o_file *f, hid_t obj, const char *name, long long v)
+{
+    return attr_num(f, obj, name, H5T_NATIVE_LLONG, &v);
+}
+
+/* Read a text attribute into a malloc'd string (NULL when absent). */
+static char *read_attr_text(hid_t obj, const char *name)
+{
+    if (H5Aexists(obj, name) <= 0)
+        return NULL;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    hid_t t = H5Aget_type(a);
+    size_t n = H5Tget_size(t);
+    char *buf = calloc(n + 1, 1);
+    if (buf && H5Aread(a, t, buf) < 0) {
+        free(buf);
+        buf = NULL;
+    }
+    H5Tclose(t);
+    H5Aclose(a);
+    return buf;
+}
+
+/* ---- coordinates and variables ---------------------------------------- */
+
+static hid_t str_type(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    return t;
+}
+
+/* A 1-D coordinate variable that is also the dimension scale `name`. */
+static int coord(h5o_file *f, hid_t grp, const char *name, hid_t type, hsize_t n, const void *data,
+                 const char *units, const char *long_name, hid_t *out)
+{
+    hsize_t dims[1] = { n };
+    hid_t sp = H5Screate_simple(1, dims, NULL);
+    hid_t ds = H5Dcreate2(grp, name, type, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Sclose(sp);
+    HCHECK(ds, "create a coordinate");
+    *out = ds;
+    if (n > 0)
+        HCHECK(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write a coordinate");
+    HCHECK(H5DSset_scale(ds, name), "make a dimension scale");
+    if (units)
+        SIM_CHECK(attr_text(f, ds, "units", units));
+    return attr_text(f, ds, "long_name", long_name);
+}
+
+static int coord_strings(h5o_file *f, hid_t grp, const char *name, hsize_t n, const char *const *v,
+                         const char *long_name, hid_t *out)
+{
+    hid_t t = str_type();
+    int rc = coord(f, grp, name, t, n, v, NULL, long_name, out);
+    H5Tclose(t);
+    return rc;
+}
+
+/* A chunked, compressed variable over the given dimension scales. */
+static int variable(h5o_file *f, hid_t grp, const char *name, hid_t type, int nd, const hid_t *scales,
+                    const hsize_t *dims, const hsize_t *chunk, const char *units, const char *long_name,
+                    hid_t *out)
+{
+    hid_t sp = H5Screate_simple(nd, dims, NULL);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    int empty = 0;
+    for (int i = 0; i < nd; i++)
+        empty |= dims[i] == 0;
+    if (!empty) {
+        H5Pset_chunk(dcpl, nd, chunk);
+        H5Pset_shuffle(dcpl);
+        H5Pset_deflate(dcpl, 1);
+    }
+    double nan = NAN;
+    if (H5Tequal(type, H5T_NATIVE_DOUBLE) > 0)
+        H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan);
+    H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED);
+    hid_t ds = H5Dcreate2(grp, name, type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    H5Pclose(dcpl);
+    H5Sclose(sp);
+    HCHECK(ds, "create a dataset");
+    *out = ds;
+    for (int i = 0; i < nd; i++)
+        HCHECK(H5DSattach_scale(ds, scales[i], (unsigned)i), "attach a dimension scale");
+    if (H5Tequal(type, H5T_NATIVE_DOUBLE) > 0)
+        SIM_CHECK(attr_double(f, ds, "_FillValue", NAN));
+    SIM_CHECK(attr_text(f, ds, "units", units));
+    return attr_text(f, ds, "long_name", long_name);
+}
+
+/* ---- the layout ------------------------------------------------------ */
+
+static const char *const commodity_names[BAL_N] = { "anode", "calcined_coke", "pitch", "butts", "green_anode" };
+
+/* Month start offsets in days from the horizon start. */
+static int *month_offsets(const scenario *s)
+{
+    int *t = malloc(((size_t)s->nmonths + 1) * sizeof *t);
+    if (!t)
+        return NULL;
+    for (int k = 0; k < s->nmonths; k++) {
+        int mm = s->start_month - 1 + k;
+        t[k] = csv_days_from_civil(s->start_year + mm / 12, mm % 12 + 1, 1) - s->start_date;
+    }
+    return t;
+}
+
+static int write_coords(h5o_file *f, hid_t grp, hid_t *dim, int with_rep_dims)
+{
+    const scenario *s = f->s;
+    long long *pts = malloc(((size_t)f->o.npoints + 1) * sizeof *pts);
+    long long *reps = malloc(((size_t)f->o.nreps + 1) * sizeof *reps);
+    int *years = malloc(((size_t)s->nyears + 1) * sizeof *years);
+    int *months = month_offsets(s);
+    if (!pts || !reps || !years || !months) {
+        free(pts);
+        free(reps);
+        free(years);
+        free(months);
+        return sim_err_set(SIM_ENOMEM, "out of memory for coordinates");
+    }
+    for (long i = 0; i < f->o.npoints; i++)
+        pts[i] = i;
+    for (long i = 0; i < f->o.nreps; i++)
+        reps[i] = i;
+    for (int y = 0; y < s->nyears; y++)
+        years[y] = s->start_year + y;
+    char tunits[64];
+    snprintf(tunits, sizeof tunits, "days since %04d-%02d-01", s->start_year, s->start_month);
+    const char **plant_ids = malloc(((size_t)s->nplants + 1) * sizeof *plant_ids);
+    for (int p = 0; plant_ids && p < s->nplants; p++)
+        plant_ids[p] = s->nodes[s->plants[p].node].id;
+    int rc = plant_ids ? SIM_OK : SIM_ENOMEM;
+    if (rc == SIM_OK)
+        rc = coord(f, grp, "point", H5T_NATIVE_LLONG, (hsize_t)f->o.npoints, pts, NULL, "scenario point", &dim[D_POINT]);
+    if (rc == SIM_OK && with_rep_dims)
+        rc = coord(f, grp, "realization", H5T_NATIVE_LLONG, (hsize_t)f->o.nreps, reps, NULL,
+                   "replication number", &dim[D_REAL]);
+    if (rc == SIM_OK)
+        rc = coord(f, grp, "time", H5T_NATIVE_INT, (hsize_t)s->nmonths, months, tunits, "start of the month",
+                   &dim[D_TIME]);
+    if (rc == SIM_OK)
+        rc = attr_text(f, dim[D_TIME], "calendar", "proleptic_gregorian");
+    if (rc == SIM_OK)
+        rc = coord_strings(f, grp, "region", (hsize_t)s->nregions, (const char *const *)s->regions,
+                           "province or world region", &dim[D_REGION]);
+    if (rc == SIM_OK)
+        rc = coord(f, grp, "year", H5T_NATIVE_INT, (hsize_t)s->nyears, years, NULL, "calendar year", &dim[D_YEAR]);
+    if (rc == SIM_OK)
+        rc = coord_strings(f, grp, "origin", (hsize_t)s->nregions, (const char *const *)s->regions,
+                           "region the anodes leave", &dim[D_ORIGIN]);
+    if (rc == SIM_OK)
+        rc = coord_strings(f, grp, "destination", (hsize_t)s->nregions, (const char *const *)s->regions,
+                           "region the anodes go to", &dim[D_DEST]);
+    if (rc == SIM_OK && with_rep_dims)
+        rc = coord_strings(f, grp, "plant", (hsize_t)s->nplants, plant_ids, "anode plant id", &dim[D_PLANT]);
+    if (rc == SIM_OK && with_rep_dims)
+        rc = coord_strings(f, grp, "commodity", BAL_N, commodity_names, "commodity of the mass balance",
+                           &dim[D_COMMODITY]);
+    if (rc == SIM_OK && !with_rep_dims)
+        rc = coord(f, grp, "quantile", H5T_NATIVE_DOUBLE, 5, h5o_quantiles, "1", "probability of the quantile",
+                   &dim[D_QUANT]);
+    free(pts);
+    free(reps);
+    free(years);
+    free(months);
+    free(plant_ids);
+    return rc;
+}
+
+static int create_layout(h5o_file *f)
+{
+    const scenario *s = f->s;
+    hsize_t P = (hsize_t)f->o.npoints, R = (hsize_t)f->o.nreps, T = (hsize_t)s->nmonths,
+            G = (hsize_t)s->nregions, Y = (hsize_t)s->nyears, NP = (hsize_t)s->nplants;
+    SIM_CHECK(write_coords(f, f->file, f->dim, 1));
+    hid_t *d = f->dim;
+    if (f->o.store_replications) {
+        for (int m = 0; m < RM_NMETRICS; m++) {
+            hid_t sc[4] = { d[D_POINT], d[D_REAL], d[D_TIME], d[D_REGION] };
+            hsize_t dims[4] = { P, R, T, G }, ch[4] = { 1, 1, T, G };
+            const char *units = m == RM_COST ? scn_currency_names[s->currency] : model_region_metrics[m].units;
+            SIM_CHECK(variable(f, f->file, model_region_metrics[m].name, H5T_NATIVE_DOUBLE, 4, sc, dims, ch,
+                               units, model_region_metrics[m].long_name, &f->rm[m]));
+        }
+        hid_t sc[5] = { d[D_POINT], d[D_REAL], d[D_YEAR], d[D_ORIGIN], d[D_DEST] };
+        hsize_t dims[5] = { P, R, Y, G, G }, ch[5] = { 1, 1, Y, G, G };
+        SIM_CHECK(variable(f, f->file, "flow", H5T_NATIVE_DOUBLE, 5, sc, dims, ch, "t",
+                           "anodes dispatched from origin to destination region", &f->flow));
+        static const char *const pm_names[PM_NMETRICS] = { "plant_production", "plant_capacity", "plant_down_days" };
+        for (int m = 0; m < PM_NMETRICS; m++) {
+            hid_t sp[4] = { d[D_POINT], d[D_REAL], d[D_YEAR], d[D_PLANT] };
+            hsize_t pd[4] = { P, R, Y, NP }, pc[4] = { 1, 1, Y, NP };
+            SIM_CHECK(variable(f, f->file, pm_names[m], H5T_NATIVE_DOUBLE, 4, sp, pd, pc,
+                               model_plant_metrics[m].units, model_plant_metrics[m].long_name, &f->pm[m]));
+        }
+        hid_t sb[3] = { d[D_POINT], d[D_REAL], d[D_COMMODITY] };
+        hsize_t bd[3] = { P, R, BAL_N }, bc[3] = { 1, 1, BAL_N };
+        SIM_CHECK(variable(f, f->file, "balance_residual", H5T_NATIVE_DOUBLE, 3, sb, bd, bc, "t",
+                           "mass balance residual: inflow - outflow - change in stocks and transit", &f->balance));
+    }
+    hid_t s2[2] = { d[D_POINT], d[D_REAL] };
+    hsize_t d2[2] = { P, R }, c2[2] = { 1, R < 4096 ? (R ? R : 1) : 4096 };
+    SIM_CHECK(variable(f, f->file, "replication_seed", H5T_NATIVE_ULLONG, 2, s2, d2, c2, "1",
+                       "key of the replication's first random stream, from (seed, point, replication)", &f->seed));
+    SIM_CHECK(variable(f, f->file, "events", H5T_NATIVE_ULLONG, 2, s2, d2, c2, "1",
+                       "events the engine processed in the replication", &f->events));
+    SIM_CHECK(variable(f, f->file, "realization_done", H5T_NATIVE_UCHAR, 2, s2, d2, c2, "1",
+                       "1 when the replication is complete in this file", &f->done));
+    return SIM_OK;
+}
+
+static int global_attrs(h5o_file *f)
+{
+    const scenario *s = f->s;
+    hid_t g = f->file;
+    SIM_CHECK(attr_text(f, g, "Conventions", "CF-1.8"));
+    char title[512];
+    snprintf(title, sizeof title, "anodesim results for scenario %s", s->name);
+    SIM_CHECK(attr_text(f, g, "title", title));
+    SIM_CHECK(attr_text(f, g, "source", "anodesim " ANODESIM_VERSION));
+    SIM_CHECK(attr_text(f, g, "anodesim_version", ANODESIM_VERSION));
+    SIM_CHECK(attr_text(f, g, "source_revision", ANODESIM_GIT_REV));
+    SIM_CHECK(attr_text(f, g, "scenario_name", s->name));
+    SIM_CHECK(attr_text(f, g, "scenario_path", s->path));
+    SIM_CHECK(attr_text(f, g, "scenario", s->text));
+    char *json = scn_params_json(s);
+    if (!json)
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    int rc = attr_text(f, g, "parameters", json);
+    free(json);
+    SIM_CHECK(rc);
+    SIM_CHECK(attr_num(f, g, "seed", H5T_NATIVE_ULLONG, &s->seed));
+    SIM_CHECK(attr_text(f, g, "currency", scn_currency_names[s->currency]));
+    SIM_CHECK(attr_long(f, g, "threads", f->o.threads));
+    SIM_CHECK(attr_long(f, g, "ranks", f->o.ranks));
+    SIM_CHECK(attr_long(f, g, "points", f->o.npoints));
+    SIM_CHECK(attr_long(f, g, "replications_planned", f->o.nreps));
+    SIM_CHECK(attr_long(f, g, "store_replications", f->o.store_replications));
+    SIM_CHECK(attr_long(f, g, "replications_completed", 0));
+    time_t now = time(NULL);
+    char iso[32];
+    strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    SIM_CHECK(attr_text(f, g, "created", iso));
+    return attr_text(f, g, "status", "partial");
+}
+
+const char *h5o_partial_name(const char *path)
+{
+    static _Thread_local char buf[4096];
+    snprintf(buf, sizeof buf, "%s.partial", path);
+    return buf;
+}
+
+static h5o_file *new_handle(const scenario *s, const model_def *d, const h5o_options *o)
+{
+    h5o_file *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->s = s;
+    f->d = d;
+    f->o = *o;
+    f->file = f->summary = -1;
+    for (int i = 0; i < D_N; i++)
+        f->dim[i] = -1;
+    for (int i = 0; i < RM_NMETRICS; i++)
+        f->rm[i] = -1;
+    for (int i = 0; i < PM_NMETRICS; i++)
+        f->pm[i] = -1;
+    f->flow = f->balance = f->seed = f->events = f->done = -1;
+    f->path = strdup(o->path);
+    f->partial = strdup(h5o_partial_name(o->path));
+    size_t need = (size_t)s->nmonths * (size_t)s->nregions;
+    size_t need2 = (size_t)s->nyears * (size_t)s->nplants;
+    f->scratch = malloc((need > need2 ? need : need2) * sizeof(double) + sizeof(double));
+    if (!f->path || !f->partial || !f->scratch) {
+        free(f->path);
+        free(f->partial);
+        free(f->scratch);
+        free(f);
+        return NULL;
+    }
+    return f;
+}
+
+static void close_all(h5o_file *f)
+{
+    hid_t *ids[] = { &f->flow, &f->balance, &f->seed, &f->events, &f->done };
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+        if (*ids[i] >= 0)
+            H5Dclose(*ids[i]);
+    for (int i = 0; i < RM_NMETRICS; i++)
+        if (f->rm[i] >= 0)
+            H5Dclose(f->rm[i]);
+    for (int i = 0; i < PM_NMETRICS; i++)
+        if (f->pm[i] >= 0)
+            H5Dclose(f->pm[i]);
+    for (int i = 0; i < D_N; i++)
+        if (f->dim[i] >= 0)
+            H5Dclose(f->dim[i]);
+    if (f->summary >= 0)
+        H5Gclose(f->summary);
+    if (f->file >= 0)
+        H5Fclose(f->file);
+    f->file = f->summary = -1;
+}
+
+static void free_handle(h5o_file *f)
+{
+    close_all(f);
+    free(f->path);
+    free(f->partial);
+    free(f->scratch);
+    free(f);
+}
+
+int h5o_create(h5o_file **out, const scenario *s, const model_def *d, const h5o_options *o)
+{
+    *out = NULL;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    h5o_file *f = new_handle(s, d, o);
+    if (!f)
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    errno = 0;
+    f->file = H5Fcreate(f->partial, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+    H5Pclose(fcpl);
+    int rc;
+    if (f->file < 0) {
+        rc = h5_fail(f, "create the results file");
+        free_handle(f);
+        return rc;
+    }
+    rc = global_attrs(f);
+    if (rc == SIM_OK)
+        rc = create_layout(f);
+    if (rc == SIM_OK && H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0)
+        rc = h5_fail(f, "flush the results file");
+    if (rc != SIM_OK) {
+        h5o_abort(f, 0);
+        return rc;
+    }
+    *out = f;
+    return SIM_OK;
+}
+
+/* ---- replications ------------------------------------------------------ */
+
+/* Write (or read, when `read` is set) buf into the slab [point, rep, ...]
+ * of a dataset of rank nd whose trailing dims are `tail`. */
+static int slab_io(h5o_file *f, hid_t ds, int nd, long point, long rep, const hsize_t *tail, hid_t type,
+                   void *buf, int read)
+{
+    hsize_t start[5] = { (hsize_t)point, (hsize_t)rep, 0, 0, 0 }, count[5] = { 1, 1, 1, 1, 1 };
+    hsize_t n = 1;
+    for (int i = 2; i < nd; i++) {
+        count[i] = tail[i - 2];
+        n *= tail[i - 2];
+    }
+    if (n == 0)
+        return SIM_OK;
+    hid_t fs = H5Dget_space(ds);
+    hid_t ms = H5Screate_simple(1, &n, NULL);
+    herr_t rc = H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+    if (rc >= 0)
+        rc = read ? H5Dread(ds, type, ms, fs, H5P_DEFAULT, buf) : H5Dwrite(ds, type, ms, fs, H5P_DEFAULT, buf);
+    H5Sclose(ms);
+    H5Sclose(fs);
+    HCHECK(rc, read ? "read a replication" : "write a replication");
+    return SIM_OK;
+}
+
+static int rep_io(h5o_file *f, long point, long rep, model_result *r, int read)
+{
+    const scenario *s = f->s;
+    hsize_t T = (hsize_t)s->nmonths, G = (hsize_t)s->nregions, Y = (hsize_t)s->nyears, NP = (hsize_t)s->nplants;
+    hsize_t tg[2] = { T, G }, ygg[3] = { Y, G, G }, yp[2] = { Y, NP }, nb[1] = { BAL_N };
+    for (int m = 0; m < RM_NMETRICS; m++) {
+        double *b = f->scratch;
+        if (!read)
+            for (size_t k = 0; k < T; k++)
+                for (size_t g = 0; g < G; g++)
+                    b[k * G + g] = *model_rm(r, (int)k, (int)g, m);
+        SIM_CHECK(slab_io(f, f->rm[m], 4, point, rep, tg, H5T_NATIVE_DOUBLE, b, read));
+        if (read)
+            for (size_t k = 0; k < T; k++)
+                for (size_t g = 0; g < G; g++)
+                    *model_rm(r, (int)k, (int)g, m) = b[k * G + g];
+    }
+    SIM_CHECK(slab_io(f, f->flow, 5, point, rep, ygg, H5T_NATIVE_DOUBLE, r->od_year, read));
+    for (int m = 0; m < PM_NMETRICS; m++) {
+        double *b = f->scratch;
+        if (!read)
+            for (size_t y = 0; y < Y; y++)
+                for (size_t p = 0; p < NP; p++)
+                    b[y * NP + p] = *model_pm(r, (int)y, (int)p, m);
+        SIM_CHECK(slab_io(f, f->pm[m], 4, point, rep, yp, H5T_NATIVE_DOUBLE, b, read));
+        if (read)
+            for (size_t y = 0; y < Y; y++)
+                for (size_t p = 0; p < NP; p++)
+                    *model_pm(r, (int)y, (int)p, m) = b[y * NP + p];
+    }
+    return slab_io(f, f->balance, 3, point, rep, nb, H5T_NATIVE_DOUBLE, r->balance, read);
+}
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int h5o_write(h5o_file *f, const model_result *r)
+{
+    long point = (long)r->point, rep = r->rep;
+    if (f->o.store_replications)
+        SIM_CHECK(rep_io(f, point, rep, (model_result *)r, 0));
+    unsigned long long seed = r->seed_key, ev = r->events;
+    unsigned char one = 1;
+    SIM_CHECK(slab_io(f, f->seed, 2, point, rep, NULL, H5T_NATIVE_ULLONG, &seed, 0));
+    SIM_CHECK(slab_io(f, f->events, 2, point, rep, NULL, H5T_NATIVE_ULLONG, &ev, 0));
+    SIM_CHECK(slab_io(f, f->done, 2, point, rep, NULL, H5T_NATIVE_UCHAR, &one, 0));
+    f->completed++;
+    double now = wall_now();
+    if (now - f->last_flush >= 1.0) {
+        SIM_CHECK(attr_long(f, f->file, "replications_completed", f->completed));
+        HCHECK(H5Fflush(f->file, H5F_SCOPE_GLOBAL), "flush the results file");
+        f->last_flush = now;
+    }
+    return SIM_OK;
+}
+
+int h5o_read(h5o_file *f, long point, long rep, model_result *r)
+{
+    if (!f->o.store_replications)
+        return sim_err_set(SIM_EINPUT, "%s holds no per-replication data to resume from", f->partial);
+    SIM_CHECK(rep_io(f, point, rep, r, 1));
+    unsigned long long seed, ev;
+    SIM_CHECK(slab_io(f, f->seed, 2, point, rep, NULL, H5T_NATIVE_ULLONG, &seed, 1));
+    SIM_CHECK(slab_io(f, f->events, 2, point, rep, NULL, H5T_NATIVE_ULLONG, &ev, 1));
+    r->seed_key = seed;
+    r->events = ev;
+    r->point = (uint64_t)point;
+    r->rep = rep;
+    return SIM_OK;
+}
+
+/* ---- summaries and completion ------------------------------------------ */
+
+static int write_summary(h5o_file *f, const sum_acc *monthly, const sum_acc *flows)
+{
+    const scenario *s = f->s;
+    hid_t dim[D_N];
+    for (int i = 0; i < D_N; i++)
+        dim[i] = -1;
+    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    f->summary = H5Gcreate2(f->file, "summary", H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    H5Pclose(gcpl);
+    HCHECK(f->summary, "create the summary group");
+    int rc = write_coords(f, f->summary, dim, 0);
+    hsize_t P = (hsize_t)f->o.npoints, T = (hsize_t)s->nmonths, G = (hsize_t)s->nregions, Y = (hsize_t)s->nyears;
+    size_t TG = (size_t)T * (size_t)G;
+    double *buf = malloc((5 * TG + (size_t)Y * G * G + 1) * sizeof(double) * (size_t)P);
+    if (rc == SIM_OK && !buf)
+        rc = sim_err_set(SIM_ENOMEM, "out of memory for the summaries");
+    for (int m = 0; rc == SIM_OK && m < RM_NMETRICS; m++) {
+        const char *units = m == RM_COST ? scn_currency_names[s->currency] : model_region_metrics[m].units;
+        const char *kinds[3] = { "mean", "std", "quantile" };
+        for (int kind = 0; rc == SIM_OK && kind < 3; kind++) {
+            char name[96], ln[256];
+            snprintf(name, sizeof name, "%s_%s", model_region_metrics[m].name, kinds[kind]);
+            snprintf(ln, sizeof ln, "%s of %s across replications",
+                     kind == 0 ? "mean" : kind == 1 ? "standard deviation" : "quantiles", model_region_metrics[m].long_name);
+            int nq = kind == 2 ? 5 : 1;
+            for (hsize_t p = 0; p < P; p++)
+                for (int q = 0; q < nq; q++)
+                    for (size_t i = 0; i < TG; i++) {
+                        size_t v = ((size_t)p * TG + i) * RM_NMETRICS + (size_t)m;
+                        double x = kind == 0 ? sum_acc_mean(monthly, v)
+                                 : kind == 1 ? sum_acc_sd(monthly, v) : sum_acc_quantile(monthly, v, q);
+                        buf[((size_t)p * (size_t)nq + (size_t)q) * TG + i] = x;
+                    }
+            hid_t ds;
+            if (kind < 2) {
+                hid_t sc[3] = { dim[D_POINT], dim[D_TIME], dim[D_REGION] };
+                hsize_t dd[3] = { P, T, G }, ch[3] = { 1, T, G };
+                rc = variable(f, f->summary, name, H5T_NATIVE_DOUBLE, 3, sc, dd, ch, units, ln, &ds);
+            } else {
+                hid_t sc[4] = { dim[D_POINT], dim[D_QUANT], dim[D_TIME], dim[D_REGION] };
+                hsize_t dd[4] = { P, 5, T, G }, ch[4] = { 1, 5, T, G };
+                rc = variable(f, f->summary, name, H5T_NATIVE_DOUBLE, 4, sc, dd, ch, units, ln, &ds);
+            }
+            if (rc == SIM_OK && TG > 0 && H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+                rc = h5_fail(f, "write a summary");
+            if (rc == SIM_OK)
+                H5Dclose(ds);
+        }
+    }
+    if (rc == SIM_OK) {
+        size_t n = (size_t)P * (size_t)Y * (size_t)G * (size_t)G;
+        for (size_t i = 0; i < n; i++)
+            buf[i] = sum_acc_mean(flows, i);
+        hid_t sc[4] = { dim[D_POINT], dim[D_YEAR], dim[D_ORIGIN], dim[D_DEST] };
+        hsize_t dd[4] = { P, Y, G, G }, ch[4] = { 1, Y, G, G };
+        hid_t ds;
+        rc = variable(f, f->summary, "flow_mean", H5T_NATIVE_DOUBLE, 4, sc, dd, ch, "t",
+                      "mean across replications of anodes dispatched from origin to destination", &ds);
+        if (rc == SIM_OK && n > 0 && H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+            rc = h5_fail(f, "write a summary");
+        if (rc == SIM_OK)
+            H5Dclose(ds);
+    }
+    if (rc == SIM_OK)
+        rc = attr_long(f, f->summary, "replications", monthly->count);
+    free(buf);
+    for (int i = 0; i < D_N; i++)
+        if (dim[i] >= 0)
+            H5Dclose(dim[i]);
+    return rc;
+}
+
+int h5o_finish(h5o_file *f, const sum_acc *monthly, const sum_acc *flows, double wall_s,
+               unsigned long long events)
+{
+    int rc = write_summary(f, monthly, flows);
+    if (rc == SIM_OK)
+        rc = attr_long(f, f->file, "replications_completed", f->completed);
+    if (rc == SIM_OK)
+        rc = attr_double(f, f->file, "wall_time_s", wall_s);
+    if (rc == SIM_OK)
+        rc = attr_num(f, f->file, "events_processed", H5T_NATIVE_ULLONG, &events);
+    if (rc == SIM_OK)
+        rc = attr_text(f, f->file, "status", "complete");
+    if (rc == SIM_OK && H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0)
+        rc = h5_fail(f, "flush the results file");
+    if (rc != SIM_OK) {
+        h5o_abort(f, 0);
+        return rc;
+    }
+    close_all(f);
+    if (rename(f->partial, f->path) != 0) {
+        rc = sim_err_set(SIM_EIO, "%s: cannot rename to %s (%s)", f->partial, f->path, strerror(errno));
+        unlink(f->partial);
+    }
+    free_handle(f);
+    return rc;
+}
+
+void h5o_abort(h5o_file *f, int keep)
+{
+    if (!f)
+        return;
+    if (keep && f->file >= 0) {
+        attr_long(f, f->file, "replications_completed", f->completed);
+        attr_text(f, f->file, "status", "partial");
+        H5Fflush(f->file, H5F_SCOPE_GLOBAL);
+    }
+    close_all(f);
+    if (!keep)
+        unlink(f->partial);
+    free_handle(f);
+}
+
+/* ---- resume ------------------------------------------------------------- */
+
+static int open_datasets(h5o_file *f)
+{
+    const char *dnames[D_N] = { "point", "realization", "time", "region", "year", "origin", "destination",
+                                "plant", "commodity", NULL };
+    for (int i = 0; i < D_N; i++)
+        if (dnames[i] && H5Lexists(f->file, dnames[i], H5P_DEFAULT) > 0)
+            f->dim[i] = H5Dopen2(f->file, dnames[i], H5P_DEFAULT);
+    if (f->o.store_replications) {
+        for (int m = 0; m < RM_NMETRICS; m++)
+            HCHECK(f->rm[m] = H5Dopen2(f->file, model_region_metrics[m].name, H5P_DEFAULT), "open a dataset");
+        static const char *const pm_names[PM_NMETRICS] = { "plant_production", "plant_capacity", "plant_down_days" };
+        for (int m = 0; m < PM_NMETRICS; m++)
+            HCHECK(f->pm[m] = H5Dopen2(f->file, pm_names[m], H5P_DEFAULT), "open a dataset");
+        HCHECK(f->flow = H5Dopen2(f->file, "flow", H5P_DEFAULT), "open a dataset");
+        HCHECK(f->balance = H5Dopen2(f->file, "balance_residual", H5P_DEFAULT), "open a dataset");
+    }
+    HCHECK(f->seed = H5Dopen2(f->file, "replication_seed", H5P_DEFAULT), "open a dataset");
+    HCHECK(f->events = H5Dopen2(f->file, "events", H5P_DEFAULT), "open a dataset");
+    HCHECK(f->done = H5Dopen2(f->file, "realization_done", H5P_DEFAULT), "open a dataset");
+    return SIM_OK;
+}
+
+static int same_run(h5o_file *f)
+{
+    const scenario *s = f->s;
+    char *text = read_attr_text(f->file, "scenario");
+    char *params = read_attr_text(f->file, "parameters");
+    char *json = scn_params_json(s);
+    int ok = text && params && json && strcmp(text, s->text) == 0 && strcmp(params, json) == 0;
+    free(text);
+    free(params);
+    free(json);
+    if (!ok)
+        return sim_err_set(SIM_EINPUT, "%s was written for another scenario or other parameters (expected the same scenario file, seed and --set values to resume)",
+                           f->partial);
+    long long planned = -1, points = -1, store = -1;
+    hid_t a;
+    if ((a = H5Aopen(f->file, "replications_planned", H5P_DEFAULT)) >= 0) {
+        H5Aread(a, H5T_NATIVE_LLONG, &planned);
+        H5Aclose(a);
+    }
+    if ((a = H5Aopen(f->file, "points", H5P_DEFAULT)) >= 0) {
+        H5Aread(a, H5T_NATIVE_LLONG, &points);
+        H5Aclose(a);
+    }
+    if ((a = H5Aopen(f->file, "store_replications", H5P_DEFAULT)) >= 0) {
+        H5Aread(a, H5T_NATIVE_LLONG, &store);
+        H5Aclose(a);
+    }
+    if (planned != f->o.nreps || points != f->o.npoints || store != f->o.store_replications)
+        return sim_err_set(SIM_EINPUT, "%s was started with %lld replications x %lld points%s (expected the same settings to resume)",
+                           f->partial, planned, points, store ? "" : ", summaries only");
+    return SIM_OK;
+}
+
+int h5o_open_resume(h5o_file **out, const scenario *s, const model_def *d, const h5o_options *o,
+                    h5o_done *done)
+{
+    *out = NULL;
+    memset(done, 0, sizeof *done);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    h5o_file *f = new_handle(s, d, o);
+    if (!f)
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    if (access(f->partial, F_OK) != 0) {
+        int rc = sim_err_set(SIM_ENOTFOUND, "%s: no partial results to resume", f->partial);
+        free_handle(f);
+        return rc;
+    }
+    f->file = H5Fopen(f->partial, H5F_ACC_RDWR, H5P_DEFAULT);
+    int rc = f->file < 0 ? sim_err_set(SIM_EINPUT, "%s is unreadable (interrupted while writing?); delete it to start over",
+                                       f->partial)
+                         : SIM_OK;
+    if (rc == SIM_OK)
+        rc = same_run(f);
+    if (rc == SIM_OK)
+        rc = open_datasets(f);
+    if (rc == SIM_OK) {
+        done->total = o->npoints * o->nreps;
+        done->mask = calloc((size_t)done->total + 1, 1);
+        if (!done->mask)
+            rc = sim_err_set(SIM_ENOMEM, "out of memory");
+        else if (done->total > 0 &&
+                 H5Dread(f->done, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, done->mask) < 0)
+            rc = h5_fail(f, "read realization_done");
+    }
+    if (rc != SIM_OK) {
+        free(done->mask);
+        done->mask = NULL;
+        free_handle(f);
+        return rc;
+    }
+    for (long i = 0; i < done->total; i++)
+        done->completed += done->mask[i] != 0;
+    f->completed = done->completed;
+    *out = f;
+    return SIM_OK;
+}

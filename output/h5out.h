@@ -1,0 +1,79 @@
+/*
+ * h5out — the HDF5 results file, readable by netCDF tools and by
+ * xarray.open_dataset(path, engine="h5netcdf") without custom code.
+ *
+ * Layout (docs/results-format.md): the root group holds per-replication
+ * data with dimensions (point, realization, time, region), yearly flows
+ * (point, realization, year, origin, destination), yearly plant figures,
+ * seeds and mass-balance residuals; the group "summary" holds means,
+ * standard deviations and quantiles across replications.  Every
+ * dimension is an HDF5 dimension scale; every variable has `units` and
+ * `long_name`; the scenario text, resolved parameters and provenance are
+ * global attributes.
+ *
+ * Safety: the file is written as PATH.partial and renamed to PATH only by
+ * h5o_finish.  Replications are written as they arrive and the file is
+ * flushed at least once a second, so an interrupted run leaves a
+ * PATH.partial whose `realization_done` dataset and
+ * `replications_completed` attribute say what it holds; h5o_open_resume
+ * continues it.
+ *
+ * Ownership: h5o_create/h5o_open_resume return a handle that h5o_finish
+ * or h5o_abort releases (exactly one of them).
+ */
+#ifndef H5OUT_H
+#define H5OUT_H
+
+#include "model.h"
+#include "summary.h"
+
+typedef struct h5o_file h5o_file;
+
+typedef struct h5o_options {
+    const char *path;            /* final file name */
+    long npoints;                /* scenario points (1 for a single run) */
+    long nreps;                  /* replications per point */
+    int store_replications;      /* 1: per-replication series; 0: summaries only */
+    int threads, ranks;          /* provenance */
+} h5o_options;
+
+typedef struct h5o_done {
+    long total, completed;
+    unsigned char *mask;         /* [npoints * nreps], 1 when written */
+} h5o_done;
+
+/* Create PATH.partial (replacing a stale one).  Fails with SIM_EIO and a
+ * message naming the path when it cannot be created. */
+int h5o_create(h5o_file **out, const scenario *s, const model_def *d, const h5o_options *o);
+
+/* Reopen PATH.partial of an interrupted run of the same scenario and
+ * options; *done receives which replications it holds (caller frees
+ * done->mask).  SIM_ENOTFOUND when there is no partial file, SIM_EINPUT
+ * when it belongs to another scenario or settings. */
+int h5o_open_resume(h5o_file **out, const scenario *s, const model_def *d, const h5o_options *o,
+                    h5o_done *done);
+
+/* Read back replication `rep` of `point` from an open file (for rebuilding
+ * the summaries on resume).  Returns SIM_OK or SIM_EIO. */
+int h5o_read(h5o_file *f, long point, long rep, model_result *r);
+
+/* Write one replication.  Returns SIM_OK or SIM_EIO. */
+int h5o_write(h5o_file *f, const model_result *r);
+
+/* Write the summaries (monthly: [point][time][region][metric] values with
+ * quantiles; flows: [point][year][origin][destination] means), the
+ * provenance, mark the file complete, close it and rename it to PATH. */
+int h5o_finish(h5o_file *f, const sum_acc *monthly, const sum_acc *flows, double wall_s,
+               unsigned long long events);
+
+/* Give up: with keep, flush and close leaving PATH.partial marked
+ * partial (for a resume); without, delete it.  Always releases f. */
+void h5o_abort(h5o_file *f, int keep);
+
+/* Name of the partial file for `path` (static buffer per thread). */
+const char *h5o_partial_name(const char *path);
+
+/* The quantiles every results file summarises. */
+extern const double h5o_quantiles[5];
+
+#endif

@@ -1,0 +1,59 @@
+/* Streaming summaries: Welford moments against two-pass formulas, P-square
+ * quantiles against exact sample quantiles, exact values for few samples. */
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "sim_err.h"
+#include "sim_rng.h"
+#include "summary.h"
+
+int main(void)
+{
+    const double p[5] = { 0.05, 0.25, 0.5, 0.75, 0.95 };
+    enum { N = 20000 };
+    sum_acc a;
+    CHECK(sum_acc_init(&a, 2, 5, p) == SIM_OK);
+    double *x0 = malloc(N * sizeof *x0), *x1 = malloc(N * sizeof *x1);
+    gsl_rng *r = sim_rng_alloc(11, 0, 0, 0);
+    for (int i = 0; i < N; i++) {
+        double v[2] = { gsl_ran_gaussian(r, 2.0) + 10.0, gsl_ran_exponential(r, 3.0) };
+        x0[i] = v[0];
+        x1[i] = v[1];
+        sum_acc_add(&a, v);
+    }
+    CHECK_NEAR(sum_acc_mean(&a, 0), gsl_stats_mean(x0, 1, N), 1e-9);
+    CHECK_NEAR(sum_acc_sd(&a, 1), gsl_stats_sd(x1, 1, N), 1e-9);
+    gsl_sort(x0, 1, N);
+    gsl_sort(x1, 1, N);
+    for (int k = 0; k < 5; k++) {
+        double e0 = gsl_stats_quantile_from_sorted_data(x0, 1, N, p[k]);
+        double e1 = gsl_stats_quantile_from_sorted_data(x1, 1, N, p[k]);
+        /* P-square is an estimate: within 2 % of the spread of the sample. */
+        CHECK_MSG(fabs(sum_acc_quantile(&a, 0, k) - e0) < 0.02 * 2.0, "q%g normal %g vs %g", p[k],
+                  sum_acc_quantile(&a, 0, k), e0);
+        CHECK_MSG(fabs(sum_acc_quantile(&a, 1, k) - e1) < 0.02 * 3.0 * (1 + e1), "q%g exp %g vs %g", p[k],
+                  sum_acc_quantile(&a, 1, k), e1);
+    }
+    sum_acc_free(&a);
+
+    /* Fewer than six replications: exact interpolated quantiles. */
+    CHECK(sum_acc_init(&a, 1, 5, p) == SIM_OK);
+    CHECK(isnan(sum_acc_quantile(&a, 0, 2)));
+    double vals[4] = { 4, 1, 3, 2 };
+    for (int i = 0; i < 4; i++)
+        sum_acc_add(&a, &vals[i]);
+    CHECK_NEAR(sum_acc_quantile(&a, 0, 2), 2.5, 1e-12);
+    CHECK_NEAR(sum_acc_quantile(&a, 0, 0), 1.15, 1e-12);
+    CHECK_NEAR(sum_acc_sd(&a, 0), sqrt(5.0 / 3.0), 1e-12);
+    sum_acc_free(&a);
+    /* Bad quantiles are refused. */
+    double bad = 1.5;
+    CHECK(sum_acc_init(&a, 1, 1, &bad) == SIM_EINVAL);
+    gsl_rng_free(r);
+    free(x0);
+    free(x1);
+    return check_done("test_summary");
+}
