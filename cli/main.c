@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "h5out.h"
 #include "sim_err.h"
 
 static const char usage[] =
@@ -14,6 +15,7 @@ static const char usage[] =
     "  anodesim run SCENARIO.yaml [options]     simulate replications, print a summary\n"
     "  anodesim validate SCENARIO.yaml [--set KEY=VALUE ...]\n"
     "                                           check a scenario and print what it holds\n"
+    "  anodesim info RESULTS.h5                 describe a results file (complete or partial)\n"
     "  anodesim params                          list every scenario parameter, default and unit\n"
     "  anodesim version                         print the version\n"
     "  anodesim help                            print this help\n"
@@ -26,13 +28,20 @@ static const char usage[] =
     "  -y, --year YYYY        year the summary reports (default: the first)\n"
     "      --json             print the summary as JSON instead of a table\n"
     "  -q, --quiet            no progress line\n"
+    "  -o, --output FILE.h5   write results (HDF5, netCDF-readable); written as FILE.h5.partial\n"
+    "                         and renamed when complete\n"
+    "      --resume           continue an interrupted run from FILE.h5.partial\n"
+    "      --summary-only     keep only the summaries across replications, not each replication\n"
     "\n"
     "Examples:\n"
     "  anodesim run scenarios/china-2024/scenario.yaml\n"
     "  anodesim run scenarios/china-2024/scenario.yaml -r 100 -t 2 --set run.end=2024-12-31\n"
+    "  anodesim run scenarios/china-2024/scenario.yaml -r 500 -o results/china.h5\n"
+    "  anodesim info results/china.h5\n"
     "  anodesim validate scenarios/china-2024/scenario.yaml\n"
     "\n"
-    "Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.\n"
+    "Exit codes: 0 success, 1 runtime failure or interruption (a partial results file is kept),\n"
+    "2 bad input or usage.\n"
     "Documentation: README.md, docs/scenario-format.md.\n";
 
 int cli_fail(int status)
@@ -73,6 +82,14 @@ int main(int argc, char **argv)
         printf("| parameter | default | unit | meaning |\n|---|---|---|---|\n");
         scn_params_markdown(stdout);
         return 0;
+    }
+    if (strcmp(cmd, "info") == 0) {
+        if (argc != 3) {
+            fprintf(stderr, "anodesim: info needs one results file (see anodesim help)\n");
+            return 2;
+        }
+        int rc = h5o_info(argv[2], stdout);
+        return rc == SIM_OK ? 0 : cli_fail(rc == SIM_EIO ? SIM_EINPUT : rc);
     }
     if (strcmp(cmd, "run") == 0)
         return cli_run(argc - 1, argv + 1);

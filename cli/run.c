@@ -425,7 +425,7 @@ static int open_output(run_ctx *c, const run_opts *o, int threads, long **todo, 
     int rc = h5o_open_resume(&c->h5, s, c->d, &ho, &done);
     if (rc == SIM_ENOTFOUND) {
         if (access(o->output, F_OK) == 0)
-            return sim_err_set(SIM_EINPUT, "%s is already complete: nothing to resume", o->output);
+            return SIM_ENOTFOUND;    /* complete already: the caller says so */
         fprintf(stderr, "anodesim: no partial results at %s: starting a new run\n", h5o_partial_name(o->output));
         return h5o_create(&c->h5, s, c->d, &ho);
     }
@@ -483,8 +483,19 @@ int cli_run(int argc, char **argv)
         rc = sim_err_set(SIM_ENOMEM, "out of memory");
     int threads = o.threads ? o.threads : omp_get_max_threads();
     long *todo = NULL, ntodo = s.replications;
-    if (rc == SIM_OK && o.output)
+    if (rc == SIM_OK && o.output) {
         rc = open_output(&c, &o, threads, &todo, &ntodo);
+        if (rc == SIM_ENOTFOUND) {
+            printf("%s is already complete: nothing to resume\n", o.output);
+            free(c.vec);
+            sum_acc_free(&c.acc);
+            sum_acc_free(&c.monthly);
+            sum_acc_free(&c.flows);
+            model_def_free(&d);
+            scn_free(&s);
+            return 0;
+        }
+    }
     c.todo = todo;
     c.total = ntodo;
     c.progress = !o.quiet && isatty(2);

@@ -767,3 +767,134 @@ int h5o_open_resume(h5o_file **out, const scenario *s, const model_def *d, const
     *out = f;
     return SIM_OK;
 }
+
+/* ---- description of a file ------------------------------------------------ */
+
+static long long read_attr_ll(hid_t obj, const char *name)
+{
+    long long v = -1;
+    if (H5Aexists(obj, name) > 0) {
+        hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+        H5Aread(a, H5T_NATIVE_LLONG, &v);
+        H5Aclose(a);
+    }
+    return v;
+}
+
+static double read_attr_d(hid_t obj, const char *name)
+{
+    double v = NAN;
+    if (H5Aexists(obj, name) > 0) {
+        hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+        H5Aread(a, H5T_NATIVE_DOUBLE, &v);
+        H5Aclose(a);
+    }
+    return v;
+}
+
+typedef struct {
+    FILE *out;
+    int n;
+} list_ctx;
+
+static herr_t list_var(hid_t grp, const char *name, const H5L_info_t *info, void *data)
+{
+    (void)info;
+    list_ctx *lc = data;
+    hid_t ds = H5Dopen2(grp, name, H5P_DEFAULT);   /* fails for groups: skipped */
+    if (ds < 0)
+        return 0;
+    if (H5DSis_scale(ds) <= 0) {
+        hid_t sp = H5Dget_space(ds);
+        int nd = H5Sget_simple_extent_ndims(sp);
+        char *units = read_attr_text(ds, "units");
+        fprintf(lc->out, "%s%s [%s, %dd]", lc->n % 4 ? ", " : "\n    ", name, units ? units : "?", nd);
+        free(units);
+        H5Sclose(sp);
+        lc->n++;
+    }
+    H5Dclose(ds);
+    return 0;
+}
+
+int h5o_info(const char *path, FILE *out)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+        return sim_err_set(access(path, F_OK) == 0 ? SIM_EINPUT : SIM_EIO,
+                           "%s: cannot open as an HDF5 results file (%s)", path,
+                           access(path, F_OK) == 0 ? "not HDF5, or damaged" : strerror(errno));
+    char *name = read_attr_text(f, "scenario_name"), *status = read_attr_text(f, "status");
+    char *ver = read_attr_text(f, "anodesim_version"), *rev = read_attr_text(f, "source_revision");
+    char *created = read_attr_text(f, "created"), *spath = read_attr_text(f, "scenario_path");
+    char *cur = read_attr_text(f, "currency");
+    if (!name || !status) {
+        free(name);
+        free(status);
+        free(ver);
+        free(rev);
+        free(created);
+        free(spath);
+        free(cur);
+        H5Fclose(f);
+        return sim_err_set(SIM_EINPUT, "%s: not an anodesim results file (no scenario_name or status attribute)", path);
+    }
+    unsigned long long seed = 0, events = 0;
+    if (H5Aexists(f, "seed") > 0) {
+        hid_t a = H5Aopen(f, "seed", H5P_DEFAULT);
+        H5Aread(a, H5T_NATIVE_ULLONG, &seed);
+        H5Aclose(a);
+    }
+    if (H5Aexists(f, "events_processed") > 0) {
+        hid_t a = H5Aopen(f, "events_processed", H5P_DEFAULT);
+        H5Aread(a, H5T_NATIVE_ULLONG, &events);
+        H5Aclose(a);
+    }
+    fprintf(out, "%s\n", path);
+    fprintf(out, "  status        %s%s\n", status,
+            strcmp(status, "complete") ? " (resume with: anodesim run SCENARIO -o FINAL.h5 --resume)" : "");
+    fprintf(out, "  scenario      %s (%s)\n", name, spath ? spath : "?");
+    fprintf(out, "  points        %lld\n", read_attr_ll(f, "points"));
+    fprintf(out, "  replications  %lld of %lld completed%s\n", read_attr_ll(f, "replications_completed"),
+            read_attr_ll(f, "replications_planned"),
+            read_attr_ll(f, "store_replications") == 0 ? " (summaries only)" : "");
+    hid_t t = H5Dopen2(f, "time", H5P_DEFAULT);
+    if (t >= 0) {
+        char *units = read_attr_text(t, "units");
+        hid_t sp = H5Dget_space(t);
+        hssize_t n = H5Sget_simple_extent_npoints(sp);
+        fprintf(out, "  horizon       %lld months, time in %s\n", (long long)n, units ? units : "?");
+        free(units);
+        H5Sclose(sp);
+        H5Dclose(t);
+    }
+    fprintf(out, "  money         %s\n", cur ? cur : "?");
+    fprintf(out, "  provenance    anodesim %s (revision %s), seed %llu, %lld threads, %lld ranks\n", ver ? ver : "?",
+            rev ? rev : "?", seed, read_attr_ll(f, "threads"), read_attr_ll(f, "ranks"));
+    double wall = read_attr_d(f, "wall_time_s");
+    if (!isnan(wall))
+        fprintf(out, "                wall time %.2f s, %llu events, created %s\n", wall, events,
+                created ? created : "?");
+    list_ctx lc = { out, 0 };
+    fprintf(out, "  variables");
+    H5Literate(f, H5_INDEX_NAME, H5_ITER_INC, NULL, list_var, &lc);
+    fprintf(out, "\n");
+    if (H5Lexists(f, "summary", H5P_DEFAULT) > 0) {
+        hid_t g = H5Gopen2(f, "summary", H5P_DEFAULT);
+        lc.n = 0;
+        fprintf(out, "  summary group (mean, std, quantiles across replications):");
+        H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, list_var, &lc);
+        fprintf(out, "\n");
+        H5Gclose(g);
+    }
+    free(name);
+    free(status);
+    free(ver);
+    free(rev);
+    free(created);
+    free(spath);
+    free(cur);
+    H5Fclose(f);
+    return SIM_OK;
+}

@@ -24,6 +24,8 @@
 #ifndef H5OUT_H
 #define H5OUT_H
 
+#include <stdio.h>
+
 #include "model.h"
 #include "summary.h"
 
@@ -69,6 +71,11 @@ int h5o_finish(h5o_file *f, const sum_acc *monthly, const sum_acc *flows, double
 /* Give up: with keep, flush and close leaving PATH.partial marked
  * partial (for a resume); without, delete it.  Always releases f. */
 void h5o_abort(h5o_file *f, int keep);
+
+/* Describe a results file (complete or partial) on `out`: scenario,
+ * status, points, replications, horizon, provenance, variables.
+ * SIM_EIO when it cannot be opened, SIM_EINPUT when it is not ours. */
+int h5o_info(const char *path, FILE *out);
 
 /* Name of the partial file for `path` (static buffer per thread). */
 const char *h5o_partial_name(const char *path);

@@ -115,8 +115,9 @@ static void worker(runner *r, sim_runner_stats *stats)
         }
         void *res = NULL;
         double t0 = omp_get_wtime();
-        int rc = atomic_load(&r->failed) ? SIM_EINTR
-                                         : s->run_task(s->ctx, scratch, s->first_task + t, &res);
+        /* A task once handed out is always run, so that every task before
+         * a failed one completes and the consumed prefix is gap-free. */
+        int rc = s->run_task(s->ctx, scratch, s->first_task + t, &res);
         busy += omp_get_wtime() - t0;
         done++;
         if (rc != SIM_OK)

@@ -1,0 +1,126 @@
+"""Plots of an anodesim results file (called by scripts/plot).
+
+    python3 plot.py RESULTS.h5 [OUTPUT_DIR]
+
+Writes, next to the results file unless OUTPUT_DIR is given:
+  <name>-output.png    national anode output: median and p5-p95 / p25-p75 bands
+  <name>-balance.png   yearly regional balance (production - consumption), mean
+  <name>-shortage.png  national shortage and lost aluminium, bands
+  <name>-flows.png     mean inter-regional anode flows of the first year
+  <name>-prices.png    price paths, when the file holds them
+  <name>-inert.png     inert-anode share, when the file holds it
+and prints each path.
+"""
+import os
+import sys
+
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import anodesim_results as ar  # noqa: E402
+
+
+def fan(ax, da, label, scale=1.0, color="C0"):
+    """Bands of the across-replication distribution of `da` (realization, time)."""
+    q = da.quantile([0.05, 0.25, 0.5, 0.75, 0.95], dim="realization") / scale
+    t = da["time"].values
+    ax.fill_between(t, q.sel(quantile=0.05), q.sel(quantile=0.95), color=color, alpha=0.2, label=f"{label} p5-p95")
+    ax.fill_between(t, q.sel(quantile=0.25), q.sel(quantile=0.75), color=color, alpha=0.4, label="p25-p75")
+    ax.plot(t, q.sel(quantile=0.5), color=color, label="median")
+
+
+def annual_rate(da):
+    """Monthly tonnes as an annual rate in Mt/yr, so months of 28 and 31 days
+    compare."""
+    days = da["time"].dt.days_in_month
+    out = da / days * 365.25 / 1e6
+    out.attrs = dict(da.attrs, units="Mt/yr")
+    return out
+
+
+def save(fig, path):
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    print(path)
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    path = argv[1]
+    outdir = argv[2] if len(argv) > 2 else os.path.dirname(os.path.abspath(path))
+    os.makedirs(outdir, exist_ok=True)
+    base = os.path.join(outdir, os.path.splitext(os.path.basename(path))[0])
+    ds = ar.open_results(path).isel(point=0)
+    done = ds["realization_done"].values.astype(bool)
+    ds = ds.isel(realization=np.nonzero(done)[0])
+    name = ds.attrs.get("scenario_name", "")
+    n = ds.sizes["realization"]
+
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fan(ax, annual_rate(ar.national(ds, "production")), "output")
+    fan(ax, annual_rate(ar.national(ds, "capacity")), "capacity", color="C7")
+    ax.set_ylabel("anodes, Mt/yr (monthly rate)")
+    ax.set_title(f"{name}: national anode output and capacity ({n} replications)")
+    ax.legend(loc="lower left", fontsize=8)
+    save(fig, base + "-output.png")
+
+    bal = ar.yearly(ds["production"] - ds["consumption"]).mean("realization") / 1e6
+    active = (abs(bal).max("year") > 0.05).values
+    bal = bal.isel(region=np.nonzero(active)[0])
+    fig, ax = plt.subplots(figsize=(10, 5))
+    years = bal["year"].values
+    width = 0.8 / max(len(years), 1)
+    x = np.arange(bal.sizes["region"])
+    for i, y in enumerate(years):
+        ax.bar(x + i * width, bal.sel(year=y), width, label=str(y))
+    ax.set_xticks(x + 0.4, bal["region"].values, rotation=60, ha="right")
+    ax.axhline(0, color="k", lw=0.5)
+    ax.set_ylabel("production - consumption, Mt/yr (mean)")
+    ax.set_title(f"{name}: regional balance (positive ships out, negative receives)")
+    ax.legend(fontsize=7, ncol=3)
+    save(fig, base + "-balance.png")
+
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fan(ax, annual_rate(ar.national(ds, "shortage")), "shortage", color="C3")
+    ax.set_ylabel("anode shortage, Mt/yr (monthly rate)")
+    ax.set_title(f"{name}: anode shortage at smelters")
+    ax.legend(loc="upper left", fontsize=8)
+    save(fig, base + "-shortage.png")
+
+    flows = ds["flow"].isel(year=0).mean("realization") / 1e6
+    keep = ((flows.sum("destination") > 0.01).values | (flows.sum("origin") > 0.01).values)
+    idx = np.nonzero(keep)[0]
+    fm = flows.isel(origin=idx, destination=idx).values.copy()
+    np.fill_diagonal(fm, np.nan)
+    fig, ax = plt.subplots(figsize=(9, 8))
+    im = ax.imshow(fm, cmap="viridis")
+    labels = flows["origin"].values[idx]
+    ax.set_xticks(range(len(idx)), labels, rotation=70, ha="right", fontsize=7)
+    ax.set_yticks(range(len(idx)), labels, fontsize=7)
+    ax.set_xlabel("destination")
+    ax.set_ylabel("origin")
+    fig.colorbar(im, ax=ax, label=f"Mt in {int(ds['year'].values[0])} (mean), within-region flows blank")
+    ax.set_title(f"{name}: inter-regional anode flows")
+    save(fig, base + "-flows.png")
+
+    for var, fname, label in (("price", "-prices.png", "price"), ("inert_share", "-inert.png", "inert share")):
+        if var in ds:
+            fig, ax = plt.subplots(figsize=(9, 4.5))
+            da = ds[var]
+            others = [d for d in da.dims if d not in ("realization", "time")]
+            for i, key in enumerate(da[others[0]].values if others else [None]):
+                fan(ax, da.sel({others[0]: key}) if others else da, str(key or label), color=f"C{i}")
+            ax.set_ylabel(f"{label} ({da.attrs.get('units', '')})")
+            ax.legend(fontsize=7)
+            save(fig, base + fname)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,129 @@
+/* The HDF5 writer: synthetic replications with a known pattern are written,
+ * interrupted (partial file), resumed, read back and completed.  The file it
+ * leaves (argv[2]) is checked from Python by tests/python/test_results.py. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "h5out.h"
+#include "sim_err.h"
+
+static double pattern_rm(long rep, int k, int g, int m)
+{
+    return rep * 1e6 + m * 1e4 + k * 10 + g;
+}
+
+static double pattern_flow(long rep, int y, int o, int d)
+{
+    return rep * 1e6 + y * 1e4 + o * 100 + d;
+}
+
+static void fill(model_result *r, long rep)
+{
+    r->rep = rep;
+    r->point = 0;
+    r->seed_key = 1000 + (uint64_t)rep;
+    r->events = 77 + (uint64_t)rep;
+    for (int k = 0; k < r->nmonths; k++)
+        for (int g = 0; g < r->nregions; g++)
+            for (int m = 0; m < RM_NMETRICS; m++)
+                *model_rm(r, k, g, m) = pattern_rm(rep, k, g, m);
+    for (int y = 0; y < r->nyears; y++)
+        for (int o = 0; o < r->nregions; o++)
+            for (int d = 0; d < r->nregions; d++)
+                *model_od(r, y, o, d) = pattern_flow(rep, y, o, d);
+    for (int y = 0; y < r->nyears; y++)
+        for (int p = 0; p < r->nplants; p++)
+            for (int m = 0; m < PM_NMETRICS; m++)
+                *model_pm(r, y, p, m) = rep + y + p + m;
+    for (int b = 0; b < BAL_N; b++)
+        r->balance[b] = b * 1e-12;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: test_h5out SOURCE_DIR OUTPUT.h5\n");
+        return 2;
+    }
+    char scen[512];
+    snprintf(scen, sizeof scen, "%s/scenarios/china-2024/scenario.yaml", argv[1]);
+    const char *out = argv[2];
+    scn_override ov[1] = { { "run.end", "2024-12-31" } };
+    scenario s;
+    model_def d;
+    CHECK(scn_load(scen, ov, 1, &s) == SIM_OK);
+    CHECK(model_def_init(&d, &s) == SIM_OK);
+    const long R = 5;
+    h5o_options o = { .path = out, .npoints = 1, .nreps = R, .store_replications = 1, .threads = 3, .ranks = 1 };
+    unlink(out);
+    unlink(h5o_partial_name(out));
+    model_result *r = model_result_alloc(&d), *back = model_result_alloc(&d);
+    sum_acc monthly, flows;
+    size_t nm = (size_t)s.nmonths * (size_t)s.nregions * RM_NMETRICS;
+    size_t nf = (size_t)s.nyears * (size_t)s.nregions * (size_t)s.nregions;
+
+    /* First run: three replications, then an interruption. */
+    h5o_file *f;
+    CHECK(h5o_create(&f, &s, &d, &o) == SIM_OK);
+    for (long rep = 0; rep < 3; rep++) {
+        fill(r, rep);
+        CHECK(h5o_write(f, r) == SIM_OK);
+    }
+    h5o_abort(f, 1);
+    CHECK(access(out, F_OK) != 0);                       /* no final file */
+    CHECK(access(h5o_partial_name(out), F_OK) == 0);     /* a partial one */
+
+    /* Resume: the partial file knows what it holds and gives it back. */
+    h5o_done done;
+    CHECK(h5o_open_resume(&f, &s, &d, &o, &done) == SIM_OK);
+    CHECK(done.total == R && done.completed == 3);
+    CHECK(done.mask[0] && done.mask[2] && !done.mask[3] && !done.mask[4]);
+    CHECK(sum_acc_init(&monthly, nm, 5, h5o_quantiles) == SIM_OK);
+    CHECK(sum_acc_init(&flows, nf, 0, NULL) == SIM_OK);
+    for (long rep = 0; rep < R; rep++) {
+        if (done.mask[rep]) {
+            CHECK(h5o_read(f, 0, rep, back) == SIM_OK);
+            fill(r, rep);
+            CHECK(memcmp(back->region_month, r->region_month, nm * sizeof(double)) == 0);
+            CHECK(memcmp(back->od_year, r->od_year, nf * sizeof(double)) == 0);
+            CHECK(back->seed_key == r->seed_key && back->events == r->events);
+        } else {
+            fill(r, rep);
+            CHECK(h5o_write(f, r) == SIM_OK);
+        }
+        sum_acc_add(&monthly, r->region_month);
+        sum_acc_add(&flows, r->od_year);
+    }
+    free(done.mask);
+    CHECK(h5o_finish(f, &monthly, &flows, 1.5, 12345) == SIM_OK);
+    CHECK(access(out, F_OK) == 0);
+    CHECK(access(h5o_partial_name(out), F_OK) != 0);
+
+    /* A resume of a file for other settings is refused. */
+    h5o_options o2 = o;
+    o2.nreps = 6;
+    CHECK(h5o_create(&f, &s, &d, &o2) == SIM_OK);
+    h5o_abort(f, 1);
+    CHECK(h5o_open_resume(&f, &s, &d, &o, &done) == SIM_EINPUT);
+    CHECK(strstr(sim_err_msg(), "expected the same settings") != NULL);
+    unlink(h5o_partial_name(out));
+    CHECK(h5o_open_resume(&f, &s, &d, &o, &done) == SIM_ENOTFOUND);
+
+    /* An unwritable place is a clear I/O error, and leaves nothing. */
+    h5o_options bad = o;
+    bad.path = "/nonexistent-dir/x.h5";
+    CHECK(h5o_create(&f, &s, &d, &bad) == SIM_EIO);
+    CHECK(strstr(sim_err_msg(), "/nonexistent-dir/x.h5.partial") != NULL);
+
+    sum_acc_free(&monthly);
+    sum_acc_free(&flows);
+    model_result_free(r);
+    model_result_free(back);
+    model_def_free(&d);
+    scn_free(&s);
+    return check_done("test_h5out");
+}
