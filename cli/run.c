@@ -53,7 +53,7 @@ typedef struct run_ctx {
     int progress;
     /* results file */
     h5o_file *h5;
-    sum_acc monthly, flows;  /* summaries written to the file */
+    sum_acc monthly, flows, prices, inert;  /* summaries written to the file */
     const long *todo;        /* replication of each task (NULL: task = replication) */
     const unsigned char *have;  /* replications already in a resumed file */
     long next_fold;          /* replications below this are folded */
@@ -83,6 +83,8 @@ static void fold(run_ctx *c, const model_result *r)
     if (c->h5) {
         sum_acc_add(&c->monthly, r->region_month);
         sum_acc_add(&c->flows, r->od_year);
+        sum_acc_add(&c->prices, r->price_month);
+        sum_acc_add(&c->inert, r->inert_month);
     }
     memset(c->vec, 0, vec_len(s) * sizeof(double));
     for (int k = 0; k < r->nmonths; k++) {
@@ -417,6 +419,8 @@ static int open_output(run_ctx *c, const run_opts *o, int threads, long **todo, 
     size_t nf = (size_t)s->nyears * (size_t)s->nregions * (size_t)s->nregions;
     SIM_CHECK(sum_acc_init(&c->monthly, nm, 5, h5o_quantiles));
     SIM_CHECK(sum_acc_init(&c->flows, nf, 0, NULL));
+    SIM_CHECK(sum_acc_init(&c->prices, (size_t)s->nmonths * PRICE_N, 5, h5o_quantiles));
+    SIM_CHECK(sum_acc_init(&c->inert, (size_t)s->nmonths * (size_t)s->nregions, 5, h5o_quantiles));
     *todo = NULL;
     *ntodo = s->replications;
     if (!o->resume)
@@ -491,6 +495,8 @@ int cli_run(int argc, char **argv)
             sum_acc_free(&c.acc);
             sum_acc_free(&c.monthly);
             sum_acc_free(&c.flows);
+            sum_acc_free(&c.prices);
+            sum_acc_free(&c.inert);
             model_def_free(&d);
             scn_free(&s);
             return 0;
@@ -519,7 +525,8 @@ int cli_run(int argc, char **argv)
     progress(&c, 1);
     if (c.h5) {
         if (rc == SIM_OK) {
-            rc = h5o_finish(c.h5, &c.monthly, &c.flows, wall, c.events);
+            h5o_summaries sm = { &c.monthly, &c.flows, &c.prices, &c.inert };
+            rc = h5o_finish(c.h5, &sm, wall, c.events);
         } else if (rc == SIM_EINTR) {
             h5o_abort(c.h5, 1);
             sim_err_set(SIM_EINTR, "interrupted: %ld of %ld replications kept in %s; finish with the same command and --resume",
@@ -543,6 +550,8 @@ int cli_run(int argc, char **argv)
     model_result_free(c.readback);
     sum_acc_free(&c.monthly);
     sum_acc_free(&c.flows);
+    sum_acc_free(&c.prices);
+    sum_acc_free(&c.inert);
     free(c.vec);
     sum_acc_free(&c.acc);
     model_def_free(&d);

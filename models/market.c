@@ -28,7 +28,11 @@ int market_on_order(sim_engine *e, const sim_event *ev, void *model)
     model_instance *m = model;
     int k = ev->target;
     double interval = m->s->exports.order_interval_days;
-    double q = market_demand_tpy(m, k) * interval / m->days_in_year;
+    int region = mdl_region_of(m, m->s->markets[k].node);
+    double full = market_demand_tpy(m, k) * interval / m->days_in_year;
+    double share = adopt_share(m, region);
+    mdl_add(m, region, RM_DISPLACED, full * share);
+    double q = full * (1.0 - share) * events_export_allowed(m, k);
     if (q > 0)
         SIM_CHECK(sourcing_place(m, m->s->nsmelters + k, q));
     return sim_engine_schedule(e, e->now + interval, PRIO_ORDER, EV_MARKET_ORDER, k, 0, 0.0, NULL);

@@ -27,12 +27,15 @@ const model_metric_info model_region_metrics[RM_NMETRICS] = {
     { "coke_use", "t", "calcined petroleum coke used in green anodes" },
     { "pitch_use", "t", "coal tar pitch used in green anodes" },
     { "butts_use", "t", "recycled butts used in green anodes" },
+    { "revenue", "reporting currency", "ex-works value of the anodes produced" },
+    { "displaced_demand", "t", "carbon-anode demand displaced by inert anodes" },
 };
 
 const model_metric_info model_plant_metrics[PM_NMETRICS] = {
     { "production", "t", "baked anodes produced" },
     { "capacity", "t", "nameplate capacity while open" },
     { "down_days", "d", "days in outage" },
+    { "exit", "1", "1 in the year the plant closed for sustained low utilisation" },
 };
 
 const char *const model_balance_names[BAL_N] = { "anode", "calcined coke", "pitch", "butts", "green anode" };
@@ -143,7 +146,9 @@ int model_def_init(model_def *d, const scenario *s)
         return sim_err_set(SIM_ENOMEM, "out of memory for the model definition");
     }
     unit_costs(d);
-    rc = candidate_lists(d);
+    rc = price_def_init(d);
+    if (rc == SIM_OK)
+        rc = candidate_lists(d);
     if (rc != SIM_OK)
         model_def_free(d);
     return rc;
@@ -176,7 +181,9 @@ model_result *model_result_alloc(const model_def *d)
     r->region_month = calloc((size_t)s->nmonths * (size_t)s->nregions * RM_NMETRICS, sizeof(double));
     r->od_year = calloc((size_t)s->nyears * (size_t)s->nregions * (size_t)s->nregions, sizeof(double));
     r->plant_year = calloc((size_t)s->nyears * ((size_t)s->nplants + 1) * PM_NMETRICS, sizeof(double));
-    if (!r->region_month || !r->od_year || !r->plant_year) {
+    r->price_month = calloc((size_t)s->nmonths * PRICE_N + 1, sizeof(double));
+    r->inert_month = calloc((size_t)s->nmonths * (size_t)s->nregions + 1, sizeof(double));
+    if (!r->region_month || !r->od_year || !r->plant_year || !r->price_month || !r->inert_month) {
         model_result_free(r);
         return NULL;
     }
@@ -190,6 +197,8 @@ void model_result_free(model_result *r)
     free(r->region_month);
     free(r->od_year);
     free(r->plant_year);
+    free(r->price_month);
+    free(r->inert_month);
     free(r);
 }
 
@@ -198,6 +207,8 @@ static void result_clear(model_result *r)
     memset(r->region_month, 0, (size_t)r->nmonths * (size_t)r->nregions * RM_NMETRICS * sizeof(double));
     memset(r->od_year, 0, (size_t)r->nyears * (size_t)r->nregions * (size_t)r->nregions * sizeof(double));
     memset(r->plant_year, 0, (size_t)r->nyears * (size_t)r->nplants * PM_NMETRICS * sizeof(double));
+    memset(r->price_month, 0, (size_t)r->nmonths * PRICE_N * sizeof(double));
+    memset(r->inert_month, 0, (size_t)r->nmonths * (size_t)r->nregions * sizeof(double));
     memset(r->balance, 0, sizeof r->balance);
     memset(r->balance_scale, 0, sizeof r->balance_scale);
 }
@@ -264,6 +275,8 @@ static int check_balance(model_instance *m)
 static int month_days(const model_instance *m, int k)
 {
     int i = k - m->first_month;
+    if (i < 0)
+        return 0;
     return m->month_start[i + 1] - m->month_start[i];
 }
 
@@ -289,6 +302,8 @@ static int on_month(sim_engine *e, const sim_event *ev, void *model)
         SIM_CHECK(smelter_month(m, i));      /* butts of the month just ended */
     if (m->recording)
         record_month_end(m);
+    for (int p = 0; p < s->nplants; p++)
+        SIM_CHECK(plant_month_end(m, p, month_days(m, k - 1)));
     if (k == s->nmonths) {
         sim_engine_stop(&m->eng);
         return check_balance(m);
@@ -303,6 +318,9 @@ static int on_month(sim_engine *e, const sim_event *ev, void *model)
     int cal = s->start_year + (mm >= 0 ? mm / 12 : -((-mm + 11) / 12));
     m->days_in_year = (cal % 4 == 0 && (cal % 100 != 0 || cal % 400 == 0)) ? 366.0 : 365.0;
     int day = (int)(m->eng.now - m->t0);
+    SIM_CHECK(price_month(m));
+    price_record(m);
+    adopt_month(m);
     for (int p = 0; p < s->nplants; p++)
         SIM_CHECK(plant_month(m, p, day));
     if (m->recording) {
@@ -367,7 +385,30 @@ model_instance *model_instance_new(const model_def *d)
     m->market_rng = calloc((size_t)s->nmarkets + 1, sizeof *m->market_rng);
     m->link_busy = calloc((size_t)s->nlinks + 1, sizeof *m->link_busy);
     m->sup_busy = calloc((size_t)s->nsuppliers + 1, sizeof *m->sup_busy);
-    ok = ok && m->plants && m->smelters && m->link_rng && m->market_rng && m->link_busy && m->sup_busy;
+    size_t np = (size_t)s->nplants + 1, ng = (size_t)s->nregions + 1;
+    m->plant_cost = calloc(np, sizeof(double));
+    m->plant_price = calloc(np, sizeof(double));
+    m->cand = calloc((size_t)d->ncust * np + 1, sizeof(int));
+    m->adopt_start = calloc(ng, sizeof(double));
+    m->adopt_speed = calloc(ng, sizeof(double));
+    m->adopt_ceiling = calloc(ng, sizeof(double));
+    m->inert_share = calloc(ng, sizeof(double));
+    m->link_closed_until = calloc((size_t)s->nlinks + 1, sizeof(double));
+    m->disrupt_rng = calloc((size_t)s->nlinks + 1, sizeof(gsl_rng *));
+    m->price_rng = gsl_rng_alloc(sim_rng_xoshiro);
+    m->adopt_rng = gsl_rng_alloc(sim_rng_xoshiro);
+    ok = ok && m->plants && m->smelters && m->link_rng && m->market_rng && m->link_busy && m->sup_busy &&
+         m->plant_cost && m->plant_price && m->cand && m->adopt_start && m->adopt_speed && m->adopt_ceiling &&
+         m->inert_share && m->link_closed_until && m->disrupt_rng && m->price_rng && m->adopt_rng;
+    int win = (int)s->plant.exit_months;
+    for (int p = 0; ok && p < s->nplants; p++) {
+        m->plants[p].util_prod = calloc((size_t)win, sizeof(double));
+        m->plants[p].util_cap = calloc((size_t)win, sizeof(double));
+        m->plants[p].cost_hist = calloc(25, sizeof(double));
+        ok = m->plants[p].util_prod && m->plants[p].util_cap && m->plants[p].cost_hist;
+    }
+    for (int i = 0; ok && i < s->nlinks && s->transport.disruption_rate > 0; i++)
+        ok = (m->disrupt_rng[i] = gsl_rng_alloc(sim_rng_xoshiro)) != NULL;
     for (int p = 0; ok && p < s->nplants; p++)
         ok = (m->plants[p].rng = gsl_rng_alloc(sim_rng_xoshiro)) != NULL;
     for (int i = 0; ok && i < s->nsmelters; i++)
@@ -386,6 +427,8 @@ model_instance *model_instance_new(const model_def *d)
         [EV_MARKET_ORDER] = market_on_order,
         [EV_PLANT_FAIL] = plant_on_fail,
         [EV_PLANT_REPAIR] = plant_on_repair,
+        [EV_SCENARIO] = events_on_scenario,
+        [EV_LINK_DISRUPT] = events_on_disrupt,
     };
     for (int t = 0; ok && t < EV_COUNT; t++)
         ok = sim_engine_on(&m->eng, (unsigned)t, handlers[t]) == SIM_OK;
@@ -404,7 +447,26 @@ void model_instance_free(model_instance *m)
     for (int p = 0; m->plants && p < s->nplants; p++) {
         gsl_rng_free(m->plants[p].rng);
         free(m->plants[p].q);
+        free(m->plants[p].util_prod);
+        free(m->plants[p].util_cap);
+        free(m->plants[p].cost_hist);
     }
+    for (int i = 0; m->disrupt_rng && i < s->nlinks; i++)
+        if (m->disrupt_rng[i])
+            gsl_rng_free(m->disrupt_rng[i]);
+    free(m->disrupt_rng);
+    free(m->link_closed_until);
+    free(m->plant_cost);
+    free(m->plant_price);
+    free(m->cand);
+    free(m->adopt_start);
+    free(m->adopt_speed);
+    free(m->adopt_ceiling);
+    free(m->inert_share);
+    if (m->price_rng)
+        gsl_rng_free(m->price_rng);
+    if (m->adopt_rng)
+        gsl_rng_free(m->adopt_rng);
     for (int i = 0; m->smelters && i < s->nsmelters; i++)
         gsl_rng_free(m->smelters[i].rng);
     for (int i = 0; m->link_rng && i < s->nlinks; i++)
@@ -455,7 +517,11 @@ static int reset(model_instance *m, uint64_t point, long rep)
     for (int i = 0; i < s->nlinks; i++) {
         sim_rng_reseed(m->link_rng[i], s->seed, point, (uint64_t)rep, stream(RS_LINK, i));
         m->link_busy[i] = 0;
+        m->link_closed_until[i] = 0;
+        if (m->disrupt_rng[i])
+            sim_rng_reseed(m->disrupt_rng[i], s->seed, point, (uint64_t)rep, stream(RS_DISRUPT, i));
     }
+
     for (int i = 0; i < s->nsuppliers; i++)
         m->sup_busy[i] = 0;
     for (int p = 0; p < s->nplants; p++) {
@@ -470,7 +536,10 @@ static int reset(model_instance *m, uint64_t point, long rep)
         sim_rng_reseed(m->market_rng[i], s->seed, point, (uint64_t)rep, stream(RS_MARKET, i));
         SIM_CHECK(market_init(m, i));
     }
-    return SIM_OK;
+    sim_rng_reseed(m->price_rng, s->seed, point, (uint64_t)rep, stream(RS_PRICE, 0));
+    price_reset(m);
+    adopt_reset(m);
+    return events_reset(m);
 }
 
 int model_run(model_instance *m, uint64_t point, long rep, model_result *out)

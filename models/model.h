@@ -37,6 +37,8 @@ enum {
     RM_CPC_USE,       /* calcined coke put into green anodes, t */
     RM_PITCH_USE,     /* pitch put into green anodes, t */
     RM_BUTTS_USE,     /* recycled butts put into green anodes, t */
+    RM_REVENUE,       /* ex-works value of the anodes produced, reporting currency */
+    RM_DISPLACED,     /* carbon-anode demand displaced by inert anodes, t */
     RM_NMETRICS
 };
 
@@ -45,8 +47,15 @@ enum {
     PM_PRODUCTION,    /* t */
     PM_CAPACITY,      /* nameplate capacity while open, t */
     PM_DOWN_DAYS,     /* days in outage */
+    PM_EXIT,          /* 1 in the year the plant exited for low utilisation */
     PM_NMETRICS
 };
+
+/* Monthly price series (reporting currency): coke and pitch are
+ * capacity-weighted supplier prices, energy per GJ, anode the
+ * capacity-weighted ex-works anode price. */
+enum { PRICE_COKE, PRICE_PITCH, PRICE_ENERGY, PRICE_ANODE, PRICE_N };
+extern const char *const model_price_names[PRICE_N];
 
 /* Commodities checked for mass balance. */
 enum { BAL_ANODE, BAL_CPC, BAL_PITCH, BAL_BUTTS, BAL_GREEN, BAL_N };
@@ -69,6 +78,8 @@ typedef struct model_def {
     int *ncand;            /* [ncust] */
     int *sup_cand;         /* [nplants][nsuppliers]: suppliers by landed cost */
     int *nsup_cand;        /* [nplants][2]: count per commodity (coke first) */
+    double chol[3][3];     /* Cholesky factor of the price-shock correlations */
+    double base_price[PRICE_N];  /* capacity-weighted base prices (anode: filled per month) */
 } model_def;
 
 /* Build the shared part: network, routes, costs and candidate lists.
@@ -84,6 +95,8 @@ typedef struct model_result {
     double *region_month;     /* [nmonths][nregions][RM_NMETRICS] */
     double *od_year;          /* [nyears][nregions][nregions], anode t dispatched */
     double *plant_year;       /* [nyears][nplants][PM_NMETRICS] */
+    double *price_month;      /* [nmonths][PRICE_N] */
+    double *inert_month;      /* [nmonths][nregions], share of smelter capacity converted */
     double balance[BAL_N];    /* residual, t: in - out - stock change */
     double balance_scale[BAL_N];
     uint64_t events;
@@ -100,6 +113,16 @@ static inline double *model_rm(const model_result *r, int month, int region, int
 static inline double *model_od(const model_result *r, int year, int from, int to)
 {
     return &r->od_year[((size_t)year * (size_t)r->nregions + (size_t)from) * (size_t)r->nregions + (size_t)to];
+}
+
+static inline double *model_price(const model_result *r, int month, int item)
+{
+    return &r->price_month[(size_t)month * PRICE_N + (size_t)item];
+}
+
+static inline double *model_inert(const model_result *r, int month, int region)
+{
+    return &r->inert_month[(size_t)month * (size_t)r->nregions + (size_t)region];
 }
 
 static inline double *model_pm(const model_result *r, int year, int plant, int metric)

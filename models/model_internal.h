@@ -24,6 +24,8 @@ enum mdl_event {
     EV_MARKET_ORDER,     /* an export destination orders */
     EV_PLANT_FAIL,       /* outage starts */
     EV_PLANT_REPAIR,     /* outage ends */
+    EV_SCENARIO,         /* a scheduled scenario event (arg: index in scenario.events) */
+    EV_LINK_DISRUPT,     /* a random closure of link `target` starts */
     EV_COUNT
 };
 
@@ -34,7 +36,8 @@ enum { PRIO_MONTH = 0, PRIO_ARRIVE = 1, PRIO_PLANT = 2, PRIO_ORDER = 3 };
 enum mdl_commodity { COM_CPC = 0, COM_PITCH = 1, COM_ANODE = 2, COM_BUTTS = 3, COM_N = 4 };
 
 /* Random stream families: stream id = family << 32 | entity index. */
-enum { RS_SMELTER = 1, RS_PLANT = 2, RS_LINK = 3, RS_MARKET = 4 };
+enum { RS_SMELTER = 1, RS_PLANT = 2, RS_LINK = 3, RS_MARKET = 4, RS_PRICE = 5, RS_ADOPT = 6,
+       RS_DISRUPT = 7 };
 
 typedef struct mdl_order {
     int cust;            /* smelter index, or nsmelters + market index */
@@ -54,6 +57,11 @@ typedef struct plant_state {
     int qhead, qlen, qcap;
     double backlog;      /* t in q */
     double down_since;
+    double curb;         /* share of capacity allowed this month (seasonal curbs) */
+    int exited;          /* closed for good after low utilisation */
+    double *util_prod, *util_cap;  /* last exit_months of production and capacity */
+    double month_prod;   /* production this month */
+    double *cost_hist;   /* unit cost of the last 25 months, ring */
     gsl_rng *rng;
 } plant_state;
 
@@ -69,12 +77,20 @@ typedef struct smelter_state {
     double recv_qty[RECV_SLOTS];
     int nrecv;
     double butts_held;   /* butts waiting for a plant to return to */
+    double displaced_rate;   /* t/day of carbon-anode demand taken by inert anodes */
     gsl_rng *rng;
 } smelter_state;
 
+#define SHIP_LEGS 4
 typedef struct shipment {
     int com;
     int from_node;
+    int live;
+    int nlegs;                    /* legs tracked for closures (at most SHIP_LEGS) */
+    int leg_link[SHIP_LEGS];
+    double leg_in[SHIP_LEGS], leg_out[SHIP_LEGS];
+    double arrive;
+    sim_handle handle;
     int dest_node;
     int plant;           /* origin plant of anodes; destination plant of raw materials and butts */
     int cust;            /* anode customer (smelter, or nsmelters + market) */
@@ -107,6 +123,20 @@ struct model_instance {
     int *month_start;     /* sim time of each month boundary, warm-up months first */
     model_trace_fn trace;
     void *trace_ctx;
+    /* prices (prices.c) */
+    gsl_rng *price_rng;
+    double price_x[3];        /* log deviations of coke, pitch, energy */
+    double *plant_cost;       /* unit cost now, per plant */
+    double *plant_price;      /* ex-works price now (lagged cost-plus) */
+    int *cand;                /* sourcing candidates re-sorted by current landed cost */
+    int cost_month;           /* months of cost history recorded */
+    /* inert anodes (adoption.c) */
+    gsl_rng *adopt_rng;
+    double *adopt_start, *adopt_speed, *adopt_ceiling;   /* per region, drawn per replication */
+    double *inert_share;      /* per region, this month */
+    /* link closures (transport.c) */
+    double *link_closed_until;
+    gsl_rng **disrupt_rng;
     int nmonth_bounds, first_month;
 };
 
@@ -124,6 +154,7 @@ int plant_on_fail(sim_engine *e, const sim_event *ev, void *model);
 int plant_on_repair(sim_engine *e, const sim_event *ev, void *model);
 int plant_raw_arrived(model_instance *m, int plant, int com, double qty);
 int plant_month(model_instance *m, int plant, int day);
+int plant_month_end(model_instance *m, int plant, int days);
 int plant_init(model_instance *m, int plant);
 double plant_cap_rate_now(const model_instance *m, int plant);
 
@@ -151,6 +182,38 @@ int transport_send(model_instance *m, int com, double qty, const net_route *rout
 /* Send back along a route's reverse at its mean lead time (butts). */
 int transport_return(model_instance *m, double qty, const net_route *route, int plant);
 int transport_on_arrive(sim_engine *e, const sim_event *ev, void *model);
+
+/* ---- prices.c ---- */
+int price_def_init(model_def *d);
+void price_reset(model_instance *m);
+/* Advance prices one month and recompute costs, prices and the order of
+ * sourcing candidates. */
+int price_month(model_instance *m);
+/* Apply a price shock now (log price of `item` plus log(factor)). */
+void price_shock(model_instance *m, int item, double factor);
+void price_update_costs(model_instance *m);
+void price_record(model_instance *m);
+
+/* ---- adoption.c ---- */
+void adopt_reset(model_instance *m);
+void adopt_month(model_instance *m);
+/* Share of carbon-anode demand displaced in a region now. */
+static inline double adopt_share(const model_instance *m, int region)
+{
+    return m->inert_share[region];
+}
+
+/* ---- events.c: scheduled events, curbs, exports restrictions ---- */
+int events_reset(model_instance *m);
+int events_on_scenario(sim_engine *e, const sim_event *ev, void *model);
+int events_on_disrupt(sim_engine *e, const sim_event *ev, void *model);
+/* Share of capacity (plants) or output (smelters) kept this month. */
+double events_curb(const model_instance *m, int region, int smelters);
+/* Share of a market's export demand allowed now. */
+double events_export_allowed(const model_instance *m, int market);
+
+/* ---- transport.c: closures ---- */
+int transport_close(model_instance *m, int link, double until);
 
 /* ---- model.c: accounting helpers ---- */
 static inline int mdl_region_of(const model_instance *m, int node)

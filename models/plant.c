@@ -35,7 +35,7 @@ static double loss_of(const model_instance *m, int p)
 double plant_cap_rate_now(const model_instance *m, int p)
 {
     const plant_state *ps = &m->plants[p];
-    return ps->open && ps->up ? ps->cap_rate : 0.0;
+    return ps->open && ps->up ? ps->cap_rate * ps->curb : 0.0;
 }
 
 double plant_free_capacity(const model_instance *m, int p)
@@ -43,7 +43,7 @@ double plant_free_capacity(const model_instance *m, int p)
     const plant_state *ps = &m->plants[p];
     if (!ps->open)
         return 0.0;
-    return m->s->plant.accept_days * ps->cap_rate - (ps->backlog - ps->finished);
+    return m->s->plant.accept_days * ps->cap_rate * ps->curb - (ps->backlog - ps->finished);
 }
 
 /* Planned daily use of each raw material, t/d.  Coke is planned as if no
@@ -61,23 +61,28 @@ int plant_init(model_instance *m, int p)
 {
     plant_state *ps = &m->plants[p];
     const scenario *s = m->s;
-    gsl_rng *rng = ps->rng;
-    mdl_order *q = ps->q;
-    int qcap = ps->qcap;
+    /* Keep the buffers this plant owns; reset everything else. */
+    plant_state keep = *ps;
     *ps = (plant_state){ 0 };
-    ps->q = q;
-    ps->qcap = qcap;
-    ps->rng = rng;
+    ps->q = keep.q;
+    ps->qcap = keep.qcap;
+    ps->rng = keep.rng;
+    ps->util_prod = keep.util_prod;
+    ps->util_cap = keep.util_cap;
+    ps->cost_hist = keep.cost_hist;
+    ps->curb = 1.0;
+    for (int i = 0; i < (int)s->plant.exit_months; i++)
+        ps->util_prod[i] = ps->util_cap[i] = 0;
     ps->cap_rate = s->plants[p].capacity_tpy / m->days_in_year;
     ps->open = 0;
     ps->up = 1;
     for (int c = 0; c < 2; c++)
         ps->raw[c] = s->plant.raw_order_up_to_days * raw_use_rate(m, p, c);
     /* Campaigns of different plants start out of phase. */
-    double first = s->plant.campaign_days * gsl_rng_uniform(rng);
+    double first = s->plant.campaign_days * gsl_rng_uniform(ps->rng);
     SIM_CHECK(sim_engine_schedule(&m->eng, first, PRIO_PLANT, EV_PLANT_CYCLE, p, 0, 0.0, NULL));
     if (s->plant.mtbf_days > 0)
-        SIM_CHECK(sim_engine_schedule(&m->eng, sim_rng_exponential(rng, s->plant.mtbf_days),
+        SIM_CHECK(sim_engine_schedule(&m->eng, sim_rng_exponential(ps->rng, s->plant.mtbf_days),
                                       PRIO_PLANT, EV_PLANT_FAIL, p, 0, 0.0, NULL));
     return SIM_OK;
 }
@@ -272,11 +277,13 @@ int plant_on_baked(sim_engine *e, const sim_event *ev, void *model)
     double baked = green * (1.0 - loss_of(m, p));
     ps->wip_green -= green;
     ps->finished += baked;
+    ps->month_prod += baked;
     mdl_flow(m, BAL_GREEN, 0.0, green);
     mdl_flow(m, BAL_ANODE, baked, 0.0);
     int region = mdl_region_of(m, m->s->plants[p].node);
     mdl_add(m, region, RM_PRODUCTION, baked);
-    mdl_add(m, region, RM_COST, baked * m->d->plant_cost[p]);
+    mdl_add(m, region, RM_COST, baked * m->plant_cost[p]);
+    mdl_add(m, region, RM_REVENUE, baked * m->plant_price[p]);
     if (m->recording)
         *model_pm(m->out, m->year, p, PM_PRODUCTION) += baked;
     return fill(m, p);
@@ -303,14 +310,44 @@ int plant_on_repair(sim_engine *e, const sim_event *ev, void *model)
     return sim_engine_schedule(e, e->now + next, PRIO_PLANT, EV_PLANT_FAIL, ev->target, 0, 0.0, NULL);
 }
 
-/* Month boundary: open or close the plant by its dates.  A closing plant
- * hands its backlog back (smelters re-order elsewhere). */
+/* Close a month: keep the utilisation window, and let a conventional
+ * plant that stayed below plant.exit_utilisation for exit_months exit. */
+int plant_month_end(model_instance *m, int p, int days)
+{
+    plant_state *ps = &m->plants[p];
+    const scn_plant_params *pp = &m->s->plant;
+    int win = (int)pp->exit_months;
+    int slot = ((m->month % win) + win) % win;
+    ps->util_prod[slot] = ps->month_prod;
+    ps->util_cap[slot] = ps->open ? ps->cap_rate * days : 0.0;
+    ps->month_prod = 0;
+    if (pp->exit_utilisation <= 0 || !ps->open || ps->exited ||
+        m->s->classes[m->s->plants[p].cls].high_efficiency)
+        return SIM_OK;
+    double prod = 0, cap = 0;
+    for (int i = 0; i < win; i++) {
+        prod += ps->util_prod[i];
+        cap += ps->util_cap[i];
+    }
+    /* A full window of open months, all below the threshold on average. */
+    double full = ps->cap_rate * 28.0 * win;
+    if (cap >= full && prod < pp->exit_utilisation * cap) {
+        ps->exited = 1;
+        if (m->recording)
+            *model_pm(m->out, m->year, p, PM_EXIT) = 1.0;
+    }
+    return SIM_OK;
+}
+
+/* Month boundary: open or close the plant by its dates (or its exit).  A
+ * closing plant hands its backlog back (smelters re-order elsewhere). */
 int plant_month(model_instance *m, int p, int day)
 {
     plant_state *ps = &m->plants[p];
     const scn_plant *sp = &m->s->plants[p];
-    int open = day >= sp->start_day && day < sp->end_day;
+    int open = day >= sp->start_day && day < sp->end_day && !ps->exited;
     ps->cap_rate = sp->capacity_tpy / m->days_in_year;
+    ps->curb = events_curb(m, m->s->nodes[sp->node].region, 0);
     if (ps->open && !open) {
         for (int i = 0; i < ps->qlen; i++) {
             const mdl_order *o = &ps->q[(ps->qhead + i) % ps->qcap];

@@ -16,6 +16,9 @@ const char *const scn_node_kind_names[] = { "coke_supplier", "pitch_supplier", "
 const char *const scn_mode_names[] = { "rail", "road", "river", "sea", NULL };
 const char *const scn_currency_names[] = { "CNY", "USD", NULL };
 static const char *const commodity_names[] = { "cpc", "pitch", NULL };
+const char *const scn_event_kind_names[] = { "price_shock", "export_restriction", "link_closure", NULL };
+const char *const scn_price_item_names[] = { "coke", "pitch", "energy", NULL };
+static const char *const dist_names[] = { "fixed", "uniform", "triangular", "normal", NULL };
 
 /* ==== the YAML file as libcyaml sees it ================================= */
 
@@ -52,6 +55,30 @@ typedef struct {
 } raw_class;
 
 typedef struct {
+    char *date, *kind, *item, *region, *until, *from, *to;
+    double *factor, *days;
+} raw_event;
+
+typedef struct {
+    char **regions;
+    unsigned regions_count;
+    char *applies_to;
+    int *months;
+    unsigned months_count;
+    double factor;
+} raw_curb;
+
+typedef struct {
+    char *dist;
+    double *value, *min, *max, *mode, *mean, *sd;
+} raw_dist;
+
+typedef struct {
+    char *region;
+    raw_dist *start_year, *speed, *ceiling;
+} raw_adoption;
+
+typedef struct {
     char *name, *description;
     raw_run *run;
     raw_currency *currency;
@@ -63,6 +90,12 @@ typedef struct {
     raw_price *prices;
     raw_class *classes;
     unsigned classes_count;
+    raw_event *events;
+    unsigned events_count;
+    raw_curb *curbs;
+    unsigned curbs_count;
+    raw_adoption *inert;
+    unsigned inert_count;
 } raw_scenario;
 
 #define OPT CYAML_FLAG_OPTIONAL
@@ -123,6 +156,60 @@ static const cyaml_schema_value_t class_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_class, class_fields),
 };
 
+static const cyaml_schema_field_t event_fields[] = {
+    STR_REQ("date", raw_event, date),
+    STR_REQ("kind", raw_event, kind),
+    STR_OPT("item", raw_event, item),
+    CYAML_FIELD_FLOAT_PTR("factor", OPT, raw_event, factor),
+    STR_OPT("region", raw_event, region),
+    STR_OPT("until", raw_event, until),
+    STR_OPT("from", raw_event, from),
+    STR_OPT("to", raw_event, to),
+    CYAML_FIELD_FLOAT_PTR("days", OPT, raw_event, days),
+    CYAML_FIELD_END
+};
+static const cyaml_schema_value_t event_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_event, event_fields),
+};
+
+static const cyaml_schema_value_t string_entry = {
+    CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, CYAML_UNLIMITED),
+};
+static const cyaml_schema_value_t int_entry = {
+    CYAML_VALUE_INT(CYAML_FLAG_DEFAULT, int),
+};
+static const cyaml_schema_field_t curb_fields[] = {
+    CYAML_FIELD_SEQUENCE("regions", CYAML_FLAG_POINTER, raw_curb, regions, &string_entry, 1, CYAML_UNLIMITED),
+    STR_REQ("applies_to", raw_curb, applies_to),
+    CYAML_FIELD_SEQUENCE("months", CYAML_FLAG_POINTER, raw_curb, months, &int_entry, 1, 12),
+    CYAML_FIELD_FLOAT("factor", CYAML_FLAG_DEFAULT, raw_curb, factor),
+    CYAML_FIELD_END
+};
+static const cyaml_schema_value_t curb_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_curb, curb_fields),
+};
+
+static const cyaml_schema_field_t dist_fields[] = {
+    STR_REQ("dist", raw_dist, dist),
+    CYAML_FIELD_FLOAT_PTR("value", OPT, raw_dist, value),
+    CYAML_FIELD_FLOAT_PTR("min", OPT, raw_dist, min),
+    CYAML_FIELD_FLOAT_PTR("max", OPT, raw_dist, max),
+    CYAML_FIELD_FLOAT_PTR("mode", OPT, raw_dist, mode),
+    CYAML_FIELD_FLOAT_PTR("mean", OPT, raw_dist, mean),
+    CYAML_FIELD_FLOAT_PTR("sd", OPT, raw_dist, sd),
+    CYAML_FIELD_END
+};
+static const cyaml_schema_field_t adoption_fields[] = {
+    STR_REQ("region", raw_adoption, region),
+    CYAML_FIELD_MAPPING_PTR("start_year", CYAML_FLAG_POINTER, raw_adoption, start_year, dist_fields),
+    CYAML_FIELD_MAPPING_PTR("speed", CYAML_FLAG_POINTER, raw_adoption, speed, dist_fields),
+    CYAML_FIELD_MAPPING_PTR("ceiling", CYAML_FLAG_POINTER, raw_adoption, ceiling, dist_fields),
+    CYAML_FIELD_END
+};
+static const cyaml_schema_value_t adoption_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_adoption, adoption_fields),
+};
+
 static const cyaml_schema_field_t top_fields[] = {
     STR_REQ("name", raw_scenario, name),
     STR_OPT("description", raw_scenario, description),
@@ -135,6 +222,9 @@ static const cyaml_schema_field_t top_fields[] = {
     CYAML_FIELD_MAPPING_PTR("exports", CYAML_FLAG_POINTER | OPT, raw_scenario, exports, export_fields),
     CYAML_FIELD_MAPPING_PTR("prices", CYAML_FLAG_POINTER | OPT, raw_scenario, prices, price_fields),
     CYAML_FIELD_SEQUENCE("classes", CYAML_FLAG_POINTER, raw_scenario, classes, &class_entry, 1, 64),
+    CYAML_FIELD_SEQUENCE("events", CYAML_FLAG_POINTER | OPT, raw_scenario, events, &event_entry, 0, 10000),
+    CYAML_FIELD_SEQUENCE("curbs", CYAML_FLAG_POINTER | OPT, raw_scenario, curbs, &curb_entry, 0, 1000),
+    CYAML_FIELD_SEQUENCE("inert_anodes", CYAML_FLAG_POINTER | OPT, raw_scenario, inert, &adoption_entry, 0, 1000),
     CYAML_FIELD_END
 };
 
@@ -841,6 +931,237 @@ static int build_links(scenario *s, const loaded_table *lt)
     return SIM_OK;
 }
 
+/* ==== events, curbs, inert anodes ====================================== */
+
+static int find_region(const scenario *s, const char *name)
+{
+    for (int i = 0; i < s->nregions; i++)
+        if (strcmp(s->regions[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static int event_date(scenario *s, int line, int i, const char *field, const char *text, int *day)
+{
+    int d;
+    if (csv_parse_date(text, &d) != 0)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].%s': '%s' is not a date (expected YYYY-MM-DD)",
+                           s->path, line, i, field, text);
+    if (d < s->start_date || d > s->end_date + 1)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].%s': %s lies outside the horizon (expected a date from run.start to run.end)",
+                           s->path, line, i, field, text);
+    *day = d - s->start_date;
+    return SIM_OK;
+}
+
+static int load_events(scenario *s, const raw_scenario *raw)
+{
+    s->nevents = (int)raw->events_count;
+    s->events = calloc((size_t)s->nevents + 1, sizeof *s->events);
+    if (!s->events)
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    int line = yaml_line(s->text, NULL, "events");
+    for (int i = 0; i < s->nevents; i++) {
+        const raw_event *r = &raw->events[i];
+        scn_event *e = &s->events[i];
+        e->line = line;
+        e->region = -1;
+        e->until_day = INT32_MAX;
+        e->from = e->to = -1;
+        int k = find_enum(scn_event_kind_names, r->kind);
+        if (k < 0)
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].kind': '%s' is not allowed (expected price_shock, export_restriction or link_closure)",
+                               s->path, line, i, r->kind);
+        e->kind = (scn_event_kind)k;
+        SIM_CHECK(event_date(s, line, i, "date", r->date, &e->day));
+        e->factor = r->factor ? *r->factor : 1.0;
+        if (!(e->factor >= 0 && e->factor <= 100))
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].factor': %g is out of range (expected 0 to 100)",
+                               s->path, line, i, e->factor);
+        switch (e->kind) {
+        case EVT_PRICE_SHOCK:
+            if (!r->item || (e->item = find_enum(scn_price_item_names, r->item)) < 0)
+                return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].item': '%s' is not allowed (expected coke, pitch or energy)",
+                                   s->path, line, i, r->item ? r->item : "");
+            if (!(e->factor > 0))
+                return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].factor': a price shock needs a factor > 0 (got %g)",
+                                   s->path, line, i, e->factor);
+            break;
+        case EVT_EXPORT_RESTRICTION:
+            if (!r->factor || e->factor > 1)
+                return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].factor': an export restriction needs the share of export demand allowed, 0 to 1",
+                                   s->path, line, i);
+            if (r->region && (e->region = find_region(s, r->region)) < 0)
+                return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].region': unknown region '%s' (expected a region of the markets table)",
+                                   s->path, line, i, r->region);
+            if (r->until) {
+                SIM_CHECK(event_date(s, line, i, "until", r->until, &e->until_day));
+                if (e->until_day <= e->day)
+                    return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].until': the restriction ends before it starts",
+                                       s->path, line, i);
+            }
+            break;
+        case EVT_LINK_CLOSURE:
+            if (!r->from || (e->from = scn_find_node(s, r->from)) < 0)
+                return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].from': unknown node '%s' (expected a node id)",
+                                   s->path, line, i, r->from ? r->from : "");
+            if (!r->to || (e->to = scn_find_node(s, r->to)) < 0)
+                return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].to': unknown node '%s' (expected a node id)",
+                                   s->path, line, i, r->to ? r->to : "");
+            int have = 0;
+            for (int l = 0; l < s->nlinks; l++)
+                have |= s->links[l].from == e->from && s->links[l].to == e->to;
+            if (!have)
+                return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].to': there is no link %s -> %s to close",
+                                   s->path, line, i, r->from, r->to);
+            e->days = r->days ? *r->days : 0;
+            if (!(e->days > 0 && e->days <= 3650))
+                return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].days': a closure needs days > 0 (got %g)",
+                                   s->path, line, i, e->days);
+            break;
+        default:
+            break;
+        }
+    }
+    return SIM_OK;
+}
+
+static int load_curbs(scenario *s, const raw_scenario *raw)
+{
+    s->ncurbs = (int)raw->curbs_count;
+    s->curbs = calloc((size_t)s->ncurbs + 1, sizeof *s->curbs);
+    if (!s->curbs)
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    int line = yaml_line(s->text, NULL, "curbs");
+    for (int i = 0; i < s->ncurbs; i++) {
+        const raw_curb *r = &raw->curbs[i];
+        scn_curb *c = &s->curbs[i];
+        c->region = calloc((size_t)s->nregions + 1, 1);
+        if (!c->region)
+            return sim_err_set(SIM_ENOMEM, "out of memory");
+        for (unsigned j = 0; j < r->regions_count; j++) {
+            int g = find_region(s, r->regions[j]);
+            if (g < 0)
+                return sim_err_set(SIM_EINPUT, "%s:%d: field 'curbs[%d].regions': unknown region '%s' (expected a region named in the tables)",
+                                   s->path, line, i, r->regions[j]);
+            c->region[g] = 1;
+        }
+        if (strcmp(r->applies_to, "plants") == 0)
+            c->smelters = 0;
+        else if (strcmp(r->applies_to, "smelters") == 0)
+            c->smelters = 1;
+        else
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'curbs[%d].applies_to': '%s' is not allowed (expected plants or smelters)",
+                               s->path, line, i, r->applies_to);
+        for (unsigned j = 0; j < r->months_count; j++) {
+            if (r->months[j] < 1 || r->months[j] > 12)
+                return sim_err_set(SIM_EINPUT, "%s:%d: field 'curbs[%d].months': %d is not a month (expected 1 to 12)",
+                                   s->path, line, i, r->months[j]);
+            c->months |= 1u << (r->months[j] - 1);
+        }
+        if (!(r->factor >= 0 && r->factor <= 1))
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'curbs[%d].factor': %g is out of range (expected 0 to 1, the share kept)",
+                               s->path, line, i, r->factor);
+        c->factor = r->factor;
+    }
+    return SIM_OK;
+}
+
+static int load_dist(scenario *s, int line, int i, const char *field, const raw_dist *r, scn_dist *d,
+                     double lo, double hi)
+{
+    int k = find_enum(dist_names, r->dist);
+    if (k < 0)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'inert_anodes[%d].%s.dist': '%s' is not allowed (expected fixed, uniform, triangular or normal)",
+                           s->path, line, i, field, r->dist);
+    d->kind = (scn_dist_kind)k;
+    const char *need = NULL;
+    switch (d->kind) {
+    case DIST_FIXED:
+        if (!r->value)
+            need = "value";
+        else
+            d->a = *r->value;
+        break;
+    case DIST_UNIFORM:
+    case DIST_TRIANGULAR:
+        if (!r->min || !r->max || (d->kind == DIST_TRIANGULAR && !r->mode))
+            need = d->kind == DIST_UNIFORM ? "min and max" : "min, max and mode";
+        else {
+            d->a = *r->min;
+            d->b = *r->max;
+            d->c = r->mode ? *r->mode : 0;
+            if (d->b < d->a || (d->kind == DIST_TRIANGULAR && (d->c < d->a || d->c > d->b)))
+                return sim_err_set(SIM_EINPUT, "%s:%d: field 'inert_anodes[%d].%s': expected min <= mode <= max",
+                                   s->path, line, i, field);
+        }
+        break;
+    case DIST_NORMAL:
+        if (!r->mean || !r->sd)
+            need = "mean and sd";
+        else {
+            d->a = *r->mean;
+            d->b = *r->sd;
+        }
+        break;
+    }
+    if (need)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'inert_anodes[%d].%s': a %s distribution needs %s",
+                           s->path, line, i, field, r->dist, need);
+    /* The support (the mean for a normal) must lie in [lo, hi]. */
+    double first = d->a, last = (d->kind == DIST_UNIFORM || d->kind == DIST_TRIANGULAR) ? d->b : d->a;
+    if (!(first >= lo && last <= hi) || (d->kind == DIST_NORMAL && !(d->b >= 0)))
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'inert_anodes[%d].%s': values out of range (expected %g to %g)",
+                           s->path, line, i, field, lo, hi);
+    return SIM_OK;
+}
+
+static int load_adoption(scenario *s, const raw_scenario *raw)
+{
+    s->nadoption = (int)raw->inert_count;
+    s->adoption = calloc((size_t)s->nadoption + 1, sizeof *s->adoption);
+    if (!s->adoption)
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    int line = yaml_line(s->text, NULL, "inert_anodes");
+    for (int i = 0; i < s->nadoption; i++) {
+        const raw_adoption *r = &raw->inert[i];
+        scn_adoption *a = &s->adoption[i];
+        if (strcmp(r->region, "*") == 0)
+            a->region = -1;
+        else if ((a->region = find_region(s, r->region)) < 0)
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'inert_anodes[%d].region': unknown region '%s' (expected a region named in the tables, or *)",
+                               s->path, line, i, r->region);
+        for (int j = 0; j < i; j++)
+            if (s->adoption[j].region == a->region)
+                return sim_err_set(SIM_EINPUT, "%s:%d: field 'inert_anodes[%d].region': '%s' is listed twice",
+                                   s->path, line, i, r->region);
+        SIM_CHECK(load_dist(s, line, i, "start_year", r->start_year, &a->start_year, 1900, 2200));
+        SIM_CHECK(load_dist(s, line, i, "speed", r->speed, &a->speed, 0.0, 20.0));
+        SIM_CHECK(load_dist(s, line, i, "ceiling", r->ceiling, &a->ceiling, 0.0, 1.0));
+    }
+    return SIM_OK;
+}
+
+double scn_dist_draw(const scn_dist *d, double u, double z)
+{
+    switch (d->kind) {
+    case DIST_FIXED:
+        return d->a;
+    case DIST_UNIFORM:
+        return d->a + (d->b - d->a) * u;
+    case DIST_TRIANGULAR: {
+        double w = d->b - d->a;
+        if (w <= 0)
+            return d->a;
+        double f = (d->c - d->a) / w;
+        return u < f ? d->a + sqrt(u * w * (d->c - d->a)) : d->b - sqrt((1 - u) * w * (d->b - d->c));
+    }
+    case DIST_NORMAL:
+        return d->a + d->b * z;
+    }
+    return d->a;
+}
+
 static int load_all(const char *path, const scn_override *ov, int nov, scenario *s,
                     raw_scenario *raw, loaded_table *t)
 {
@@ -898,7 +1219,9 @@ static int load_all(const char *path, const scn_override *ov, int nov, scenario 
     }
     SIM_CHECK(build_nodes(s, t));
     SIM_CHECK(build_links(s, &t[5]));
-    return SIM_OK;
+    SIM_CHECK(load_events(s, raw));
+    SIM_CHECK(load_curbs(s, raw));
+    return load_adoption(s, raw);
 }
 
 int scn_load(const char *path, const scn_override *ov, int nov, scenario *s)
@@ -957,6 +1280,11 @@ void scn_free(scenario *s)
     free(s->links);
     for (int k = 0; k < 6; k++)
         free(s->table_paths[k]);
+    free(s->events);
+    for (int i = 0; i < s->ncurbs; i++)
+        free(s->curbs[i].region);
+    free(s->curbs);
+    free(s->adoption);
     memset(s, 0, sizeof *s);
 }
 

@@ -39,7 +39,9 @@
     X(raw_order_up_to_days, 40.0, 0.0, 730.0, 1, "d", "raw-material order-up-to level, days of use") \
     X(margin, 0.08, -0.5, 2.0, 0, "1", "mark-up of the ex-works price over unit cost")           \
     X(mtbf_days, 0.0, 0.0, 1e6, 0, "d", "mean time between outages (0: no outages)")             \
-    X(mttr_days, 0.0, 0.0, 1e4, 0, "d", "mean time to repair an outage")
+    X(mttr_days, 0.0, 0.0, 1e4, 0, "d", "mean time to repair an outage")                         \
+    X(exit_utilisation, 0.0, 0.0, 1.0, 0, "1", "a conventional plant below this utilisation over exit_months closes for good (0: never)") \
+    X(exit_months, 12.0, 1.0, 120.0, 0, "month", "length of the low-utilisation window before an exit")
 
 #define SCN_TRANSPORT_PARAMS(X)                                                            \
     X(rail_per_tkm, 0.1706, 0.0, 100.0, 0, "CNY/(t km)", "rail freight rate")                  \
@@ -52,13 +54,32 @@
     X(river_km_per_day, 200.0, 1.0, 1e5, 0, "km/d", "river speed, for lead times not given") \
     X(sea_km_per_day, 550.0, 1.0, 1e5, 0, "km/d", "sea speed, for lead times not given")     \
     X(port_days, 3.0, 0.0, 365.0, 0, "d", "fixed dwell added to sea legs")                    \
-    X(default_cv, 0.2, 0.0, 3.0, 0, "1", "coefficient of variation of lead times not given")
+    X(default_cv, 0.2, 0.0, 3.0, 0, "1", "coefficient of variation of lead times not given")    \
+    X(disruption_rate, 0.0, 0.0, 365.0, 0, "1/yr", "random closures per link and year (0: none)") \
+    X(disruption_days, 10.0, 0.0, 365.0, 0, "d", "mean length of a random link closure")
 
 #define SCN_EXPORT_PARAMS(X)                                                               \
     X(order_interval_days, 30.0, 1.0, 365.0, 0, "d", "export orders are placed this often per destination")
 
+/* Prices: each of coke, pitch and energy is its base price times exp(X),
+ * X a mean-reverting (Ornstein-Uhlenbeck) process with Poisson jumps,
+ * stepped monthly; the Gaussian shocks of the three are correlated. */
+#define SCN_PRICE_ITEM_PARAMS(X, item, kappa, sigma, lam, jsd)                              \
+    X(item##_reversion, kappa, 0.0, 100.0, 0, "1/yr", "mean-reversion speed of the log " #item " price") \
+    X(item##_volatility, sigma, 0.0, 5.0, 0, "1/sqrt(yr)", "volatility of the log " #item " price")     \
+    X(item##_jump_rate, lam, 0.0, 100.0, 0, "1/yr", "rate of " #item " price jumps")                  \
+    X(item##_jump_mean, 0.0, -5.0, 5.0, 0, "1", "mean size of a " #item " price jump (log)")          \
+    X(item##_jump_sd, jsd, 0.0, 5.0, 0, "1", "standard deviation of a " #item " price jump (log)")
 #define SCN_PRICE_PARAMS(X)                                                                \
-    X(energy_per_gj, 45.0, 0.0, 1e5, 0, "CNY/GJ", "price of baking energy")
+    X(energy_per_gj, 45.0, 0.0, 1e5, 0, "CNY/GJ", "base price of baking energy")               \
+    SCN_PRICE_ITEM_PARAMS(X, coke, 1.5, 0.40, 1.0, 0.18)                                        \
+    SCN_PRICE_ITEM_PARAMS(X, pitch, 1.5, 0.30, 1.0, 0.18)                                       \
+    SCN_PRICE_ITEM_PARAMS(X, energy, 2.0, 0.20, 0.5, 0.10)                                      \
+    X(corr_coke_pitch, 0.5, -1.0, 1.0, 0, "1", "correlation of coke and pitch price shocks")    \
+    X(corr_coke_energy, 0.2, -1.0, 1.0, 0, "1", "correlation of coke and energy price shocks")  \
+    X(corr_pitch_energy, 0.2, -1.0, 1.0, 0, "1", "correlation of pitch and energy price shocks") \
+    X(volatility_scale, 1.0, 0.0, 10.0, 0, "1", "multiplies every volatility and jump rate (0: fixed prices)") \
+    X(anode_price_lag_months, 2.0, 0.0, 24.0, 0, "month", "anode prices follow unit cost with this lag; margins absorb the rest")
 
 /* Parameters of the run itself (also settable with --set run.KEY=...). */
 #define SCN_RUN_PARAMS(X)                                                                  \
@@ -76,7 +97,12 @@ typedef enum { NODE_COKE, NODE_PITCH, NODE_PLANT, NODE_SMELTER, NODE_PORT, NODE_
 typedef enum { MODE_RAIL, MODE_ROAD, MODE_RIVER, MODE_SEA, MODE_COUNT } scn_mode;
 typedef enum { CUR_CNY, CUR_USD } scn_currency;
 
+typedef enum { EVT_PRICE_SHOCK, EVT_EXPORT_RESTRICTION, EVT_LINK_CLOSURE, EVT_KINDS } scn_event_kind;
+typedef enum { DIST_FIXED, DIST_UNIFORM, DIST_TRIANGULAR, DIST_NORMAL } scn_dist_kind;
+
 extern const char *const scn_node_kind_names[];   /* "coke_supplier", ... */
+extern const char *const scn_event_kind_names[];
+extern const char *const scn_price_item_names[];  /* coke, pitch, energy */
 extern const char *const scn_mode_names[];
 extern const char *const scn_currency_names[];
 
@@ -136,6 +162,42 @@ typedef struct scn_link {
     int line;
 } scn_link;
 
+/* A scheduled event (YAML `events:`). */
+typedef struct scn_event {
+    scn_event_kind kind;
+    int day;              /* from the horizon start */
+    int until_day;        /* export restriction ends (exclusive); INT32_MAX: never */
+    int item;             /* price shock: 0 coke, 1 pitch, 2 energy */
+    double factor;        /* price multiplier, or share of export demand allowed */
+    int region;           /* export restriction: market region, -1 all */
+    int from, to;         /* link closure: nodes (every link between them) */
+    double days;          /* link closure length */
+    int line;
+} scn_event;
+
+/* A seasonal curb (YAML `curbs:`): capacity of plants or output of smelters
+ * in the listed regions times `factor` in the listed months. */
+typedef struct scn_curb {
+    unsigned char *region;    /* [nregions] 1 when affected */
+    int smelters;             /* 0: plants, 1: smelters */
+    unsigned months;          /* bit m-1 set for month m */
+    double factor;
+} scn_curb;
+
+/* A distribution to draw a parameter from, once per replication. */
+typedef struct scn_dist {
+    scn_dist_kind kind;
+    double a, b, c;           /* fixed: a; uniform: [a, b]; triangular: a, b, mode c; normal: mean a, sd b */
+} scn_dist;
+
+/* Inert-anode adoption in a region (YAML `inert_anodes:`): a logistic
+ * share of smelter capacity converted, ceiling / (1 + exp(-speed (t - mid)))
+ * with mid = start_year + ln(99) / speed (1 % of the ceiling at the start). */
+typedef struct scn_adoption {
+    int region;               /* -1: every region not listed elsewhere */
+    scn_dist start_year, speed, ceiling;
+} scn_adoption;
+
 typedef struct scenario {
     char *path;           /* the YAML file */
     char *text;           /* its full text, stored with results */
@@ -169,6 +231,10 @@ typedef struct scenario {
     int *ports;           /* node indices */
     scn_market *markets;
     scn_link *links;
+    int nevents, ncurbs, nadoption;
+    scn_event *events;
+    scn_curb *curbs;
+    scn_adoption *adoption;
     /* Paths of the tables, in this order: suppliers, plants, smelters,
      * ports, markets, links. */
     char *table_paths[6];
@@ -189,6 +255,9 @@ void scn_free(scenario *s);
 
 /* Index of a node id, -1 if unknown. */
 int scn_find_node(const scenario *s, const char *id);
+
+/* A draw from a distribution (uniform variate u in [0, 1), Gaussian z). */
+double scn_dist_draw(const scn_dist *d, double u, double z);
 
 /* Money in the reporting currency from an amount in `cur`. */
 double scn_to_reporting(const scenario *s, double amount, scn_currency cur);

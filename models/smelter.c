@@ -28,7 +28,12 @@ void smelter_advance(model_instance *m, int i)
     double now = m->eng.now;
     double dt = now - st->t_last;
     st->t_last = now;
-    if (dt <= 0 || st->rate <= 0)
+    if (dt <= 0)
+        return;
+    int region = mdl_region_of(m, m->s->smelters[i].node);
+    if (st->displaced_rate > 0)
+        mdl_add(m, region, RM_DISPLACED, st->displaced_rate * dt);
+    if (st->rate <= 0)
         return;
     double need = st->rate * dt;
     double before = st->stock;
@@ -36,7 +41,6 @@ void smelter_advance(model_instance *m, int i)
     double used = before - st->stock;   /* exact: what left the stock */
     double short_t = need - used;
     st->consumed_month += used;
-    int region = mdl_region_of(m, m->s->smelters[i].node);
     mdl_add(m, region, RM_CONSUMPTION, used);
     mdl_flow(m, BAL_ANODE, 0.0, used);
     if (short_t > 0) {
@@ -173,5 +177,9 @@ int smelter_month(model_instance *m, int i)
  * stock must have been advanced to now. */
 void smelter_set_rate(model_instance *m, int i)
 {
-    m->smelters[i].rate = al_rate(m, i) * m->s->smelter.anode_per_t_al;
+    int region = mdl_region_of(m, m->s->smelters[i].node);
+    double full = al_rate(m, i) * events_curb(m, region, 1) * m->s->smelter.anode_per_t_al;
+    double inert = adopt_share(m, region);
+    m->smelters[i].rate = full * (1.0 - inert);
+    m->smelters[i].displaced_rate = full * inert;
 }

@@ -1,12 +1,15 @@
 /*
  * transport.c — shipments along routes: stochastic lead times per link,
- * link capacity in tonnes per day with first-come-first-served queueing.
+ * link capacity in tonnes per day with first-come-first-served queueing,
+ * and link closures that hold up cargo already on its way.
  *
  * A link of capacity C t/d is busy for q / C days with a shipment of q
- * tonnes; a shipment that finds it busy waits until it is free, then
- * leaves whole.  Lead times are lognormal with the link's mean and
- * coefficient of variation (exactly the mean when the CV is 0), drawn from
- * the link's own random stream.
+ * tonnes; a shipment that finds it busy (or closed) waits until it is
+ * free, then leaves whole.  Lead times are lognormal with the link's mean
+ * and coefficient of variation (exactly the mean when the CV is 0), drawn
+ * from the link's own random stream.  When a link closes, shipments on it
+ * or due to enter it before it reopens are delayed to the reopening; the
+ * first SHIP_LEGS legs of each route are tracked for this.
  */
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -42,48 +45,88 @@ static int new_shipment(model_instance *m)
     return m->nship++;
 }
 
-static int launch(model_instance *m, int com, double qty, double depart, double arrive,
-                  int from_node, int dest_node, int plant, int cust)
+/* Register a shipment whose legs are already in sh (nlegs, legs). */
+static int launch(model_instance *m, shipment *sh, double depart)
 {
     int id = new_shipment(m);
     if (id < 0)
         return sim_err_set(SIM_ENOMEM, "out of memory for shipments");
-    m->ship[id] = (shipment){ com, from_node, dest_node, plant, cust, qty, -1 };
+    sh->live = 1;
+    sh->next_free = -1;
+    m->ship[id] = *sh;
+    m->transit[sh->com] += sh->qty;
     if (m->trace)
-        m->trace(m->trace_ctx, MODEL_TRACE_DEPART, depart, com, from_node, dest_node, qty);
-    m->transit[com] += qty;
-    return sim_engine_schedule(&m->eng, arrive, PRIO_ARRIVE, EV_ARRIVE, 0, id, 0.0, NULL);
+        m->trace(m->trace_ctx, MODEL_TRACE_DEPART, depart, sh->com, sh->from_node, sh->dest_node, sh->qty);
+    return sim_engine_schedule(&m->eng, sh->arrive, PRIO_ARRIVE, EV_ARRIVE, 0, id, 0.0, &m->ship[id].handle);
 }
 
 int transport_send(model_instance *m, int com, double qty, const net_route *route,
                    int dest_node, int plant, int cust, double t_start)
 {
+    shipment sh = { .com = com, .dest_node = dest_node, .plant = plant, .cust = cust, .qty = qty };
     double t = t_start, depart = t_start;
     const int *edges = m->d->net.edges + route->first;
     for (int k = 0; k < route->nedges; k++) {
         int e = edges[k];
         double cap = m->s->links[e].capacity_tpd;
-        if (cap < HUGE_VAL) {
-            double dep = t > m->link_busy[e] ? t : m->link_busy[e];
+        double dep = t > m->link_busy[e] ? t : m->link_busy[e];
+        if (dep < m->link_closed_until[e])
+            dep = m->link_closed_until[e];
+        if (cap < HUGE_VAL)
             m->link_busy[e] = dep + qty / cap;
-            t = dep;
-        }
         if (k == 0)
-            depart = t;
-        t += draw_lead(m, e);
+            depart = dep;
+        double out = dep + draw_lead(m, e);
+        if (k < SHIP_LEGS) {
+            sh.leg_link[k] = e;
+            sh.leg_in[k] = dep;
+            sh.leg_out[k] = out;
+            sh.nlegs = k + 1;
+        }
+        t = out;
     }
-    int from = route->nedges ? m->s->links[edges[0]].from : dest_node;
-    return launch(m, com, qty, depart, t, from, dest_node, plant, cust);
+    sh.from_node = route->nedges ? m->s->links[edges[0]].from : dest_node;
+    sh.arrive = t;
+    return launch(m, &sh, depart);
 }
 
 int transport_return(model_instance *m, double qty, const net_route *route, int plant)
 {
     /* Back-haul of butts: the mean lead time of the forward route, no
      * capacity used (empty return wagons). */
-    int from = route->nedges ? m->s->links[m->d->net.edges[route->first + route->nedges - 1]].to
-                             : m->s->plants[plant].node;
-    return launch(m, COM_BUTTS, qty, m->eng.now, m->eng.now + route->lead_mean, from,
-                  m->s->plants[plant].node, plant, -1);
+    shipment sh = { .com = COM_BUTTS, .dest_node = m->s->plants[plant].node, .plant = plant, .cust = -1,
+                    .qty = qty, .arrive = m->eng.now + route->lead_mean };
+    sh.from_node = route->nedges ? m->s->links[m->d->net.edges[route->first + route->nedges - 1]].to
+                                 : sh.dest_node;
+    return launch(m, &sh, m->eng.now);
+}
+
+int transport_close(model_instance *m, int e, double until)
+{
+    double now = m->eng.now;
+    if (until > m->link_closed_until[e])
+        m->link_closed_until[e] = until;
+    for (int id = 0; id < m->nship; id++) {
+        shipment *sh = &m->ship[id];
+        if (!sh->live)
+            continue;
+        for (int k = 0; k < sh->nlegs; k++) {
+            if (sh->leg_link[k] != e || sh->leg_out[k] <= now || sh->leg_in[k] >= until)
+                continue;
+            /* On the link: stuck until it reopens; due to enter it: waits. */
+            double delay = sh->leg_in[k] <= now ? until - now : until - sh->leg_in[k];
+            for (int j = k; j < sh->nlegs; j++) {
+                if (j > k)
+                    sh->leg_in[j] += delay;
+                sh->leg_out[j] += delay;
+            }
+            sh->arrive += delay;
+            sim_engine_cancel(&m->eng, sh->handle);
+            SIM_CHECK(sim_engine_schedule(&m->eng, sh->arrive, PRIO_ARRIVE, EV_ARRIVE, 0, id, 0.0, &sh->handle));
+            break;
+        }
+    }
+    return SIM_OK;
 }
 
 int transport_on_arrive(sim_engine *e, const sim_event *ev, void *model)
@@ -92,6 +135,7 @@ int transport_on_arrive(sim_engine *e, const sim_event *ev, void *model)
     (void)e;
     int id = ev->arg;
     shipment sh = m->ship[id];
+    m->ship[id].live = 0;
     m->ship[id].next_free = m->free_ship;
     m->free_ship = id;
     m->transit[sh.com] -= sh.qty;

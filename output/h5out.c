@@ -15,7 +15,7 @@
 
 const double h5o_quantiles[5] = { 0.05, 0.25, 0.50, 0.75, 0.95 };
 
-enum { D_POINT, D_REAL, D_TIME, D_REGION, D_YEAR, D_ORIGIN, D_DEST, D_PLANT, D_COMMODITY, D_QUANT, D_N };
+enum { D_POINT, D_REAL, D_TIME, D_REGION, D_YEAR, D_ORIGIN, D_DEST, D_PLANT, D_COMMODITY, D_PRICE, D_QUANT, D_N };
 
 struct h5o_file {
     char *path, *partial;
@@ -26,7 +26,8 @@ struct h5o_file {
     hid_t dim[D_N];                  /* root coordinate datasets */
     hid_t rm[RM_NMETRICS];           /* per-replication monthly metrics */
     hid_t pm[PM_NMETRICS];
-    hid_t flow, balance, seed, events, done;
+    hid_t flow, balance, seed, events, done, price, inert;
+    char price_units[64];
     double *scratch;                 /* gather buffer */
     long completed;
     double last_flush;
@@ -260,6 +261,8 @@ static int write_coords(h5o_file *f, hid_t grp, hid_t *dim, int with_rep_dims)
     if (rc == SIM_OK && with_rep_dims)
         rc = coord_strings(f, grp, "commodity", BAL_N, commodity_names, "commodity of the mass balance",
                            &dim[D_COMMODITY]);
+    if (rc == SIM_OK)
+        rc = coord_strings(f, grp, "price_item", PRICE_N, model_price_names, "priced item", &dim[D_PRICE]);
     if (rc == SIM_OK && !with_rep_dims)
         rc = coord(f, grp, "quantile", H5T_NATIVE_DOUBLE, 5, h5o_quantiles, "1", "probability of the quantile",
                    &dim[D_QUANT]);
@@ -290,13 +293,23 @@ static int create_layout(h5o_file *f)
         hsize_t dims[5] = { P, R, Y, G, G }, ch[5] = { 1, 1, Y, G, G };
         SIM_CHECK(variable(f, f->file, "flow", H5T_NATIVE_DOUBLE, 5, sc, dims, ch, "t",
                            "anodes dispatched from origin to destination region", &f->flow));
-        static const char *const pm_names[PM_NMETRICS] = { "plant_production", "plant_capacity", "plant_down_days" };
         for (int m = 0; m < PM_NMETRICS; m++) {
             hid_t sp[4] = { d[D_POINT], d[D_REAL], d[D_YEAR], d[D_PLANT] };
             hsize_t pd[4] = { P, R, Y, NP }, pc[4] = { 1, 1, Y, NP };
-            SIM_CHECK(variable(f, f->file, pm_names[m], H5T_NATIVE_DOUBLE, 4, sp, pd, pc,
+            char pname[64];
+            snprintf(pname, sizeof pname, "plant_%s", model_plant_metrics[m].name);
+            SIM_CHECK(variable(f, f->file, pname, H5T_NATIVE_DOUBLE, 4, sp, pd, pc,
                                model_plant_metrics[m].units, model_plant_metrics[m].long_name, &f->pm[m]));
         }
+        hid_t spr[4] = { d[D_POINT], d[D_REAL], d[D_TIME], d[D_PRICE] };
+        hsize_t dpr[4] = { P, R, T, PRICE_N }, cpr[4] = { 1, 1, T, PRICE_N };
+        SIM_CHECK(variable(f, f->file, "price", H5T_NATIVE_DOUBLE, 4, spr, dpr, cpr, f->price_units,
+                           "price at the start of the month (coke and pitch: capacity-weighted supplier prices; energy per GJ; anode: ex-works)",
+                           &f->price));
+        hid_t sin[4] = { d[D_POINT], d[D_REAL], d[D_TIME], d[D_REGION] };
+        hsize_t din[4] = { P, R, T, G }, cin[4] = { 1, 1, T, G };
+        SIM_CHECK(variable(f, f->file, "inert_share", H5T_NATIVE_DOUBLE, 4, sin, din, cin, "1",
+                           "share of smelter capacity converted to inert anodes", &f->inert));
         hid_t sb[3] = { d[D_POINT], d[D_REAL], d[D_COMMODITY] };
         hsize_t bd[3] = { P, R, BAL_N }, bc[3] = { 1, 1, BAL_N };
         SIM_CHECK(variable(f, f->file, "balance_residual", H5T_NATIVE_DOUBLE, 3, sb, bd, bc, "t",
@@ -370,7 +383,9 @@ static h5o_file *new_handle(const scenario *s, const model_def *d, const h5o_opt
         f->rm[i] = -1;
     for (int i = 0; i < PM_NMETRICS; i++)
         f->pm[i] = -1;
-    f->flow = f->balance = f->seed = f->events = f->done = -1;
+    f->flow = f->balance = f->seed = f->events = f->done = f->price = f->inert = -1;
+    snprintf(f->price_units, sizeof f->price_units, "%s/t (energy: %s/GJ)", scn_currency_names[s->currency],
+             scn_currency_names[s->currency]);
     f->path = strdup(o->path);
     f->partial = strdup(h5o_partial_name(o->path));
     size_t need = (size_t)s->nmonths * (size_t)s->nregions;
@@ -388,7 +403,7 @@ static h5o_file *new_handle(const scenario *s, const model_def *d, const h5o_opt
 
 static void close_all(h5o_file *f)
 {
-    hid_t *ids[] = { &f->flow, &f->balance, &f->seed, &f->events, &f->done };
+    hid_t *ids[] = { &f->flow, &f->balance, &f->seed, &f->events, &f->done, &f->price, &f->inert };
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
         if (*ids[i] >= 0)
             H5Dclose(*ids[i]);
@@ -505,6 +520,9 @@ static int rep_io(h5o_file *f, long point, long rep, model_result *r, int read)
                 for (size_t p = 0; p < NP; p++)
                     *model_pm(r, (int)y, (int)p, m) = b[y * NP + p];
     }
+    hsize_t tp[2] = { T, PRICE_N };
+    SIM_CHECK(slab_io(f, f->price, 4, point, rep, tp, H5T_NATIVE_DOUBLE, r->price_month, read));
+    SIM_CHECK(slab_io(f, f->inert, 4, point, rep, tg, H5T_NATIVE_DOUBLE, r->inert_month, read));
     return slab_io(f, f->balance, 3, point, rep, nb, H5T_NATIVE_DOUBLE, r->balance, read);
 }
 
@@ -552,7 +570,70 @@ int h5o_read(h5o_file *f, long point, long rep, model_result *r)
 
 /* ---- summaries and completion ------------------------------------------ */
 
-static int write_summary(h5o_file *f, const sum_acc *monthly, const sum_acc *flows)
+/* Mean, std and quantiles of one variable from an accumulator laid out
+ * [point][time][k][nm] (value index m), as VAR_mean/_std (point, time, K)
+ * and VAR_quantile (point, quantile, time, K). */
+static int summary_var(h5o_file *f, const hid_t *dim, hid_t kscale, size_t K, const sum_acc *acc, int nm,
+                       int m, const char *var, const char *units, const char *long_name, double *buf)
+{
+    hsize_t P = (hsize_t)f->o.npoints, T = (hsize_t)f->s->nmonths;
+    size_t TK = (size_t)T * K;
+    const char *kinds[3] = { "mean", "std", "quantile" };
+    for (int kind = 0; kind < 3; kind++) {
+        char name[96], ln[300];
+        snprintf(name, sizeof name, "%s_%s", var, kinds[kind]);
+        snprintf(ln, sizeof ln, "%s of %s across replications",
+                 kind == 0 ? "mean" : kind == 1 ? "standard deviation" : "quantiles", long_name);
+        int nq = kind == 2 ? 5 : 1;
+        for (hsize_t p = 0; p < P; p++)
+            for (int q = 0; q < nq; q++)
+                for (size_t i = 0; i < TK; i++) {
+                    size_t v = ((size_t)p * TK + i) * (size_t)nm + (size_t)m;
+                    double x = kind == 0 ? sum_acc_mean(acc, v)
+                             : kind == 1 ? sum_acc_sd(acc, v) : sum_acc_quantile(acc, v, q);
+                    buf[((size_t)p * (size_t)nq + (size_t)q) * TK + i] = x;
+                }
+        hid_t ds;
+        int rc;
+        if (kind < 2) {
+            hid_t sc[3] = { dim[D_POINT], dim[D_TIME], kscale };
+            hsize_t dd[3] = { P, T, K }, ch[3] = { 1, T, K ? K : 1 };
+            rc = variable(f, f->summary, name, H5T_NATIVE_DOUBLE, 3, sc, dd, ch, units, ln, &ds);
+        } else {
+            hid_t sc[4] = { dim[D_POINT], dim[D_QUANT], dim[D_TIME], kscale };
+            hsize_t dd[4] = { P, 5, T, K }, ch[4] = { 1, 5, T, K ? K : 1 };
+            rc = variable(f, f->summary, name, H5T_NATIVE_DOUBLE, 4, sc, dd, ch, units, ln, &ds);
+        }
+        if (rc != SIM_OK)
+            return rc;
+        if (TK > 0 && H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+            rc = h5_fail(f, "write a summary");
+        H5Dclose(ds);
+        SIM_CHECK(rc);
+    }
+    return SIM_OK;
+}
+
+static int flow_mean(h5o_file *f, const hid_t *dim, const sum_acc *flows, double *buf)
+{
+    const scenario *s = f->s;
+    hsize_t P = (hsize_t)f->o.npoints, G = (hsize_t)s->nregions, Y = (hsize_t)s->nyears;
+    size_t n = (size_t)P * (size_t)Y * (size_t)G * (size_t)G;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = sum_acc_mean(flows, i);
+    hid_t sc[4] = { dim[D_POINT], dim[D_YEAR], dim[D_ORIGIN], dim[D_DEST] };
+    hsize_t dd[4] = { P, Y, G, G }, ch[4] = { 1, Y, G ? G : 1, G ? G : 1 };
+    hid_t ds;
+    SIM_CHECK(variable(f, f->summary, "flow_mean", H5T_NATIVE_DOUBLE, 4, sc, dd, ch, "t",
+                       "mean across replications of anodes dispatched from origin to destination", &ds));
+    int rc = SIM_OK;
+    if (n > 0 && H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+        rc = h5_fail(f, "write a summary");
+    H5Dclose(ds);
+    return rc;
+}
+
+static int write_summary(h5o_file *f, const h5o_summaries *sm)
 {
     const scenario *s = f->s;
     hid_t dim[D_N];
@@ -564,60 +645,29 @@ static int write_summary(h5o_file *f, const sum_acc *monthly, const sum_acc *flo
     H5Pclose(gcpl);
     HCHECK(f->summary, "create the summary group");
     int rc = write_coords(f, f->summary, dim, 0);
-    hsize_t P = (hsize_t)f->o.npoints, T = (hsize_t)s->nmonths, G = (hsize_t)s->nregions, Y = (hsize_t)s->nyears;
-    size_t TG = (size_t)T * (size_t)G;
-    double *buf = malloc((5 * TG + (size_t)Y * G * G + 1) * sizeof(double) * (size_t)P);
+    size_t P = (size_t)f->o.npoints, T = (size_t)s->nmonths, G = (size_t)s->nregions, Y = (size_t)s->nyears;
+    size_t big = 5 * T * (G > PRICE_N ? G : PRICE_N);
+    if (Y * G * G > big)
+        big = Y * G * G;
+    double *buf = malloc((big + 1) * sizeof(double) * P);
     if (rc == SIM_OK && !buf)
         rc = sim_err_set(SIM_ENOMEM, "out of memory for the summaries");
     for (int m = 0; rc == SIM_OK && m < RM_NMETRICS; m++) {
-        const char *units = m == RM_COST ? scn_currency_names[s->currency] : model_region_metrics[m].units;
-        const char *kinds[3] = { "mean", "std", "quantile" };
-        for (int kind = 0; rc == SIM_OK && kind < 3; kind++) {
-            char name[96], ln[256];
-            snprintf(name, sizeof name, "%s_%s", model_region_metrics[m].name, kinds[kind]);
-            snprintf(ln, sizeof ln, "%s of %s across replications",
-                     kind == 0 ? "mean" : kind == 1 ? "standard deviation" : "quantiles", model_region_metrics[m].long_name);
-            int nq = kind == 2 ? 5 : 1;
-            for (hsize_t p = 0; p < P; p++)
-                for (int q = 0; q < nq; q++)
-                    for (size_t i = 0; i < TG; i++) {
-                        size_t v = ((size_t)p * TG + i) * RM_NMETRICS + (size_t)m;
-                        double x = kind == 0 ? sum_acc_mean(monthly, v)
-                                 : kind == 1 ? sum_acc_sd(monthly, v) : sum_acc_quantile(monthly, v, q);
-                        buf[((size_t)p * (size_t)nq + (size_t)q) * TG + i] = x;
-                    }
-            hid_t ds;
-            if (kind < 2) {
-                hid_t sc[3] = { dim[D_POINT], dim[D_TIME], dim[D_REGION] };
-                hsize_t dd[3] = { P, T, G }, ch[3] = { 1, T, G };
-                rc = variable(f, f->summary, name, H5T_NATIVE_DOUBLE, 3, sc, dd, ch, units, ln, &ds);
-            } else {
-                hid_t sc[4] = { dim[D_POINT], dim[D_QUANT], dim[D_TIME], dim[D_REGION] };
-                hsize_t dd[4] = { P, 5, T, G }, ch[4] = { 1, 5, T, G };
-                rc = variable(f, f->summary, name, H5T_NATIVE_DOUBLE, 4, sc, dd, ch, units, ln, &ds);
-            }
-            if (rc == SIM_OK && TG > 0 && H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
-                rc = h5_fail(f, "write a summary");
-            if (rc == SIM_OK)
-                H5Dclose(ds);
-        }
-    }
-    if (rc == SIM_OK) {
-        size_t n = (size_t)P * (size_t)Y * (size_t)G * (size_t)G;
-        for (size_t i = 0; i < n; i++)
-            buf[i] = sum_acc_mean(flows, i);
-        hid_t sc[4] = { dim[D_POINT], dim[D_YEAR], dim[D_ORIGIN], dim[D_DEST] };
-        hsize_t dd[4] = { P, Y, G, G }, ch[4] = { 1, Y, G, G };
-        hid_t ds;
-        rc = variable(f, f->summary, "flow_mean", H5T_NATIVE_DOUBLE, 4, sc, dd, ch, "t",
-                      "mean across replications of anodes dispatched from origin to destination", &ds);
-        if (rc == SIM_OK && n > 0 && H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
-            rc = h5_fail(f, "write a summary");
-        if (rc == SIM_OK)
-            H5Dclose(ds);
+        int money = m == RM_COST || m == RM_REVENUE;
+        rc = summary_var(f, dim, dim[D_REGION], G, sm->monthly, RM_NMETRICS, m, model_region_metrics[m].name,
+                         money ? scn_currency_names[s->currency] : model_region_metrics[m].units,
+                         model_region_metrics[m].long_name, buf);
     }
     if (rc == SIM_OK)
-        rc = attr_long(f, f->summary, "replications", monthly->count);
+        rc = flow_mean(f, dim, sm->flows, buf);
+    if (rc == SIM_OK)
+        rc = summary_var(f, dim, dim[D_PRICE], PRICE_N, sm->prices, 1, 0, "price", f->price_units,
+                         "price (coke and pitch: capacity-weighted supplier prices; energy per GJ; anode: ex-works)", buf);
+    if (rc == SIM_OK)
+        rc = summary_var(f, dim, dim[D_REGION], G, sm->inert, 1, 0, "inert_share", "1",
+                         "share of smelter capacity converted to inert anodes", buf);
+    if (rc == SIM_OK)
+        rc = attr_long(f, f->summary, "replications", sm->monthly->count);
     free(buf);
     for (int i = 0; i < D_N; i++)
         if (dim[i] >= 0)
@@ -625,10 +675,9 @@ static int write_summary(h5o_file *f, const sum_acc *monthly, const sum_acc *flo
     return rc;
 }
 
-int h5o_finish(h5o_file *f, const sum_acc *monthly, const sum_acc *flows, double wall_s,
-               unsigned long long events)
+int h5o_finish(h5o_file *f, const h5o_summaries *sm, double wall_s, unsigned long long events)
 {
-    int rc = write_summary(f, monthly, flows);
+    int rc = write_summary(f, sm);
     if (rc == SIM_OK)
         rc = attr_long(f, f->file, "replications_completed", f->completed);
     if (rc == SIM_OK)
@@ -672,18 +721,22 @@ void h5o_abort(h5o_file *f, int keep)
 static int open_datasets(h5o_file *f)
 {
     const char *dnames[D_N] = { "point", "realization", "time", "region", "year", "origin", "destination",
-                                "plant", "commodity", NULL };
+                                "plant", "commodity", "price_item", NULL };
     for (int i = 0; i < D_N; i++)
         if (dnames[i] && H5Lexists(f->file, dnames[i], H5P_DEFAULT) > 0)
             f->dim[i] = H5Dopen2(f->file, dnames[i], H5P_DEFAULT);
     if (f->o.store_replications) {
         for (int m = 0; m < RM_NMETRICS; m++)
             HCHECK(f->rm[m] = H5Dopen2(f->file, model_region_metrics[m].name, H5P_DEFAULT), "open a dataset");
-        static const char *const pm_names[PM_NMETRICS] = { "plant_production", "plant_capacity", "plant_down_days" };
-        for (int m = 0; m < PM_NMETRICS; m++)
-            HCHECK(f->pm[m] = H5Dopen2(f->file, pm_names[m], H5P_DEFAULT), "open a dataset");
+        for (int m = 0; m < PM_NMETRICS; m++) {
+            char pname[64];
+            snprintf(pname, sizeof pname, "plant_%s", model_plant_metrics[m].name);
+            HCHECK(f->pm[m] = H5Dopen2(f->file, pname, H5P_DEFAULT), "open a dataset");
+        }
         HCHECK(f->flow = H5Dopen2(f->file, "flow", H5P_DEFAULT), "open a dataset");
         HCHECK(f->balance = H5Dopen2(f->file, "balance_residual", H5P_DEFAULT), "open a dataset");
+        HCHECK(f->price = H5Dopen2(f->file, "price", H5P_DEFAULT), "open a dataset");
+        HCHECK(f->inert = H5Dopen2(f->file, "inert_share", H5P_DEFAULT), "open a dataset");
     }
     HCHECK(f->seed = H5Dopen2(f->file, "replication_seed", H5P_DEFAULT), "open a dataset");
     HCHECK(f->events = H5Dopen2(f->file, "events", H5P_DEFAULT), "open a dataset");

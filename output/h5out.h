@@ -62,11 +62,16 @@ int h5o_read(h5o_file *f, long point, long rep, model_result *r);
 /* Write one replication.  Returns SIM_OK or SIM_EIO. */
 int h5o_write(h5o_file *f, const model_result *r);
 
-/* Write the summaries (monthly: [point][time][region][metric] values with
- * quantiles; flows: [point][year][origin][destination] means), the
- * provenance, mark the file complete, close it and rename it to PATH. */
-int h5o_finish(h5o_file *f, const sum_acc *monthly, const sum_acc *flows, double wall_s,
-               unsigned long long events);
+/* Write the summaries, the provenance, mark the file complete, close it
+ * and rename it to PATH. */
+typedef struct h5o_summaries {
+    const sum_acc *monthly;   /* [point][time][region][RM_NMETRICS], with quantiles */
+    const sum_acc *flows;     /* [point][year][origin][destination] */
+    const sum_acc *prices;    /* [point][time][PRICE_N], with quantiles */
+    const sum_acc *inert;     /* [point][time][region], with quantiles */
+} h5o_summaries;
+
+int h5o_finish(h5o_file *f, const h5o_summaries *sm, double wall_s, unsigned long long events);
 
 /* Give up: with keep, flush and close leaving PATH.partial marked
  * partial (for a resume); without, delete it.  Always releases f. */

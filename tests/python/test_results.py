@@ -28,7 +28,7 @@ def check(cond, what):
 
 METRICS = ["capacity", "production", "consumption", "shortage", "lost_aluminium", "exports",
            "shipments_out", "shipments_in", "anode_stock", "production_cost", "coke_use",
-           "pitch_use", "butts_use"]
+           "pitch_use", "butts_use", "revenue", "displaced_demand"]
 
 
 def synthetic(path):

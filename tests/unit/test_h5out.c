@@ -41,6 +41,12 @@ static void fill(model_result *r, long rep)
                 *model_pm(r, y, p, m) = rep + y + p + m;
     for (int b = 0; b < BAL_N; b++)
         r->balance[b] = b * 1e-12;
+    for (int k = 0; k < r->nmonths; k++)
+        for (int i = 0; i < PRICE_N; i++)
+            *model_price(r, k, i) = rep * 100 + k + i * 0.25;
+    for (int k = 0; k < r->nmonths; k++)
+        for (int g = 0; g < r->nregions; g++)
+            *model_inert(r, k, g) = 0.001 * (rep + k + g);
 }
 
 int main(int argc, char **argv)
@@ -62,7 +68,7 @@ int main(int argc, char **argv)
     unlink(out);
     unlink(h5o_partial_name(out));
     model_result *r = model_result_alloc(&d), *back = model_result_alloc(&d);
-    sum_acc monthly, flows;
+    sum_acc monthly, flows, prices, inert;
     size_t nm = (size_t)s.nmonths * (size_t)s.nregions * RM_NMETRICS;
     size_t nf = (size_t)s.nyears * (size_t)s.nregions * (size_t)s.nregions;
 
@@ -84,12 +90,15 @@ int main(int argc, char **argv)
     CHECK(done.mask[0] && done.mask[2] && !done.mask[3] && !done.mask[4]);
     CHECK(sum_acc_init(&monthly, nm, 5, h5o_quantiles) == SIM_OK);
     CHECK(sum_acc_init(&flows, nf, 0, NULL) == SIM_OK);
+    CHECK(sum_acc_init(&prices, (size_t)s.nmonths * PRICE_N, 5, h5o_quantiles) == SIM_OK);
+    CHECK(sum_acc_init(&inert, (size_t)s.nmonths * (size_t)s.nregions, 5, h5o_quantiles) == SIM_OK);
     for (long rep = 0; rep < R; rep++) {
         if (done.mask[rep]) {
             CHECK(h5o_read(f, 0, rep, back) == SIM_OK);
             fill(r, rep);
             CHECK(memcmp(back->region_month, r->region_month, nm * sizeof(double)) == 0);
             CHECK(memcmp(back->od_year, r->od_year, nf * sizeof(double)) == 0);
+            CHECK(memcmp(back->price_month, r->price_month, (size_t)s.nmonths * PRICE_N * sizeof(double)) == 0);
             CHECK(back->seed_key == r->seed_key && back->events == r->events);
         } else {
             fill(r, rep);
@@ -97,9 +106,12 @@ int main(int argc, char **argv)
         }
         sum_acc_add(&monthly, r->region_month);
         sum_acc_add(&flows, r->od_year);
+        sum_acc_add(&prices, r->price_month);
+        sum_acc_add(&inert, r->inert_month);
     }
     free(done.mask);
-    CHECK(h5o_finish(f, &monthly, &flows, 1.5, 12345) == SIM_OK);
+    h5o_summaries sm = { &monthly, &flows, &prices, &inert };
+    CHECK(h5o_finish(f, &sm, 1.5, 12345) == SIM_OK);
     CHECK(access(out, F_OK) == 0);
     CHECK(access(h5o_partial_name(out), F_OK) != 0);
 
@@ -121,6 +133,8 @@ int main(int argc, char **argv)
 
     sum_acc_free(&monthly);
     sum_acc_free(&flows);
+    sum_acc_free(&prices);
+    sum_acc_free(&inert);
     model_result_free(r);
     model_result_free(back);
     model_def_free(&d);

@@ -1,0 +1,85 @@
+/*
+ * events.c — what the scenario schedules or imposes: price shocks, export
+ * restrictions, link closures (scheduled and random), seasonal curbs.
+ */
+#include <math.h>
+#include <stdint.h>
+
+#include "model_internal.h"
+#include "sim_err.h"
+#include "sim_rng.h"
+
+int events_reset(model_instance *m)
+{
+    const scenario *s = m->s;
+    for (int i = 0; i < s->nevents; i++) {
+        const scn_event *ev = &s->events[i];
+        if (ev->kind == EVT_EXPORT_RESTRICTION)
+            continue;     /* looked up when markets order */
+        SIM_CHECK(sim_engine_schedule(&m->eng, m->t0 + ev->day, PRIO_ARRIVE, EV_SCENARIO, 0, i, 0.0, NULL));
+    }
+    double rate = s->transport.disruption_rate;
+    for (int e = 0; rate > 0 && e < s->nlinks; e++) {
+        double first = sim_rng_exponential(m->disrupt_rng[e], 365.0 / rate);
+        SIM_CHECK(sim_engine_schedule(&m->eng, first, PRIO_ARRIVE, EV_LINK_DISRUPT, e, 0, 0.0, NULL));
+    }
+    return SIM_OK;
+}
+
+int events_on_scenario(sim_engine *e, const sim_event *sev, void *model)
+{
+    model_instance *m = model;
+    const scn_event *ev = &m->s->events[sev->arg];
+    switch (ev->kind) {
+    case EVT_PRICE_SHOCK:
+        price_shock(m, ev->item, ev->factor);
+        return SIM_OK;
+    case EVT_LINK_CLOSURE:
+        for (int l = 0; l < m->s->nlinks; l++)
+            if (m->s->links[l].from == ev->from && m->s->links[l].to == ev->to)
+                SIM_CHECK(transport_close(m, l, e->now + ev->days));
+        return SIM_OK;
+    default:
+        return SIM_OK;
+    }
+}
+
+int events_on_disrupt(sim_engine *e, const sim_event *ev, void *model)
+{
+    model_instance *m = model;
+    const scn_transport_params *t = &m->s->transport;
+    gsl_rng *r = m->disrupt_rng[ev->target];
+    double length = sim_rng_exponential(r, t->disruption_days);
+    SIM_CHECK(transport_close(m, ev->target, e->now + length));
+    double next = e->now + length + sim_rng_exponential(r, 365.0 / t->disruption_rate);
+    return sim_engine_schedule(e, next, PRIO_ARRIVE, EV_LINK_DISRUPT, ev->target, 0, 0.0, NULL);
+}
+
+double events_curb(const model_instance *m, int region, int smelters)
+{
+    const scenario *s = m->s;
+    int mm = s->start_month - 1 + m->month;
+    int month = ((mm % 12) + 12) % 12 + 1;
+    double f = 1.0;
+    for (int i = 0; i < s->ncurbs; i++) {
+        const scn_curb *c = &s->curbs[i];
+        if (c->smelters == smelters && c->region[region] && (c->months >> (month - 1)) & 1u)
+            f *= c->factor;
+    }
+    return f;
+}
+
+double events_export_allowed(const model_instance *m, int market)
+{
+    const scenario *s = m->s;
+    int region = s->nodes[s->markets[market].node].region;
+    double day = m->eng.now - m->t0, f = 1.0;
+    for (int i = 0; i < s->nevents; i++) {
+        const scn_event *ev = &s->events[i];
+        if (ev->kind != EVT_EXPORT_RESTRICTION || day < ev->day || day >= ev->until_day)
+            continue;
+        if (ev->region < 0 || ev->region == region)
+            f *= ev->factor;
+    }
+    return f;
+}
