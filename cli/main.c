@@ -13,6 +13,7 @@ static const char usage[] =
     "\n"
     "Usage:\n"
     "  anodesim run SCENARIO.yaml [options]     simulate replications, print a summary\n"
+    "  anodesim sweep SWEEP.yaml [options]      run every point of a design (grid, lhs, oat)\n"
     "  anodesim validate SCENARIO.yaml [--set KEY=VALUE ...]\n"
     "                                           check a scenario and print what it holds\n"
     "  anodesim info RESULTS.h5                 describe a results file (complete or partial)\n"
@@ -20,7 +21,7 @@ static const char usage[] =
     "  anodesim version                         print the version\n"
     "  anodesim help                            print this help\n"
     "\n"
-    "Options of run:\n"
+    "Options of run and sweep:\n"
     "  -r, --replications N   replications (default: run.replications of the scenario)\n"
     "  -t, --threads N        OpenMP threads (default: all cores; results do not depend on it)\n"
     "  -s, --seed N           master seed (default: run.seed of the scenario)\n"
@@ -32,12 +33,15 @@ static const char usage[] =
     "                         and renamed when complete\n"
     "      --resume           continue an interrupted run from FILE.h5.partial\n"
     "      --summary-only     keep only the summaries across replications, not each replication\n"
+    "      --independent-streams  (sweep) give each point its own random streams instead of\n"
+    "                         common random numbers\n"
     "\n"
     "Examples:\n"
     "  anodesim run scenarios/china-2024/scenario.yaml\n"
     "  anodesim run scenarios/china-2024/scenario.yaml -r 100 -t 2 --set run.end=2024-12-31\n"
     "  anodesim run scenarios/china-2024/scenario.yaml -r 500 -o results/china.h5\n"
     "  anodesim info results/china.h5\n"
+    "  anodesim sweep scenarios/sweeps/volatility-adoption.yaml -o results/sweep.h5\n"
     "  anodesim validate scenarios/china-2024/scenario.yaml\n"
     "\n"
     "Exit codes: 0 success, 1 runtime failure or interruption (a partial results file is kept),\n"
@@ -93,8 +97,10 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") == 0)
         return cli_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "sweep") == 0)
+        return cli_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "validate") == 0)
         return cli_validate(argc - 1, argv + 1);
-    fprintf(stderr, "anodesim: unknown command '%s' (expected run, validate, version or help)\n", cmd);
+    fprintf(stderr, "anodesim: unknown command '%s' (expected run, sweep, validate, info, params, version or help)\n", cmd);
     return 2;
 }

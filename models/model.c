@@ -485,6 +485,20 @@ void model_instance_free(model_instance *m)
     free(m);
 }
 
+int model_instance_rebind(model_instance *m, const model_def *d)
+{
+    const scenario *a = m->s, *b = d->scn;
+    if (a->nplants != b->nplants || a->nsmelters != b->nsmelters || a->nlinks != b->nlinks ||
+        a->nmarkets != b->nmarkets || a->nregions != b->nregions || a->nsuppliers != b->nsuppliers ||
+        a->nmonths != b->nmonths || a->start_date != b->start_date ||
+        a->run.warmup_days != b->run.warmup_days || a->plant.exit_months != b->plant.exit_months ||
+        (a->transport.disruption_rate > 0) != (b->transport.disruption_rate > 0) || m->d->ncust != d->ncust)
+        return SIM_EINVAL;
+    m->d = d;
+    m->s = b;
+    return SIM_OK;
+}
+
 void model_set_trace(model_instance *m, model_trace_fn fn, void *ctx)
 {
     m->trace = fn;

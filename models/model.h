@@ -145,6 +145,11 @@ void model_set_trace(model_instance *m, model_trace_fn fn, void *ctx);
 model_instance *model_instance_new(const model_def *d);
 void model_instance_free(model_instance *m);
 
+/* Point an instance at another definition of the same shape (a sweep's
+ * points differ only in scalar parameters).  SIM_EINVAL when the shapes
+ * differ; then make a new instance. */
+int model_instance_rebind(model_instance *m, const model_def *d);
+
 /* Simulate replication `rep` of scenario point `point` into *out (which
  * must come from model_result_alloc for the same def).  Returns SIM_OK,
  * SIM_EBALANCE when mass is not conserved, or SIM_ENOMEM. */

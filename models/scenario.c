@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csv.h"
 #include "sim_err.h"
@@ -79,7 +80,7 @@ typedef struct {
 } raw_adoption;
 
 typedef struct {
-    char *name, *description;
+    char *name, *description, *base;
     raw_run *run;
     raw_currency *currency;
     raw_tables *tables;
@@ -213,15 +214,16 @@ static const cyaml_schema_value_t adoption_entry = {
 static const cyaml_schema_field_t top_fields[] = {
     STR_REQ("name", raw_scenario, name),
     STR_OPT("description", raw_scenario, description),
+    STR_OPT("base", raw_scenario, base),
     CYAML_FIELD_MAPPING_PTR("run", CYAML_FLAG_POINTER | OPT, raw_scenario, run, run_fields),
     CYAML_FIELD_MAPPING_PTR("currency", CYAML_FLAG_POINTER | OPT, raw_scenario, currency, currency_fields),
-    CYAML_FIELD_MAPPING_PTR("tables", CYAML_FLAG_POINTER, raw_scenario, tables, tables_fields),
+    CYAML_FIELD_MAPPING_PTR("tables", CYAML_FLAG_POINTER | OPT, raw_scenario, tables, tables_fields),
     CYAML_FIELD_MAPPING_PTR("smelter", CYAML_FLAG_POINTER | OPT, raw_scenario, smelter, smelter_fields),
     CYAML_FIELD_MAPPING_PTR("plant", CYAML_FLAG_POINTER | OPT, raw_scenario, plant, plant_fields),
     CYAML_FIELD_MAPPING_PTR("transport", CYAML_FLAG_POINTER | OPT, raw_scenario, transport, transport_fields),
     CYAML_FIELD_MAPPING_PTR("exports", CYAML_FLAG_POINTER | OPT, raw_scenario, exports, export_fields),
     CYAML_FIELD_MAPPING_PTR("prices", CYAML_FLAG_POINTER | OPT, raw_scenario, prices, price_fields),
-    CYAML_FIELD_SEQUENCE("classes", CYAML_FLAG_POINTER, raw_scenario, classes, &class_entry, 1, 64),
+    CYAML_FIELD_SEQUENCE("classes", CYAML_FLAG_POINTER | OPT, raw_scenario, classes, &class_entry, 1, 64),
     CYAML_FIELD_SEQUENCE("events", CYAML_FLAG_POINTER | OPT, raw_scenario, events, &event_entry, 0, 10000),
     CYAML_FIELD_SEQUENCE("curbs", CYAML_FLAG_POINTER | OPT, raw_scenario, curbs, &curb_entry, 0, 1000),
     CYAML_FIELD_SEQUENCE("inert_anodes", CYAML_FLAG_POINTER | OPT, raw_scenario, inert, &adoption_entry, 0, 1000),
@@ -1162,7 +1164,7 @@ double scn_dist_draw(const scn_dist *d, double u, double z)
     return d->a;
 }
 
-static int load_all(const char *path, const scn_override *ov, int nov, scenario *s,
+static int load_all(const char *path, const char *tables_from, const scn_override *ov, int nov, scenario *s,
                     raw_scenario *raw, loaded_table *t)
 {
     const raw_tables *tb = raw->tables;
@@ -1197,6 +1199,10 @@ static int load_all(const char *path, const scn_override *ov, int nov, scenario 
     SIM_CHECK(cross_checks(s));
     SIM_CHECK(load_classes(s, raw));
 
+    if (!tb)
+        return sim_err_set(SIM_EINPUT, "%s: key 'tables' is missing (expected the CSV tables, here or in a base scenario)", path);
+    if (!raw->classes_count)
+        return sim_err_set(SIM_EINPUT, "%s: key 'classes' is missing (expected at least one efficiency class, here or in a base scenario)", path);
     const char *files[6] = { tb->suppliers, tb->plants, tb->smelters, tb->ports, tb->markets, tb->links };
     const csv_col *cols[6] = { supplier_cols, plant_cols, smelter_cols, port_cols, market_cols, link_cols };
     const int ncols[6] = { NCOLS(supplier_cols), NCOLS(plant_cols), NCOLS(smelter_cols),
@@ -1210,7 +1216,7 @@ static int load_all(const char *path, const scn_override *ov, int nov, scenario 
             t[k].size = sizes[k];
             continue;
         }
-        int rc = load_table(path, files[k], cols[k], ncols[k], sizes[k], &t[k]);
+        int rc = load_table(tables_from ? tables_from : path, files[k], cols[k], ncols[k], sizes[k], &t[k]);
         if (rc != SIM_OK)
             return rc;
         s->table_paths[k] = strdup(t[k].tab.path);
@@ -1222,6 +1228,68 @@ static int load_all(const char *path, const scn_override *ov, int nov, scenario 
     SIM_CHECK(load_events(s, raw));
     SIM_CHECK(load_curbs(s, raw));
     return load_adoption(s, raw);
+}
+
+/* ==== base scenarios ===================================================== */
+
+/* A scenario may name a `base:` scenario (relative to itself); every key it
+ * leaves out comes from the base, section by section and key by key, and
+ * lists (classes, events, curbs, inert_anodes) and tables whole. */
+#define MAX_CHAIN 4
+
+typedef struct {
+    raw_scenario top;
+    raw_run run;
+    raw_currency currency;
+    raw_tables tables;
+    raw_smelter smelter;
+    raw_plant plant;
+    raw_transport transport;
+    raw_export exports;
+    raw_price prices;
+} merged_raw;
+
+/* Field by field: every member of these sections is a pointer. */
+static void *merge_section(void *dst, const void *child, const void *base, size_t size)
+{
+    if (!child && !base)
+        return NULL;
+    void **d = dst;
+    void *const *c = child, *const *b = base;
+    for (size_t i = 0; i < size / sizeof(void *); i++)
+        d[i] = c && c[i] ? c[i] : b ? b[i] : NULL;
+    return dst;
+}
+
+static void merge(merged_raw *m, const raw_scenario *c, const raw_scenario *b)
+{
+    raw_scenario *t = &m->top;
+    raw_scenario child = *c;   /* c may be m->top itself */
+    *t = child;
+    t->description = child.description ? child.description : b->description;
+    t->run = merge_section(&m->run, child.run, b->run, sizeof m->run);
+    t->currency = merge_section(&m->currency, child.currency, b->currency, sizeof m->currency);
+    t->tables = child.tables ? child.tables : b->tables;
+    t->smelter = merge_section(&m->smelter, child.smelter, b->smelter, sizeof m->smelter);
+    t->plant = merge_section(&m->plant, child.plant, b->plant, sizeof m->plant);
+    t->transport = merge_section(&m->transport, child.transport, b->transport, sizeof m->transport);
+    t->exports = merge_section(&m->exports, child.exports, b->exports, sizeof m->exports);
+    t->prices = merge_section(&m->prices, child.prices, b->prices, sizeof m->prices);
+#define LIST(f, n) if (!child.n) { t->f = b->f; t->n = b->n; }
+    LIST(classes, classes_count)
+    LIST(events, events_count)
+    LIST(curbs, curbs_count)
+    LIST(inert, inert_count)
+#undef LIST
+}
+
+static char *append_text(char *text, const char *path, const char *more)
+{
+    size_t a = strlen(text), b = strlen(more), c = strlen(path);
+    char *out = realloc(text, a + b + c + 64);
+    if (out)
+        sprintf(out + a, "\n# ---- base scenario %s ----\n%s", path, more);
+    return out;
 }
 
 int scn_load(const char *path, const scn_override *ov, int nov, scenario *s)
@@ -1239,19 +1307,66 @@ int scn_load(const char *path, const scn_override *ov, int nov, scenario *s)
         .log_fn = cyaml_log_to_sink, .log_ctx = &sink, .mem_fn = cyaml_mem,
         .log_level = CYAML_LOG_ERROR, .flags = CYAML_CFG_DEFAULT,
     };
-    raw_scenario *raw = NULL;
-    cyaml_err_t err = cyaml_load_file(path, &cfg, &top_schema, (cyaml_data_t **)&raw, NULL);
-    if (err != CYAML_OK) {
-        int rc = yaml_error(path, err, &sink);
-        scn_free(s);
-        return rc;
+    raw_scenario *chain[MAX_CHAIN] = { 0 };
+    char *paths[MAX_CHAIN] = { 0 };
+    int n = 0, rc = SIM_OK;
+    paths[0] = strdup(path);
+    while (rc == SIM_OK) {
+        sink.len = 0;
+        sink.buf[0] = '\0';
+        cyaml_err_t err = cyaml_load_file(paths[n], &cfg, &top_schema, (cyaml_data_t **)&chain[n], NULL);
+        if (err != CYAML_OK) {
+            rc = n == 0 || access(paths[n], R_OK) == 0
+                     ? yaml_error(paths[n], err, &sink)
+                     : sim_err_set(SIM_EINPUT, "%s:%d: field 'base': cannot read the base scenario %s",
+                                   paths[n - 1], yaml_line(s->text, NULL, "base"), paths[n]);
+            break;
+        }
+        if (n > 0) {
+            char *more = read_text(paths[n]);
+            char *t = more ? append_text(s->text, paths[n], more) : NULL;
+            free(more);
+            if (!t) {
+                rc = sim_err_set(SIM_ENOMEM, "out of memory");
+                break;
+            }
+            s->text = t;
+        }
+        const char *base = chain[n]->base;
+        n++;
+        if (!base)
+            break;
+        if (n == MAX_CHAIN) {
+            rc = sim_err_set(SIM_EINPUT, "%s: base scenarios nest more than %d deep (expected a short chain, no loops)",
+                             path, MAX_CHAIN - 1);
+            break;
+        }
+        paths[n] = path_join(paths[n - 1], base);
+    }
+    merged_raw m;
+    memset(&m, 0, sizeof m);
+    const char *tables_from = NULL;
+    if (rc == SIM_OK) {
+        m.top = *chain[0];
+        merge(&m, chain[0], chain[0]);      /* copies sections into m */
+        tables_from = chain[0]->tables ? paths[0] : NULL;
+        for (int i = 1; i < n; i++) {
+            if (!m.top.tables && chain[i]->tables)
+                tables_from = paths[i];
+            merge(&m, &m.top, chain[i]);
+        }
     }
     loaded_table t[6];
     memset(t, 0, sizeof t);
-    int rc = load_all(path, ov, nov, s, raw, t);
+    if (rc == SIM_OK)
+        rc = load_all(path, tables_from, ov, nov, s, &m.top, t);
     for (int k = 0; k < 6; k++)
         free_table(&t[k]);
-    cyaml_free(&cfg, &top_schema, raw, 0);
+    for (int i = 0; i < MAX_CHAIN; i++) {
+        if (chain[i])
+            cyaml_free(&cfg, &top_schema, chain[i], 0);
+        free(paths[i]);
+    }
     if (rc != SIM_OK)
         scn_free(s);
     return rc;
@@ -1286,6 +1401,21 @@ void scn_free(scenario *s)
     free(s->curbs);
     free(s->adoption);
     memset(s, 0, sizeof *s);
+}
+
+int scn_get_param(const scenario *s, const char *key, double *out)
+{
+    const char *dot = strchr(key, '.');
+    char section[64];
+    if (!dot || (size_t)(dot - key) >= sizeof section)
+        return SIM_ENOTFOUND;
+    memcpy(section, key, (size_t)(dot - key));
+    section[dot - key] = '\0';
+    const param_decl *p = find_param(section, dot + 1);
+    if (!p)
+        return SIM_ENOTFOUND;
+    *out = *(const double *)((const char *)s + p->res_off);
+    return SIM_OK;
 }
 
 char *scn_params_json(const scenario *s)

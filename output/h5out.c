@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "sweep.h"
 #include "sim_err.h"
 
 const double h5o_quantiles[5] = { 0.05, 0.25, 0.50, 0.75, 0.95 };
@@ -26,7 +27,10 @@ struct h5o_file {
     hid_t dim[D_N];                  /* root coordinate datasets */
     hid_t rm[RM_NMETRICS];           /* per-replication monthly metrics */
     hid_t pm[PM_NMETRICS];
-    hid_t flow, balance, seed, events, done, price, inert;
+    hid_t flow, balance, seed, events, done, price, inert, design;
+    hid_t sdim[D_N];                 /* summary group coordinates */
+    hid_t sv[RM_NMETRICS + 2][3];    /* summary datasets: mean, std, quantile */
+    hid_t sflow;
     char price_units[64];
     double *scratch;                 /* gather buffer */
     long completed;
@@ -323,6 +327,22 @@ static int create_layout(h5o_file *f)
                        "events the engine processed in the replication", &f->events));
     SIM_CHECK(variable(f, f->file, "realization_done", H5T_NATIVE_UCHAR, 2, s2, d2, c2, "1",
                        "1 when the replication is complete in this file", &f->done));
+    const sweep *sw = f->o.sweep;
+    if (sw && sw->nparams > 0) {
+        /* The experiments table: one row per point, one column per swept
+         * parameter, ready for sensitivity tools (Sobol, Morris, PRIM). */
+        hid_t pdim;
+        SIM_CHECK(coord_strings(f, f->file, "parameter", (hsize_t)sw->nparams, (const char *const *)sw->keys,
+                                "swept scenario parameter (SECTION.NAME)", &pdim));
+        hid_t sd[2] = { d[D_POINT], pdim };
+        hsize_t dd[2] = { P, (hsize_t)sw->nparams }, cd[2] = { P, (hsize_t)sw->nparams };
+        int rc = variable(f, f->file, "design", H5T_NATIVE_DOUBLE, 2, sd, dd, cd, "units of each parameter",
+                          "value of each swept parameter at each scenario point", &f->design);
+        if (rc == SIM_OK && H5Dwrite(f->design, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, sw->values) < 0)
+            rc = h5_fail(f, "write the design");
+        H5Dclose(pdim);
+        SIM_CHECK(rc);
+    }
     return SIM_OK;
 }
 
@@ -354,6 +374,11 @@ static int global_attrs(h5o_file *f)
     SIM_CHECK(attr_long(f, g, "replications_planned", f->o.nreps));
     SIM_CHECK(attr_long(f, g, "store_replications", f->o.store_replications));
     SIM_CHECK(attr_long(f, g, "replications_completed", 0));
+    const sweep *sw = f->o.sweep;
+    SIM_CHECK(attr_text(f, g, "design", sw ? sweep_design_names[sw->design] : "single"));
+    SIM_CHECK(attr_long(f, g, "common_random_numbers", sw ? sw->crn : 1));
+    if (sw && sw->path)
+        SIM_CHECK(attr_text(f, g, "sweep_path", sw->path));
     time_t now = time(NULL);
     char iso[32];
     strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
@@ -367,6 +392,8 @@ const char *h5o_partial_name(const char *path)
     snprintf(buf, sizeof buf, "%s.partial", path);
     return buf;
 }
+
+static int create_summary(h5o_file *f);
 
 static h5o_file *new_handle(const scenario *s, const model_def *d, const h5o_options *o)
 {
@@ -383,7 +410,12 @@ static h5o_file *new_handle(const scenario *s, const model_def *d, const h5o_opt
         f->rm[i] = -1;
     for (int i = 0; i < PM_NMETRICS; i++)
         f->pm[i] = -1;
-    f->flow = f->balance = f->seed = f->events = f->done = f->price = f->inert = -1;
+    f->flow = f->balance = f->seed = f->events = f->done = f->price = f->inert = f->design = f->sflow = -1;
+    for (int i = 0; i < D_N; i++)
+        f->sdim[i] = -1;
+    for (int v = 0; v < RM_NMETRICS + 2; v++)
+        for (int k = 0; k < 3; k++)
+            f->sv[v][k] = -1;
     snprintf(f->price_units, sizeof f->price_units, "%s/t (energy: %s/GJ)", scn_currency_names[s->currency],
              scn_currency_names[s->currency]);
     f->path = strdup(o->path);
@@ -403,7 +435,19 @@ static h5o_file *new_handle(const scenario *s, const model_def *d, const h5o_opt
 
 static void close_all(h5o_file *f)
 {
-    hid_t *ids[] = { &f->flow, &f->balance, &f->seed, &f->events, &f->done, &f->price, &f->inert };
+    hid_t *ids[] = { &f->flow, &f->balance, &f->seed, &f->events, &f->done, &f->price, &f->inert, &f->design,
+                     &f->sflow };
+    for (int v = 0; v < RM_NMETRICS + 2; v++)
+        for (int k = 0; k < 3; k++)
+            if (f->sv[v][k] >= 0) {
+                H5Dclose(f->sv[v][k]);
+                f->sv[v][k] = -1;
+            }
+    for (int i = 0; i < D_N; i++)
+        if (f->sdim[i] >= 0) {
+            H5Dclose(f->sdim[i]);
+            f->sdim[i] = -1;
+        }
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
         if (*ids[i] >= 0)
             H5Dclose(*ids[i]);
@@ -454,6 +498,8 @@ int h5o_create(h5o_file **out, const scenario *s, const model_def *d, const h5o_
     rc = global_attrs(f);
     if (rc == SIM_OK)
         rc = create_layout(f);
+    if (rc == SIM_OK)
+        rc = create_summary(f);
     if (rc == SIM_OK && H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0)
         rc = h5_fail(f, "flush the results file");
     if (rc != SIM_OK) {
@@ -570,116 +616,132 @@ int h5o_read(h5o_file *f, long point, long rep, model_result *r)
 
 /* ---- summaries and completion ------------------------------------------ */
 
-/* Mean, std and quantiles of one variable from an accumulator laid out
- * [point][time][k][nm] (value index m), as VAR_mean/_std (point, time, K)
- * and VAR_quantile (point, quantile, time, K). */
-static int summary_var(h5o_file *f, const hid_t *dim, hid_t kscale, size_t K, const sum_acc *acc, int nm,
-                       int m, const char *var, const char *units, const char *long_name, double *buf)
+/* Summary variables: for each monthly metric, prices and inert shares
+ * (index SV_PRICE, SV_INERT) a mean, std and quantile dataset. */
+enum { SV_PRICE = RM_NMETRICS, SV_INERT, SV_N };
+
+static int summary_names(int v, const char **name, const char **long_name)
 {
-    hsize_t P = (hsize_t)f->o.npoints, T = (hsize_t)f->s->nmonths;
-    size_t TK = (size_t)T * K;
-    const char *kinds[3] = { "mean", "std", "quantile" };
-    for (int kind = 0; kind < 3; kind++) {
-        char name[96], ln[300];
-        snprintf(name, sizeof name, "%s_%s", var, kinds[kind]);
-        snprintf(ln, sizeof ln, "%s of %s across replications",
-                 kind == 0 ? "mean" : kind == 1 ? "standard deviation" : "quantiles", long_name);
-        int nq = kind == 2 ? 5 : 1;
-        for (hsize_t p = 0; p < P; p++)
-            for (int q = 0; q < nq; q++)
-                for (size_t i = 0; i < TK; i++) {
-                    size_t v = ((size_t)p * TK + i) * (size_t)nm + (size_t)m;
-                    double x = kind == 0 ? sum_acc_mean(acc, v)
-                             : kind == 1 ? sum_acc_sd(acc, v) : sum_acc_quantile(acc, v, q);
-                    buf[((size_t)p * (size_t)nq + (size_t)q) * TK + i] = x;
-                }
-        hid_t ds;
-        int rc;
-        if (kind < 2) {
-            hid_t sc[3] = { dim[D_POINT], dim[D_TIME], kscale };
-            hsize_t dd[3] = { P, T, K }, ch[3] = { 1, T, K ? K : 1 };
-            rc = variable(f, f->summary, name, H5T_NATIVE_DOUBLE, 3, sc, dd, ch, units, ln, &ds);
-        } else {
-            hid_t sc[4] = { dim[D_POINT], dim[D_QUANT], dim[D_TIME], kscale };
-            hsize_t dd[4] = { P, 5, T, K }, ch[4] = { 1, 5, T, K ? K : 1 };
-            rc = variable(f, f->summary, name, H5T_NATIVE_DOUBLE, 4, sc, dd, ch, units, ln, &ds);
-        }
-        if (rc != SIM_OK)
-            return rc;
-        if (TK > 0 && H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
-            rc = h5_fail(f, "write a summary");
-        H5Dclose(ds);
-        SIM_CHECK(rc);
+    if (v < RM_NMETRICS) {
+        *name = model_region_metrics[v].name;
+        *long_name = model_region_metrics[v].long_name;
+    } else if (v == SV_PRICE) {
+        *name = "price";
+        *long_name = "price (coke and pitch: capacity-weighted supplier prices; energy per GJ; anode: ex-works)";
+    } else {
+        *name = "inert_share";
+        *long_name = "share of smelter capacity converted to inert anodes";
     }
     return SIM_OK;
 }
 
-static int flow_mean(h5o_file *f, const hid_t *dim, const sum_acc *flows, double *buf)
+/* Create every summary dataset (filled with NaN until a point is done). */
+static int create_summary(h5o_file *f)
 {
     const scenario *s = f->s;
-    hsize_t P = (hsize_t)f->o.npoints, G = (hsize_t)s->nregions, Y = (hsize_t)s->nyears;
-    size_t n = (size_t)P * (size_t)Y * (size_t)G * (size_t)G;
-    for (size_t i = 0; i < n; i++)
-        buf[i] = sum_acc_mean(flows, i);
-    hid_t sc[4] = { dim[D_POINT], dim[D_YEAR], dim[D_ORIGIN], dim[D_DEST] };
-    hsize_t dd[4] = { P, Y, G, G }, ch[4] = { 1, Y, G ? G : 1, G ? G : 1 };
-    hid_t ds;
-    SIM_CHECK(variable(f, f->summary, "flow_mean", H5T_NATIVE_DOUBLE, 4, sc, dd, ch, "t",
-                       "mean across replications of anodes dispatched from origin to destination", &ds));
-    int rc = SIM_OK;
-    if (n > 0 && H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
-        rc = h5_fail(f, "write a summary");
-    H5Dclose(ds);
-    return rc;
-}
-
-static int write_summary(h5o_file *f, const h5o_summaries *sm)
-{
-    const scenario *s = f->s;
-    hid_t dim[D_N];
-    for (int i = 0; i < D_N; i++)
-        dim[i] = -1;
     hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
     H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
     f->summary = H5Gcreate2(f->file, "summary", H5P_DEFAULT, gcpl, H5P_DEFAULT);
     H5Pclose(gcpl);
     HCHECK(f->summary, "create the summary group");
-    int rc = write_coords(f, f->summary, dim, 0);
-    size_t P = (size_t)f->o.npoints, T = (size_t)s->nmonths, G = (size_t)s->nregions, Y = (size_t)s->nyears;
+    SIM_CHECK(write_coords(f, f->summary, f->sdim, 0));
+    const hid_t *dim = f->sdim;
+    hsize_t P = (hsize_t)f->o.npoints, T = (hsize_t)s->nmonths, G = (hsize_t)s->nregions, Y = (hsize_t)s->nyears;
+    const char *kinds[3] = { "mean", "std", "quantile" };
+    for (int v = 0; v < SV_N; v++) {
+        const char *base, *lname;
+        summary_names(v, &base, &lname);
+        int money = v == RM_COST || v == RM_REVENUE;
+        const char *units = v == SV_PRICE ? f->price_units : v == SV_INERT ? "1"
+                          : money ? scn_currency_names[s->currency] : model_region_metrics[v].units;
+        hid_t kscale = v == SV_PRICE ? dim[D_PRICE] : dim[D_REGION];
+        hsize_t K = v == SV_PRICE ? PRICE_N : G;
+        for (int kind = 0; kind < 3; kind++) {
+            char name[96], ln[300];
+            snprintf(name, sizeof name, "%s_%s", base, kinds[kind]);
+            snprintf(ln, sizeof ln, "%s of %s across replications",
+                     kind == 0 ? "mean" : kind == 1 ? "standard deviation" : "quantiles", lname);
+            if (kind < 2) {
+                hid_t sc[3] = { dim[D_POINT], dim[D_TIME], kscale };
+                hsize_t dd[3] = { P, T, K }, ch[3] = { 1, T, K ? K : 1 };
+                SIM_CHECK(variable(f, f->summary, name, H5T_NATIVE_DOUBLE, 3, sc, dd, ch, units, ln, &f->sv[v][kind]));
+            } else {
+                hid_t sc[4] = { dim[D_POINT], dim[D_QUANT], dim[D_TIME], kscale };
+                hsize_t dd[4] = { P, 5, T, K }, ch[4] = { 1, 5, T, K ? K : 1 };
+                SIM_CHECK(variable(f, f->summary, name, H5T_NATIVE_DOUBLE, 4, sc, dd, ch, units, ln, &f->sv[v][kind]));
+            }
+        }
+    }
+    hid_t sc[4] = { dim[D_POINT], dim[D_YEAR], dim[D_ORIGIN], dim[D_DEST] };
+    hsize_t dd[4] = { P, Y, G, G }, ch[4] = { 1, Y, G ? G : 1, G ? G : 1 };
+    return variable(f, f->summary, "flow_mean", H5T_NATIVE_DOUBLE, 4, sc, dd, ch, "t",
+                    "mean across replications of anodes dispatched from origin to destination", &f->sflow);
+}
+
+/* Write the [point] slab of a summary dataset from buf (rest of the dims). */
+static int point_slab(h5o_file *f, hid_t ds, int nd, long point, const double *buf)
+{
+    hid_t fs = H5Dget_space(ds);
+    hsize_t dims[5], start[5] = { 0 }, count[5];
+    H5Sget_simple_extent_dims(fs, dims, NULL);
+    hsize_t n = 1;
+    for (int i = 0; i < nd; i++) {
+        count[i] = i == 0 ? 1 : dims[i];
+        if (i > 0)
+            n *= dims[i];
+    }
+    start[0] = (hsize_t)point;
+    herr_t rc = 0;
+    if (n > 0) {
+        hid_t ms = H5Screate_simple(1, &n, NULL);
+        rc = H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+        if (rc >= 0)
+            rc = H5Dwrite(ds, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf);
+        H5Sclose(ms);
+    }
+    H5Sclose(fs);
+    HCHECK(rc, "write a summary");
+    return SIM_OK;
+}
+
+int h5o_write_summary(h5o_file *f, long point, const h5o_summaries *sm)
+{
+    const scenario *s = f->s;
+    size_t T = (size_t)s->nmonths, G = (size_t)s->nregions, Y = (size_t)s->nyears;
     size_t big = 5 * T * (G > PRICE_N ? G : PRICE_N);
     if (Y * G * G > big)
         big = Y * G * G;
-    double *buf = malloc((big + 1) * sizeof(double) * P);
-    if (rc == SIM_OK && !buf)
-        rc = sim_err_set(SIM_ENOMEM, "out of memory for the summaries");
-    for (int m = 0; rc == SIM_OK && m < RM_NMETRICS; m++) {
-        int money = m == RM_COST || m == RM_REVENUE;
-        rc = summary_var(f, dim, dim[D_REGION], G, sm->monthly, RM_NMETRICS, m, model_region_metrics[m].name,
-                         money ? scn_currency_names[s->currency] : model_region_metrics[m].units,
-                         model_region_metrics[m].long_name, buf);
+    double *buf = malloc((big + 1) * sizeof(double));
+    if (!buf)
+        return sim_err_set(SIM_ENOMEM, "out of memory for the summaries");
+    int rc = SIM_OK;
+    for (int v = 0; rc == SIM_OK && v < SV_N; v++) {
+        const sum_acc *acc = v == SV_PRICE ? sm->prices : v == SV_INERT ? sm->inert : sm->monthly;
+        size_t K = v == SV_PRICE ? PRICE_N : G;
+        int nm = v < RM_NMETRICS ? RM_NMETRICS : 1, m = v < RM_NMETRICS ? v : 0;
+        for (int kind = 0; rc == SIM_OK && kind < 3; kind++) {
+            int nq = kind == 2 ? 5 : 1;
+            for (int q = 0; q < nq; q++)
+                for (size_t i = 0; i < T * K; i++) {
+                    size_t idx = i * (size_t)nm + (size_t)m;
+                    buf[(size_t)q * T * K + i] = kind == 0 ? sum_acc_mean(acc, idx)
+                                               : kind == 1 ? sum_acc_sd(acc, idx) : sum_acc_quantile(acc, idx, q);
+                }
+            rc = point_slab(f, f->sv[v][kind], kind < 2 ? 3 : 4, point, buf);
+        }
     }
-    if (rc == SIM_OK)
-        rc = flow_mean(f, dim, sm->flows, buf);
-    if (rc == SIM_OK)
-        rc = summary_var(f, dim, dim[D_PRICE], PRICE_N, sm->prices, 1, 0, "price", f->price_units,
-                         "price (coke and pitch: capacity-weighted supplier prices; energy per GJ; anode: ex-works)", buf);
-    if (rc == SIM_OK)
-        rc = summary_var(f, dim, dim[D_REGION], G, sm->inert, 1, 0, "inert_share", "1",
-                         "share of smelter capacity converted to inert anodes", buf);
-    if (rc == SIM_OK)
-        rc = attr_long(f, f->summary, "replications", sm->monthly->count);
+    if (rc == SIM_OK) {
+        for (size_t i = 0; i < Y * G * G; i++)
+            buf[i] = sum_acc_mean(sm->flows, i);
+        rc = point_slab(f, f->sflow, 4, point, buf);
+    }
     free(buf);
-    for (int i = 0; i < D_N; i++)
-        if (dim[i] >= 0)
-            H5Dclose(dim[i]);
     return rc;
 }
 
-int h5o_finish(h5o_file *f, const h5o_summaries *sm, double wall_s, unsigned long long events)
+int h5o_finish(h5o_file *f, double wall_s, unsigned long long events)
 {
-    int rc = write_summary(f, sm);
-    if (rc == SIM_OK)
-        rc = attr_long(f, f->file, "replications_completed", f->completed);
+    int rc = attr_long(f, f->file, "replications_completed", f->completed);
     if (rc == SIM_OK)
         rc = attr_double(f, f->file, "wall_time_s", wall_s);
     if (rc == SIM_OK)
@@ -741,6 +803,18 @@ static int open_datasets(h5o_file *f)
     HCHECK(f->seed = H5Dopen2(f->file, "replication_seed", H5P_DEFAULT), "open a dataset");
     HCHECK(f->events = H5Dopen2(f->file, "events", H5P_DEFAULT), "open a dataset");
     HCHECK(f->done = H5Dopen2(f->file, "realization_done", H5P_DEFAULT), "open a dataset");
+    HCHECK(f->summary = H5Gopen2(f->file, "summary", H5P_DEFAULT), "open the summary group");
+    const char *kinds[3] = { "mean", "std", "quantile" };
+    for (int v = 0; v < SV_N; v++) {
+        const char *base, *lname;
+        summary_names(v, &base, &lname);
+        for (int k = 0; k < 3; k++) {
+            char name[96];
+            snprintf(name, sizeof name, "%s_%s", base, kinds[k]);
+            HCHECK(f->sv[v][k] = H5Dopen2(f->summary, name, H5P_DEFAULT), "open a summary dataset");
+        }
+    }
+    HCHECK(f->sflow = H5Dopen2(f->summary, "flow_mean", H5P_DEFAULT), "open a summary dataset");
     return SIM_OK;
 }
 

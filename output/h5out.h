@@ -31,8 +31,11 @@
 
 typedef struct h5o_file h5o_file;
 
+struct sweep;
+
 typedef struct h5o_options {
     const char *path;            /* final file name */
+    const struct sweep *sweep;   /* design and points (NULL: a single run) */
     long npoints;                /* scenario points (1 for a single run) */
     long nreps;                  /* replications per point */
     int store_replications;      /* 1: per-replication series; 0: summaries only */
@@ -62,16 +65,20 @@ int h5o_read(h5o_file *f, long point, long rep, model_result *r);
 /* Write one replication.  Returns SIM_OK or SIM_EIO. */
 int h5o_write(h5o_file *f, const model_result *r);
 
-/* Write the summaries, the provenance, mark the file complete, close it
- * and rename it to PATH. */
 typedef struct h5o_summaries {
-    const sum_acc *monthly;   /* [point][time][region][RM_NMETRICS], with quantiles */
-    const sum_acc *flows;     /* [point][year][origin][destination] */
-    const sum_acc *prices;    /* [point][time][PRICE_N], with quantiles */
-    const sum_acc *inert;     /* [point][time][region], with quantiles */
+    const sum_acc *monthly;   /* [time][region][RM_NMETRICS], with quantiles */
+    const sum_acc *flows;     /* [year][origin][destination] */
+    const sum_acc *prices;    /* [time][PRICE_N], with quantiles */
+    const sum_acc *inert;     /* [time][region], with quantiles */
 } h5o_summaries;
 
-int h5o_finish(h5o_file *f, const h5o_summaries *sm, double wall_s, unsigned long long events);
+/* Write the summaries of one scenario point (accumulators laid out
+ * without the point dimension).  Returns SIM_OK or SIM_EIO. */
+int h5o_write_summary(h5o_file *f, long point, const h5o_summaries *sm);
+
+/* Write the provenance, mark the file complete, close it and rename it to
+ * PATH.  Releases f whatever happens. */
+int h5o_finish(h5o_file *f, double wall_s, unsigned long long events);
 
 /* Give up: with keep, flush and close leaving PATH.partial marked
  * partial (for a resume); without, delete it.  Always releases f. */

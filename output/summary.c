@@ -31,6 +31,13 @@ int sum_acc_init(sum_acc *a, size_t n, int nq, const double *p)
     return SIM_OK;
 }
 
+void sum_acc_reset(sum_acc *a)
+{
+    a->count = 0;
+    memset(a->mean, 0, a->n * sizeof(double));
+    memset(a->m2, 0, a->n * sizeof(double));
+}
+
 void sum_acc_free(sum_acc *a)
 {
     free(a->mean);

@@ -35,6 +35,9 @@ typedef struct sum_acc {
 int sum_acc_init(sum_acc *a, size_t n, int nq, const double *p);
 void sum_acc_free(sum_acc *a);
 
+/* Forget every replication added, keeping the memory. */
+void sum_acc_reset(sum_acc *a);
+
 /* Add one replication's values x[0..n). */
 void sum_acc_add(sum_acc *a, const double *x);
 

@@ -111,7 +111,8 @@ int main(int argc, char **argv)
     }
     free(done.mask);
     h5o_summaries sm = { &monthly, &flows, &prices, &inert };
-    CHECK(h5o_finish(f, &sm, 1.5, 12345) == SIM_OK);
+    CHECK(h5o_write_summary(f, 0, &sm) == SIM_OK);
+    CHECK(h5o_finish(f, 1.5, 12345) == SIM_OK);
     CHECK(access(out, F_OK) == 0);
     CHECK(access(h5o_partial_name(out), F_OK) != 0);
 

@@ -1,0 +1,584 @@
+#include "batch.h"
+
+#include <math.h>
+#include <omp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "h5out.h"
+#include "model.h"
+#include "sim_err.h"
+#include "sim_runner.h"
+#include "summary.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+typedef struct batch {
+    const batch_opts *o;
+    const sweep *sw;
+    long P, R;
+    scenario *scn;            /* [P] */
+    model_def *def;           /* [P] */
+    int nscn, ndef;           /* how many were initialised (for cleanup) */
+    /* summaries for the screen: yearly values [year][region or national][metric] */
+    sum_acc *yearly;          /* [P] (regions kept only when P == 1) */
+    double *vec;
+    double max_balance;
+    unsigned long long events;
+    long done, total;
+    double t_start, last_progress;
+    int progress;
+    /* results file */
+    h5o_file *h5;
+    sum_acc monthly, flows, prices, inert;   /* of one point at a time */
+    const long *todo;         /* linear index (point * R + rep) of each task; NULL: identity */
+    unsigned char *have;      /* [P * R] already in a resumed file */
+    long next_fold;           /* linear indices below this are folded */
+    model_result *readback;
+} batch;
+
+typedef struct scratch {
+    model_instance *m;
+} scratch;
+
+/* ---- yearly summaries for the screen ------------------------------------ */
+
+static int year_regions(const batch *b)
+{
+    return b->P == 1 ? b->scn[0].nregions : 0;
+}
+
+static size_t vec_index(const batch *b, int year, int region, int metric)
+{
+    return ((size_t)year * (size_t)(year_regions(b) + 1) + (size_t)region) * RM_NMETRICS + (size_t)metric;
+}
+
+static size_t vec_len(const batch *b)
+{
+    return (size_t)b->scn[0].nyears * (size_t)(year_regions(b) + 1) * RM_NMETRICS;
+}
+
+static void fold_yearly(batch *b, const model_result *r)
+{
+    const scenario *s = &b->scn[r->point];
+    int NR = year_regions(b);
+    memset(b->vec, 0, vec_len(b) * sizeof(double));
+    for (int k = 0; k < r->nmonths; k++) {
+        int y = (s->start_month - 1 + k) / 12;
+        for (int g = 0; g < s->nregions; g++)
+            for (int mt = 0; mt < RM_NMETRICS; mt++) {
+                double v = *model_rm(r, k, g, mt);
+                int last = mt == RM_ANODE_STOCK;   /* a level: the year's last month */
+                if (NR) {
+                    double *x = &b->vec[vec_index(b, y, g, mt)];
+                    *x = last ? v : *x + v;
+                }
+                double *nat = &b->vec[vec_index(b, y, NR, mt)];
+                if (last)
+                    *nat = (g == 0 ? 0 : *nat) + v;
+                else
+                    *nat += v;
+            }
+    }
+    sum_acc_add(&b->yearly[r->point], b->vec);
+}
+
+/* ---- folding replications in order ---------------------------------------- */
+
+static int fold(batch *b, const model_result *r)
+{
+    fold_yearly(b, r);
+    for (int k = 0; k < BAL_N; k++) {
+        double rel = fabs(r->balance[k]) / r->balance_scale[k];
+        if (rel > b->max_balance)
+            b->max_balance = rel;
+    }
+    b->events += r->events;
+    if (!b->h5)
+        return SIM_OK;
+    sum_acc_add(&b->monthly, r->region_month);
+    sum_acc_add(&b->flows, r->od_year);
+    sum_acc_add(&b->prices, r->price_month);
+    sum_acc_add(&b->inert, r->inert_month);
+    if (r->rep + 1 < b->R)
+        return SIM_OK;
+    /* The point's last replication: its summaries are final. */
+    h5o_summaries sm = { &b->monthly, &b->flows, &b->prices, &b->inert };
+    int rc = h5o_write_summary(b->h5, (long)r->point, &sm);
+    sum_acc_reset(&b->monthly);
+    sum_acc_reset(&b->flows);
+    sum_acc_reset(&b->prices);
+    sum_acc_reset(&b->inert);
+    return rc;
+}
+
+/* Fold the replications a resumed file already holds, below linear index
+ * `upto`, so every summary sees replications in order. */
+static int fold_resumed(batch *b, long upto)
+{
+    for (; b->next_fold < upto; b->next_fold++) {
+        if (!b->have || !b->have[b->next_fold])
+            continue;
+        long p = b->next_fold / b->R, rep = b->next_fold % b->R;
+        SIM_CHECK(h5o_read(b->h5, p, rep, b->readback));
+        SIM_CHECK(fold(b, b->readback));
+    }
+    return SIM_OK;
+}
+
+static void progress(batch *b, int final)
+{
+    double now = omp_get_wtime();
+    if (!b->progress || (!final && now - b->last_progress < 0.5))
+        return;
+    b->last_progress = now;
+    double el = now - b->t_start;
+    double rate = el > 0 ? b->done / el : 0;
+    double left = rate > 0 ? (b->total - b->done) / rate : 0;
+    fprintf(stderr, "\r%ld/%ld replications, %.1f/s, %.0f s left   %s", b->done, b->total, rate, left,
+            final ? "\n" : "");
+    fflush(stderr);
+}
+
+/* ---- runner callbacks ---------------------------------------------------------- */
+
+static void *task_scratch(void *ctx)
+{
+    (void)ctx;
+    return calloc(1, sizeof(scratch));
+}
+
+static void task_scratch_free(void *ctx, void *p)
+{
+    (void)ctx;
+    scratch *sc = p;
+    model_instance_free(sc->m);
+    free(sc);
+}
+
+static long linear_of(const batch *b, long task)
+{
+    return b->todo ? b->todo[task] : task;
+}
+
+static int task_run(void *ctx, void *p, long task, void **result)
+{
+    batch *b = ctx;
+    scratch *sc = p;
+    long lin = linear_of(b, task), point = lin / b->R, rep = lin % b->R;
+    const model_def *d = &b->def[point];
+    if (!sc->m || model_instance_rebind(sc->m, d) != SIM_OK) {
+        model_instance_free(sc->m);
+        sc->m = model_instance_new(d);
+        if (!sc->m)
+            return sim_err_set(SIM_ENOMEM, "out of memory for a model instance");
+    }
+    model_result *r = model_result_alloc(d);
+    if (!r)
+        return sim_err_set(SIM_ENOMEM, "out of memory for the results of replication %ld", rep);
+    /* Common random numbers: replication r of every point on the same streams. */
+    uint64_t stream_point = b->sw->crn && !b->o->independent_streams ? 0 : (uint64_t)point;
+    int rc = model_run(sc->m, stream_point, rep, r);
+    if (rc != SIM_OK) {
+        model_result_free(r);
+        if (b->P > 1)
+            sim_err_prefix(rc, "scenario point %ld", point);
+        return rc;
+    }
+    r->point = (uint64_t)point;
+    *result = r;
+    return SIM_OK;
+}
+
+static int task_consume(void *ctx, long task, void *result)
+{
+    batch *b = ctx;
+    long lin = linear_of(b, task);
+    int rc = SIM_OK;
+    if (b->h5) {
+        rc = fold_resumed(b, lin);
+        if (rc == SIM_OK)
+            rc = h5o_write(b->h5, result);
+        b->next_fold = lin + 1;
+    }
+    if (rc == SIM_OK)
+        rc = fold(b, result);
+    model_result_free(result);
+    b->done++;
+    progress(b, 0);
+    return rc;
+}
+
+static void task_discard(void *ctx, void *result)
+{
+    (void)ctx;
+    model_result_free(result);
+}
+
+/* ---- printing -------------------------------------------------------------------- */
+
+static double mean_of(const batch *b, long p, int y, int g, int mt)
+{
+    return sum_acc_mean(&b->yearly[p], vec_index(b, y, g, mt));
+}
+
+static double sd_of(const batch *b, long p, int y, int g, int mt)
+{
+    return sum_acc_sd(&b->yearly[p], vec_index(b, y, g, mt));
+}
+
+static double he_share(const scenario *s)
+{
+    double he = 0, all = 0;
+    for (int p = 0; p < s->nplants; p++) {
+        all += s->plants[p].capacity_tpy;
+        if (s->classes[s->plants[p].cls].high_efficiency)
+            he += s->plants[p].capacity_tpy;
+    }
+    return all > 0 ? he / all : 0;
+}
+
+typedef struct {
+    int region;
+    double key;
+} region_rank;
+
+static int rank_cmp(const void *a, const void *b)
+{
+    const region_rank *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key > y->key ? -1 : 1;
+    return x->region - y->region;
+}
+
+static void print_single(const batch *b, int y, double wall, int threads)
+{
+    const scenario *s = &b->scn[0];
+    int N = s->nregions;
+    double cap = mean_of(b, 0, y, N, RM_CAPACITY), out = mean_of(b, 0, y, N, RM_PRODUCTION);
+    printf("anodesim %s: scenario '%s', %ld replications, seed %llu, %d threads, %.2f s\n", ANODESIM_VERSION,
+           s->name, b->R, (unsigned long long)s->seed, threads, wall);
+    printf("Year %d (mean over replications, +- one standard deviation; Mt = million tonnes)\n\n",
+           s->start_year + y);
+    printf("  capacity            %8.3f Mt   (high-efficiency share %.1f %%)\n", cap / 1e6, 100 * he_share(s));
+    printf("  anode output        %8.3f Mt   +- %.3f\n", out / 1e6, sd_of(b, 0, y, N, RM_PRODUCTION) / 1e6);
+    printf("  utilisation         %8.1f %%\n", cap > 0 ? 100 * out / cap : 0);
+    printf("  domestic use        %8.3f Mt   (%.0f kg anode per t aluminium)\n",
+           mean_of(b, 0, y, N, RM_CONSUMPTION) / 1e6, 1000 * s->smelter.anode_per_t_al);
+    printf("  exports delivered   %8.3f Mt   +- %.3f\n", mean_of(b, 0, y, N, RM_EXPORTS) / 1e6,
+           sd_of(b, 0, y, N, RM_EXPORTS) / 1e6);
+    printf("  shortage            %8.3f Mt   (aluminium lost %.1f kt)\n", mean_of(b, 0, y, N, RM_SHORTAGE) / 1e6,
+           mean_of(b, 0, y, N, RM_LOST_AL) / 1e3);
+    double disp = mean_of(b, 0, y, N, RM_DISPLACED);
+    if (disp > 0)
+        printf("  inert displacement  %8.3f Mt   of carbon-anode demand\n", disp / 1e6);
+    double cost = mean_of(b, 0, y, N, RM_COST), rev = mean_of(b, 0, y, N, RM_REVENUE);
+    printf("  unit cost, price    %8.0f, %.0f %s (margin %.1f %%)\n", out > 0 ? cost / out : 0,
+           out > 0 ? rev / out : 0, scn_currency_unit(s), rev > 0 ? 100 * (rev - cost) / rev : 0);
+    region_rank *rk = malloc((size_t)N * sizeof *rk);
+    if (!rk)
+        return;
+    for (int g = 0; g < N; g++)
+        rk[g] = (region_rank){ g, mean_of(b, 0, y, g, RM_CAPACITY) + 1e-9 * mean_of(b, 0, y, g, RM_CONSUMPTION) };
+    qsort(rk, (size_t)N, sizeof *rk, rank_cmp);
+    printf("\n  %-16s %9s %9s %6s %9s %10s %9s\n", "region", "capacity", "output", "util", "use", "net out",
+           "shortage");
+    int shown = 0;
+    for (int i = 0; i < N && shown < 12; i++) {
+        int g = rk[i].region;
+        double gc = mean_of(b, 0, y, g, RM_CAPACITY), gp = mean_of(b, 0, y, g, RM_PRODUCTION);
+        double use = mean_of(b, 0, y, g, RM_CONSUMPTION);
+        if (gc <= 0 && use <= 0)
+            continue;
+        double net = mean_of(b, 0, y, g, RM_SHIP_OUT) - mean_of(b, 0, y, g, RM_SHIP_IN);
+        char util[16] = "     -";
+        if (gc > 0)
+            snprintf(util, sizeof util, "%5.1f%%", 100 * gp / gc);
+        printf("  %-16s %9.3f %9.3f %6s %9.3f %+10.3f %9.4f\n", s->regions[g], gc / 1e6, gp / 1e6, util, use / 1e6,
+               net / 1e6, mean_of(b, 0, y, g, RM_SHORTAGE) / 1e6);
+        shown++;
+    }
+    printf("  (Mt; net out = anodes sent to other regions and abroad minus received; top %d by capacity)\n", shown);
+    printf("\n  exports by destination:");
+    for (int g = 0; g < N; g++) {
+        double ex = mean_of(b, 0, y, g, RM_EXPORTS);
+        if (ex > 0)
+            printf(" %s %.3f,", s->regions[g], ex / 1e6);
+    }
+    printf(" Mt\n");
+    printf("\n  events %llu (%.2f M/s), mass balance residual at most %.1e of throughput\n", b->events,
+           wall > 0 ? b->events / wall / 1e6 : 0, b->max_balance);
+    free(rk);
+}
+
+static void print_points(const batch *b, int y, double wall, int threads)
+{
+    const scenario *s = &b->scn[0];
+    const sweep *sw = b->sw;
+    printf("anodesim %s: sweep '%s' (%s design), %ld points x %ld replications, %s random numbers, %d threads, %.2f s\n",
+           ANODESIM_VERSION, sw->path ? sw->path : s->path, sweep_design_names[sw->design], b->P, b->R,
+           sw->crn && !b->o->independent_streams ? "common" : "independent", threads, wall);
+    printf("Year %d, means over replications (Mt)\n\n  %5s", s->start_year + y, "point");
+    for (int k = 0; k < sw->nparams; k++)
+        printf(" %14.14s", sw->keys[k]);
+    printf(" %8s %6s %8s %9s %9s\n", "output", "util%", "exports", "shortage", "inert");
+    for (long p = 0; p < b->P; p++) {
+        double cap = mean_of(b, p, y, 0, RM_CAPACITY), out = mean_of(b, p, y, 0, RM_PRODUCTION);
+        printf("  %5ld", p);
+        for (int k = 0; k < sw->nparams; k++)
+            printf(" %14.6g", sweep_value(sw, p, k));
+        printf(" %8.3f %6.1f %8.3f %9.4f %9.3f\n", out / 1e6, cap > 0 ? 100 * out / cap : 0,
+               mean_of(b, p, y, 0, RM_EXPORTS) / 1e6, mean_of(b, p, y, 0, RM_SHORTAGE) / 1e6,
+               mean_of(b, p, y, 0, RM_DISPLACED) / 1e6);
+    }
+    printf("\n  events %llu, mass balance residual at most %.1e of throughput\n", b->events, b->max_balance);
+}
+
+static void print_json(const batch *b, int y, double wall, int threads)
+{
+    const scenario *s = &b->scn[0];
+    int NR = year_regions(b);
+    printf("{\"scenario\": \"%s\", \"points\": %ld, \"replications\": %ld, \"seed\": %llu, \"threads\": %d, \"wall_s\": %.3f,\n",
+           s->name, b->P, b->R, (unsigned long long)s->seed, threads, wall);
+    printf(" \"year\": %d, \"events\": %llu, \"balance_max_rel\": %.3e, \"high_efficiency_share\": %.6f,\n",
+           s->start_year + y, b->events, b->max_balance, he_share(s));
+    printf(" \"anode_per_t_al\": %.6f, \"units\": \"t\",\n", s->smelter.anode_per_t_al);
+    if (b->P > 1) {
+        printf(" \"parameters\": [");
+        for (int k = 0; k < b->sw->nparams; k++)
+            printf("%s\"%s\"", k ? ", " : "", b->sw->keys[k]);
+        printf("],\n \"by_point\": [");
+        for (long p = 0; p < b->P; p++) {
+            printf("%s\n  {\"point\": %ld, \"values\": [", p ? "," : "", p);
+            for (int k = 0; k < b->sw->nparams; k++)
+                printf("%s%.17g", k ? ", " : "", sweep_value(b->sw, p, k));
+            printf("], \"national\": {");
+            for (int mt = 0; mt < RM_NMETRICS; mt++)
+                printf("%s\"%s\": {\"mean\": %.6f, \"sd\": %.6f}", mt ? ", " : "", model_region_metrics[mt].name,
+                       mean_of(b, p, y, 0, mt), sd_of(b, p, y, 0, mt));
+            printf("}}");
+        }
+        printf("]}\n");
+        return;
+    }
+    printf(" \"national\": {");
+    for (int mt = 0; mt < RM_NMETRICS; mt++)
+        printf("%s\"%s\": {\"mean\": %.6f, \"sd\": %.6f}", mt ? ", " : "", model_region_metrics[mt].name,
+               mean_of(b, 0, y, NR, mt), sd_of(b, 0, y, NR, mt));
+    printf("},\n \"regions\": {");
+    for (int g = 0; g < NR; g++) {
+        printf("%s\n  \"%s\": {", g ? "," : "", s->regions[g]);
+        for (int mt = 0; mt < RM_NMETRICS; mt++)
+            printf("%s\"%s\": %.6f", mt ? ", " : "", model_region_metrics[mt].name, mean_of(b, 0, y, g, mt));
+        printf("}");
+    }
+    printf("}}\n");
+}
+
+/* ---- setting up ------------------------------------------------------------- */
+
+/* Load every point's scenario (the --set overrides, then the point's values). */
+static int load_points(batch *b)
+{
+    const batch_opts *o = b->o;
+    const sweep *sw = b->sw;
+    int nk = sw->nparams;
+    scn_override *ov = malloc(((size_t)o->nov + (size_t)nk + 1) * sizeof *ov);
+    char (*vals)[40] = malloc(((size_t)nk + 1) * sizeof *vals);
+    if (!ov || !vals) {
+        free(ov);
+        free(vals);
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    }
+    for (int i = 0; i < o->nov; i++)
+        ov[i] = o->ov[i];
+    int rc = SIM_OK;
+    for (long p = 0; p < b->P && rc == SIM_OK; p++) {
+        for (int k = 0; k < nk; k++) {
+            snprintf(vals[k], sizeof vals[k], "%.17g", sweep_value(sw, p, k));
+            ov[o->nov + k] = (scn_override){ sw->keys[k], vals[k] };
+        }
+        rc = scn_load(sw->scenario, ov, o->nov + nk, &b->scn[p]);
+        if (rc != SIM_OK) {
+            if (b->P > 1)
+                sim_err_prefix(rc, "%s: scenario point %ld", sw->path, p);
+            break;
+        }
+        b->nscn++;
+        scenario *s = &b->scn[p];
+        if (o->replications > 0)
+            s->replications = o->replications;
+        else if (sw->replications > 0)
+            s->replications = sw->replications;
+        if (o->have_seed)
+            s->seed = o->seed;
+        rc = model_def_init(&b->def[p], s);
+        if (rc == SIM_OK)
+            b->ndef++;
+    }
+    free(ov);
+    free(vals);
+    return rc;
+}
+
+static int open_output(batch *b, int threads, long **todo, long *ntodo)
+{
+    const scenario *s = &b->scn[0];
+    const batch_opts *o = b->o;
+    h5o_options ho = { .path = o->output, .sweep = b->sw, .npoints = b->P, .nreps = b->R,
+                       .store_replications = !o->summary_only, .threads = threads, .ranks = 1 };
+    size_t nm = (size_t)s->nmonths * (size_t)s->nregions * RM_NMETRICS;
+    size_t nf = (size_t)s->nyears * (size_t)s->nregions * (size_t)s->nregions;
+    SIM_CHECK(sum_acc_init(&b->monthly, nm, 5, h5o_quantiles));
+    SIM_CHECK(sum_acc_init(&b->flows, nf, 0, NULL));
+    SIM_CHECK(sum_acc_init(&b->prices, (size_t)s->nmonths * PRICE_N, 5, h5o_quantiles));
+    SIM_CHECK(sum_acc_init(&b->inert, (size_t)s->nmonths * (size_t)s->nregions, 5, h5o_quantiles));
+    *todo = NULL;
+    *ntodo = b->P * b->R;
+    if (!o->resume)
+        return h5o_create(&b->h5, s, &b->def[0], &ho);
+    h5o_done done;
+    int rc = h5o_open_resume(&b->h5, s, &b->def[0], &ho, &done);
+    if (rc == SIM_ENOTFOUND) {
+        if (access(o->output, F_OK) == 0)
+            return SIM_ENOTFOUND;    /* complete already: the caller says so */
+        fprintf(stderr, "anodesim: no partial results at %s: starting a new run\n", h5o_partial_name(o->output));
+        return h5o_create(&b->h5, s, &b->def[0], &ho);
+    }
+    SIM_CHECK(rc);
+    fprintf(stderr, "anodesim: resuming %s: %ld of %ld replications already done\n", h5o_partial_name(o->output),
+            done.completed, done.total);
+    long *list = malloc(((size_t)(done.total - done.completed) + 1) * sizeof *list);
+    b->readback = model_result_alloc(&b->def[0]);
+    if (!list || !b->readback) {
+        free(list);
+        free(done.mask);
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    }
+    long n = 0;
+    for (long i = 0; i < done.total; i++)
+        if (!done.mask[i])
+            list[n++] = i;
+    b->have = done.mask;
+    *todo = list;
+    *ntodo = n;
+    return SIM_OK;
+}
+
+static void cleanup(batch *b)
+{
+    if (b->h5)
+        h5o_abort(b->h5, 0);
+    free(b->have);
+    model_result_free(b->readback);
+    sum_acc_free(&b->monthly);
+    sum_acc_free(&b->flows);
+    sum_acc_free(&b->prices);
+    sum_acc_free(&b->inert);
+    for (long p = 0; b->yearly && p < b->P; p++)
+        sum_acc_free(&b->yearly[p]);
+    free(b->yearly);
+    free(b->vec);
+    for (int p = 0; p < b->ndef; p++)
+        model_def_free(&b->def[p]);
+    for (int p = 0; p < b->nscn; p++)
+        scn_free(&b->scn[p]);
+    free(b->def);
+    free(b->scn);
+}
+
+int batch_run(const batch_opts *o)
+{
+    batch b = { .o = o, .sw = o->sw, .P = o->sw->npoints };
+    b.scn = calloc((size_t)b.P, sizeof *b.scn);
+    b.def = calloc((size_t)b.P, sizeof *b.def);
+    b.yearly = calloc((size_t)b.P, sizeof *b.yearly);
+    int rc = b.scn && b.def && b.yearly ? SIM_OK : sim_err_set(SIM_ENOMEM, "out of memory for %ld points", b.P);
+    if (rc == SIM_OK)
+        rc = load_points(&b);
+    if (rc != SIM_OK) {
+        cleanup(&b);
+        return cli_fail(rc);
+    }
+    const scenario *s = &b.scn[0];
+    b.R = s->replications;
+    int y = o->year ? o->year - s->start_year : 0;
+    if (y < 0 || y >= s->nyears) {
+        fprintf(stderr, "anodesim: --year %d lies outside the horizon %d-%d\n", o->year, s->start_year,
+                s->start_year + s->nyears - 1);
+        cleanup(&b);
+        return 2;
+    }
+    b.vec = malloc(vec_len(&b) * sizeof(double));
+    if (!b.vec)
+        rc = sim_err_set(SIM_ENOMEM, "out of memory");
+    for (long p = 0; rc == SIM_OK && p < b.P; p++)
+        rc = sum_acc_init(&b.yearly[p], vec_len(&b), 0, NULL);
+    int threads = o->threads ? o->threads : omp_get_max_threads();
+    long *todo = NULL, ntodo = b.P * b.R;
+    if (rc == SIM_OK && o->output) {
+        rc = open_output(&b, threads, &todo, &ntodo);
+        if (rc == SIM_ENOTFOUND) {
+            printf("%s is already complete: nothing to resume\n", o->output);
+            cleanup(&b);
+            return 0;
+        }
+    }
+    b.todo = todo;
+    b.total = ntodo;
+    b.progress = !o->quiet && isatty(2);
+    b.t_start = omp_get_wtime();
+    struct sigaction sa = { .sa_handler = on_signal };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    if (rc == SIM_OK) {
+        sim_runner_spec spec = {
+            .ntasks = ntodo, .nthreads = threads, .ctx = &b,
+            .scratch_new = task_scratch, .scratch_free = task_scratch_free,
+            .run_task = task_run, .consume = task_consume, .discard = task_discard,
+            .cancel = &interrupted,
+        };
+        rc = sim_runner_run(&spec, NULL);
+    }
+    if (rc == SIM_OK && b.h5)
+        rc = fold_resumed(&b, b.P * b.R);
+    double wall = omp_get_wtime() - b.t_start;
+    progress(&b, 1);
+    if (b.h5) {
+        if (rc == SIM_OK) {
+            rc = h5o_finish(b.h5, wall, b.events);
+        } else if (rc == SIM_EINTR) {
+            h5o_abort(b.h5, 1);
+            sim_err_set(SIM_EINTR, "interrupted: %ld of %ld replications kept in %s; finish with the same command and --resume",
+                        b.done + (b.P * b.R - ntodo), b.P * b.R, h5o_partial_name(o->output));
+        } else {
+            h5o_abort(b.h5, 0);
+        }
+        b.h5 = NULL;
+    }
+    if (rc == SIM_OK) {
+        if (o->json)
+            print_json(&b, y, wall, threads);
+        else if (b.P == 1 && b.sw->nparams == 0)
+            print_single(&b, y, wall, threads);
+        else
+            print_points(&b, y, wall, threads);
+        if (o->output && !o->json)
+            printf("\n  results: %s\n", o->output);
+    }
+    int code = rc == SIM_OK ? 0 : cli_fail(rc);
+    free(todo);
+    cleanup(&b);
+    return code;
+}
