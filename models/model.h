@@ -18,6 +18,7 @@
 #define MODEL_H
 
 #include <stdint.h>
+#include <gsl/gsl_rng.h>
 
 #include "network.h"
 #include "scenario.h"
@@ -129,6 +130,12 @@ static inline double *model_pm(const model_result *r, int year, int plant, int m
 {
     return &r->plant_year[((size_t)year * (size_t)r->nplants + (size_t)plant) * PM_NMETRICS + (size_t)metric];
 }
+
+/* One exact monthly step (dt in years) of the three log-price deviations
+ * x[3] (coke, pitch, energy): Ornstein-Uhlenbeck with correlated Gaussian
+ * shocks (Cholesky factor chol) and Poisson jumps; see prices.c.  Exposed
+ * for tests and tools. */
+void price_ou_step(double x[3], const scn_price_params *p, const double chol[3][3], gsl_rng *r, double dt);
 
 typedef struct model_instance model_instance;
 

@@ -137,35 +137,38 @@ void price_reset(model_instance *m)
     set_prices(m);
 }
 
-int price_month(model_instance *m)
+void price_ou_step(double x[3], const scn_price_params *p, const double chol[3][3], gsl_rng *r, double dt)
 {
-    const scn_price_params *p = &m->s->prices;
-    const double dt = 1.0 / 12.0, sc = p->volatility_scale;
+    const double sc = p->volatility_scale;
     const double kappa[3] = { p->coke_reversion, p->pitch_reversion, p->energy_reversion };
     const double sigma[3] = { p->coke_volatility, p->pitch_volatility, p->energy_volatility };
     const double lam[3] = { p->coke_jump_rate, p->pitch_jump_rate, p->energy_jump_rate };
     const double jm[3] = { p->coke_jump_mean, p->pitch_jump_mean, p->energy_jump_mean };
     const double jsd[3] = { p->coke_jump_sd, p->pitch_jump_sd, p->energy_jump_sd };
-    if (sc > 0) {
-        gsl_rng *r = m->price_rng;
-        double n[3], z[3];
-        for (int i = 0; i < 3; i++)
-            n[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
-        for (int i = 0; i < 3; i++) {
-            z[i] = 0;
-            for (int j = 0; j <= i; j++)
-                z[i] += m->d->chol[i][j] * n[j];
-        }
-        for (int i = 0; i < 3; i++) {
-            double decay = exp(-kappa[i] * dt);
-            double sd = kappa[i] > 0 ? sqrt((1.0 - decay * decay) / (2.0 * kappa[i])) : sqrt(dt);
-            double x = m->price_x[i] * decay + sc * sigma[i] * sd * z[i];
-            unsigned jumps = lam[i] > 0 ? gsl_ran_poisson(r, sc * lam[i] * dt) : 0;
-            for (unsigned k = 0; k < jumps; k++)
-                x += jm[i] + gsl_ran_gaussian_ziggurat(r, jsd[i]);
-            m->price_x[i] = x;
-        }
+    if (sc <= 0)
+        return;
+    double n[3], z[3];
+    for (int i = 0; i < 3; i++)
+        n[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
+    for (int i = 0; i < 3; i++) {
+        z[i] = 0;
+        for (int j = 0; j <= i; j++)
+            z[i] += chol[i][j] * n[j];
     }
+    for (int i = 0; i < 3; i++) {
+        double decay = exp(-kappa[i] * dt);
+        double sd = kappa[i] > 0 ? sqrt((1.0 - decay * decay) / (2.0 * kappa[i])) : sqrt(dt);
+        double v = x[i] * decay + sc * sigma[i] * sd * z[i];
+        unsigned jumps = lam[i] > 0 ? gsl_ran_poisson(r, sc * lam[i] * dt) : 0;
+        for (unsigned k = 0; k < jumps; k++)
+            v += jm[i] + gsl_ran_gaussian_ziggurat(r, jsd[i]);
+        x[i] = v;
+    }
+}
+
+int price_month(model_instance *m)
+{
+    price_ou_step(m->price_x, &m->s->prices, m->d->chol, m->price_rng, 1.0 / 12.0);
     price_update_costs(m);
     set_prices(m);
     return SIM_OK;

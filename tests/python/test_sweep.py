@@ -1,0 +1,42 @@
+"""A 2 x 2 grid sweep with 3 replications per point gives 12 replications
+with the right parameters.   python3 test_sweep.py SWEEP.h5"""
+import sys
+
+import numpy as np
+import xarray as xr
+
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+
+
+ds = xr.open_dataset(sys.argv[1], engine="h5netcdf")
+check(ds.sizes["point"] == 4 and ds.sizes["realization"] == 3, f"sizes {dict(ds.sizes)}")
+check(int(ds["realization_done"].sum()) == 12, "12 replications done")
+check(ds.attrs["design"] == "grid", "design attribute")
+d = ds["design"].to_pandas()
+check(list(d.columns) == ["smelter.anode_per_t_al", "prices.volatility_scale"], f"parameters {list(d.columns)}")
+check(np.allclose(d.values, [[0.45, 0], [0.45, 1], [0.5, 0], [0.5, 1]]), f"grid values {d.values.tolist()}")
+# The anode use per tonne of aluminium reaches the smelters of each point:
+# demand (use + shortage + displaced) scales exactly with it.
+dem = (ds["consumption"] + ds["shortage"] + ds["displaced_demand"]).sum(["time", "region"])
+ratio = (dem.sel(point=2) / dem.sel(point=0)).values
+check(np.allclose(ratio, 0.5 / 0.45, rtol=1e-9), f"demand ratio {ratio}")
+# With volatility 0 prices stay at their base; with 1 they move.
+p = ds["price"].sel(price_item="coke")
+check(float(p.sel(point=0).std()) < 1e-6, "no volatility, constant price")
+check(float(p.sel(point=1).std()) > 1.0, "volatility, moving price")
+# Common random numbers: replication r of points 0 and 2 saw the same streams.
+check(bool((ds["replication_seed"].sel(point=0) == ds["replication_seed"].sel(point=2)).all()), "common seeds")
+sm = xr.open_dataset(sys.argv[1], engine="h5netcdf", group="summary")
+check(sm["production_mean"].sizes["point"] == 4 and not bool(np.isnan(sm["production_mean"]).any()),
+      "summaries for every point")
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
