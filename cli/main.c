@@ -1,6 +1,8 @@
 /*
  * anodesim — command-line entry: subcommand dispatch, help and version.
  */
+#include <hdf5.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -69,6 +71,12 @@ int cli_parse_set(char *arg, scn_override *ov)
 
 int main(int argc, char **argv)
 {
+    /* Past a file-size limit (ulimit -f) a write should fail with EFBIG and
+     * a clear message, not kill the process half-way through a file. */
+    signal(SIGXFSZ, SIG_IGN);
+    /* HDF5 1.10 crashes at exit when a file failed to close (full disk):
+     * the process is ending anyway, so skip its exit-time clean-up. */
+    H5dont_atexit();
     if (argc < 2) {
         fputs(usage, stderr);
         return 2;

@@ -425,6 +425,14 @@ static int parse_cell(const csv_table *t, int row, const csv_col *c,
     return SIM_EINVAL;
 }
 
+/* Free the strings of the first n columns of a partly parsed row. */
+static void free_row_strings(void *row, const csv_col *cols, int n)
+{
+    for (int j = 0; j < n; j++)
+        if (cols[j].type == CSV_STRING)
+            free(*(char **)((char *)row + cols[j].offset));
+}
+
 int csv_parse(const csv_table *t, const csv_col *cols, int ncols,
               size_t row_size, void **rows_out)
 {
@@ -461,6 +469,7 @@ int csv_parse(const csv_table *t, const csv_col *cols, int ncols,
         for (int k = 0; k < ncols; k++) {
             const char *v = idx[k] >= 0 ? t->cell[r][idx[k]] : "";
             if (cols[k].required && v[0] == '\0') {
+                free_row_strings(row, cols, k);
                 csv_free_rows(rows, r, row_size, cols, ncols);
                 return sim_err_set(SIM_EINPUT, "%s:%d: column '%s' is empty (a value is required%s%s)",
                                    t->path, t->line[r], cols[k].name,
@@ -468,10 +477,7 @@ int csv_parse(const csv_table *t, const csv_col *cols, int ncols,
             }
             int rc = parse_cell(t, r, &cols[k], v, (char *)row + cols[k].offset);
             if (rc != SIM_OK) {
-                /* free the strings of this row parsed so far, then earlier rows */
-                for (int j = 0; j < k; j++)
-                    if (cols[j].type == CSV_STRING)
-                        free(*(char **)((char *)row + cols[j].offset));
+                free_row_strings(row, cols, k);
                 csv_free_rows(rows, r, row_size, cols, ncols);
                 return rc;
             }

@@ -268,6 +268,15 @@ static const param_decl params[] = {
 
 /* ==== locating a key in the YAML text, for messages ====================== */
 
+/* Whether text[0..n) contains key[0..klen). */
+static int contains(const char *text, size_t n, const char *key, size_t klen)
+{
+    for (size_t i = 0; i + klen <= n; i++)
+        if (memcmp(text + i, key, klen) == 0)
+            return 1;
+    return 0;
+}
+
 /* Line (1-based) of `key` inside the block mapping `section` (NULL for the
  * top level); 0 when not found.  Handles the block style scenario files
  * use; flow style falls back to the section's line. */
@@ -294,7 +303,7 @@ static int yaml_line(const char *text, const char *section, const char *key)
             if (in_section) {
                 sec_line = line;
                 sec_indent = 0;
-                if (strstr(k, key))     /* flow style on one line */
+                if (contains(k, (size_t)(e - k), key, klen))   /* flow style on one line */
                     return line;
             }
             continue;
@@ -1320,6 +1329,11 @@ int scn_load(const char *path, const scn_override *ov, int nov, scenario *s)
                      ? yaml_error(paths[n], err, &sink)
                      : sim_err_set(SIM_EINPUT, "%s:%d: field 'base': cannot read the base scenario %s",
                                    paths[n - 1], yaml_line(s->text, NULL, "base"), paths[n]);
+            break;
+        }
+        if (!chain[n]) {    /* an empty document loads as nothing */
+            rc = sim_err_set(SIM_EINPUT, "%s:1: the scenario file is empty (expected a YAML mapping with name, tables, classes...)",
+                             paths[n]);
             break;
         }
         if (n > 0) {
