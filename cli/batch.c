@@ -196,6 +196,10 @@ static int task_run(void *ctx, void *p, long task, void **result)
         return rc;
     }
     r->point = (uint64_t)point;
+    /* As stored: then a resumed run's summaries, folded from values read
+     * back from the file, match an uninterrupted run's bit for bit. */
+    if (b->o->output && !b->o->summary_only)
+        model_result_round_float(r);
     *result = r;
     return SIM_OK;
 }

@@ -18,6 +18,7 @@ static const char usage[] =
     "  anodesim sweep SWEEP.yaml [options]      run every point of a design (grid, lhs, oat)\n"
     "  anodesim validate SCENARIO.yaml [--set KEY=VALUE ...]\n"
     "                                           check a scenario and print what it holds\n"
+    "  anodesim generate --nodes N -o DIR       write a synthetic scenario of N nodes\n"
     "  anodesim info RESULTS.h5                 describe a results file (complete or partial)\n"
     "  anodesim params                          list every scenario parameter, default and unit\n"
     "  anodesim version                         print the version\n"
@@ -105,6 +106,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") == 0)
         return cli_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "generate") == 0)
+        return cli_generate(argc - 1, argv + 1);
     if (strcmp(cmd, "sweep") == 0)
         return cli_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "validate") == 0)

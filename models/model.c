@@ -145,6 +145,19 @@ int model_def_init(model_def *d, const scenario *s)
         model_def_free(d);
         return sim_err_set(SIM_ENOMEM, "out of memory for the model definition");
     }
+    d->owned = calloc(np, sizeof *d->owned);
+    d->owned_start = calloc((size_t)s->nsmelters + 2, sizeof *d->owned_start);
+    if (!d->owned || !d->owned_start) {
+        model_def_free(d);
+        return sim_err_set(SIM_ENOMEM, "out of memory for the model definition");
+    }
+    for (int i = 0, k = 0; i < s->nsmelters; i++) {
+        d->owned_start[i] = k;
+        for (int p = 0; p < s->nplants; p++)
+            if (s->plants[p].owner == i)
+                d->owned[k++] = p;
+        d->owned_start[i + 1] = k;
+    }
     unit_costs(d);
     rc = price_def_init(d);
     if (rc == SIM_OK)
@@ -163,6 +176,8 @@ void model_def_free(model_def *d)
     free(d->ncand);
     free(d->sup_cand);
     free(d->nsup_cand);
+    free(d->owned);
+    free(d->owned_start);
     memset(d, 0, sizeof *d);
 }
 
@@ -188,6 +203,21 @@ model_result *model_result_alloc(const model_def *d)
         return NULL;
     }
     return r;
+}
+
+static void round_float(double *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        x[i] = (double)(float)x[i];
+}
+
+void model_result_round_float(model_result *r)
+{
+    round_float(r->region_month, (size_t)r->nmonths * (size_t)r->nregions * RM_NMETRICS);
+    round_float(r->od_year, (size_t)r->nyears * (size_t)r->nregions * (size_t)r->nregions);
+    round_float(r->plant_year, (size_t)r->nyears * (size_t)r->nplants * PM_NMETRICS);
+    round_float(r->price_month, (size_t)r->nmonths * PRICE_N);
+    round_float(r->inert_month, (size_t)r->nmonths * (size_t)r->nregions);
 }
 
 void model_result_free(model_result *r)

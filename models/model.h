@@ -80,6 +80,8 @@ typedef struct model_def {
     int *sup_cand;         /* [nplants][nsuppliers]: suppliers by landed cost */
     int *nsup_cand;        /* [nplants][2]: count per commodity (coke first) */
     double chol[3][3];     /* Cholesky factor of the price-shock correlations */
+    int *owned;            /* plants owned by each smelter, smelter by smelter */
+    int *owned_start;      /* [nsmelters + 1]: smelter i owns owned[owned_start[i] .. owned_start[i+1]) */
     double base_price[PRICE_N];  /* capacity-weighted base prices (anode: filled per month) */
 } model_def;
 
@@ -104,6 +106,10 @@ typedef struct model_result {
 } model_result;
 
 model_result *model_result_alloc(const model_def *d);
+
+/* Round every series of a result to the nearest float (as stored in
+ * results files), leaving mass-balance residuals as they are. */
+void model_result_round_float(model_result *r);
 void model_result_free(model_result *r);
 
 static inline double *model_rm(const model_result *r, int month, int region, int metric)

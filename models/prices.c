@@ -57,14 +57,19 @@ int price_def_init(model_def *d)
     return SIM_OK;
 }
 
+/* Cheapest landed price of a raw material at a plant, over the suppliers
+ * that can reach it (not all suppliers: that would make large networks
+ * quadratic every month). */
 static double landed_raw(const model_instance *m, int plant, int com, double mult)
 {
     const scenario *s = m->s;
+    const model_def *d = m->d;
+    const int *cand = d->sup_cand + (size_t)plant * (size_t)s->nsuppliers + (com == 1 ? d->nsup_cand[2 * plant] : 0);
+    int n = d->nsup_cand[2 * plant + com];
     double best = HUGE_VAL;
-    for (int k = 0; k < s->nsuppliers; k++) {
-        if (s->suppliers[k].commodity != com)
-            continue;
-        double c = s->suppliers[k].price * mult + net_supplier_route(&m->d->net, s, k, plant)->cost;
+    for (int i = 0; i < n; i++) {
+        int k = cand[i];
+        double c = s->suppliers[k].price * mult + net_supplier_route(&d->net, s, k, plant)->cost;
         if (c < best)
             best = c;
     }

@@ -12,39 +12,28 @@
 #include "model_internal.h"
 #include "sim_err.h"
 
-static double captive(model_instance *m, int smelter, double qty)
-{
-    const scenario *s = m->s;
-    double share = s->smelters[smelter].captive_share;
-    if (share <= 0)
-        return 0.0;
-    double cap = 0;
-    for (int p = 0; p < s->nplants; p++)
-        if (s->plants[p].owner == smelter && m->plants[p].open)
-            cap += m->plants[p].cap_rate;
-    return cap > 0 ? qty * share : 0.0;
-}
-
 int sourcing_place(model_instance *m, int cust, double qty)
 {
     const scenario *s = m->s;
     const model_def *d = m->d;
     double rest = qty;
-    if (cust < s->nsmelters) {
-        double cq = captive(m, cust, qty);
-        if (cq > 0) {
-            double cap = 0;
-            int last = -1;
-            for (int p = 0; p < s->nplants; p++)
-                if (s->plants[p].owner == cust && m->plants[p].open) {
-                    cap += m->plants[p].cap_rate;
-                    last = p;
-                }
-            double left = cq;
-            for (int p = 0; p <= last; p++) {
-                if (s->plants[p].owner != cust || !m->plants[p].open)
+    if (cust < s->nsmelters && s->smelters[cust].captive_share > 0) {
+        const int *own = d->owned + d->owned_start[cust];
+        int nown = d->owned_start[cust + 1] - d->owned_start[cust];
+        double cap = 0;
+        int last = -1;
+        for (int i = 0; i < nown; i++)
+            if (m->plants[own[i]].open) {
+                cap += m->plants[own[i]].cap_rate;
+                last = i;
+            }
+        if (cap > 0) {
+            double cq = qty * s->smelters[cust].captive_share, left = cq;
+            for (int i = 0; i <= last; i++) {
+                int p = own[i];
+                if (!m->plants[p].open)
                     continue;
-                double q = p == last ? left : cq * m->plants[p].cap_rate / cap;
+                double q = i == last ? left : cq * m->plants[p].cap_rate / cap;
                 left -= q;
                 SIM_CHECK(plant_receive_order(m, p, cust, q));
             }

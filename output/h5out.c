@@ -16,6 +16,12 @@
 
 const double h5o_quantiles[5] = { 0.05, 0.25, 0.50, 0.75, 0.95 };
 
+/* Per-replication series are stored as 32-bit floats (7 significant
+ * digits): half the bytes to compress and store.  The driver rounds
+ * results to float before folding them into summaries, so a resumed run,
+ * which folds values read back from the file, gets the same bits. */
+#define REP_TYPE H5T_NATIVE_FLOAT
+
 enum { D_POINT, D_REAL, D_TIME, D_REGION, D_YEAR, D_ORIGIN, D_DEST, D_PLANT, D_COMMODITY, D_PRICE, D_QUANT, D_N };
 
 struct h5o_file {
@@ -176,22 +182,35 @@ static int variable(h5o_file *f, hid_t grp, const char *name, hid_t type, int nd
         empty |= dims[i] == 0;
     if (!empty) {
         H5Pset_chunk(dcpl, nd, chunk);
-        H5Pset_shuffle(dcpl);
-        H5Pset_deflate(dcpl, 1);
+        /* Small per-replication bookkeeping (seeds, counts, the done mask)
+         * is written one value at a time: compressing its chunk at every
+         * write would cost more than the bytes saved. */
+        if (!(nd == 2 && dims[1] > 1 && chunk[1] > 1)) {
+            H5Pset_shuffle(dcpl);
+            H5Pset_deflate(dcpl, 1);
+        }
     }
     double nan = NAN;
-    if (H5Tequal(type, H5T_NATIVE_DOUBLE) > 0)
+    int floating = H5Tequal(type, H5T_NATIVE_DOUBLE) > 0 || H5Tequal(type, H5T_NATIVE_FLOAT) > 0;
+    if (floating)
         H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan);
     H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED);
-    hid_t ds = H5Dcreate2(grp, name, type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
+    if (nd >= 3)   /* chunks written once, whole: caching them only grows memory */
+        H5Pset_chunk_cache(dapl, 0, 0, H5D_CHUNK_CACHE_W0_DEFAULT);
+    hid_t ds = H5Dcreate2(grp, name, type, sp, H5P_DEFAULT, dcpl, dapl);
+    H5Pclose(dapl);
     H5Pclose(dcpl);
     H5Sclose(sp);
     HCHECK(ds, "create a dataset");
     *out = ds;
     for (int i = 0; i < nd; i++)
         HCHECK(H5DSattach_scale(ds, scales[i], (unsigned)i), "attach a dimension scale");
-    if (H5Tequal(type, H5T_NATIVE_DOUBLE) > 0)
-        SIM_CHECK(attr_double(f, ds, "_FillValue", NAN));
+    if (floating) {   /* netCDF wants _FillValue of the variable's own type */
+        float nanf = NAN;
+        SIM_CHECK(H5Tequal(type, H5T_NATIVE_FLOAT) > 0 ? attr_num(f, ds, "_FillValue", H5T_NATIVE_FLOAT, &nanf)
+                                                       : attr_double(f, ds, "_FillValue", NAN));
+    }
     SIM_CHECK(attr_text(f, ds, "units", units));
     return attr_text(f, ds, "long_name", long_name);
 }
@@ -290,29 +309,29 @@ static int create_layout(h5o_file *f)
             hid_t sc[4] = { d[D_POINT], d[D_REAL], d[D_TIME], d[D_REGION] };
             hsize_t dims[4] = { P, R, T, G }, ch[4] = { 1, 1, T, G };
             const char *units = m == RM_COST ? scn_currency_names[s->currency] : model_region_metrics[m].units;
-            SIM_CHECK(variable(f, f->file, model_region_metrics[m].name, H5T_NATIVE_DOUBLE, 4, sc, dims, ch,
+            SIM_CHECK(variable(f, f->file, model_region_metrics[m].name, REP_TYPE, 4, sc, dims, ch,
                                units, model_region_metrics[m].long_name, &f->rm[m]));
         }
         hid_t sc[5] = { d[D_POINT], d[D_REAL], d[D_YEAR], d[D_ORIGIN], d[D_DEST] };
         hsize_t dims[5] = { P, R, Y, G, G }, ch[5] = { 1, 1, Y, G, G };
-        SIM_CHECK(variable(f, f->file, "flow", H5T_NATIVE_DOUBLE, 5, sc, dims, ch, "t",
+        SIM_CHECK(variable(f, f->file, "flow", REP_TYPE, 5, sc, dims, ch, "t",
                            "anodes dispatched from origin to destination region", &f->flow));
         for (int m = 0; m < PM_NMETRICS; m++) {
             hid_t sp[4] = { d[D_POINT], d[D_REAL], d[D_YEAR], d[D_PLANT] };
             hsize_t pd[4] = { P, R, Y, NP }, pc[4] = { 1, 1, Y, NP };
             char pname[64];
             snprintf(pname, sizeof pname, "plant_%s", model_plant_metrics[m].name);
-            SIM_CHECK(variable(f, f->file, pname, H5T_NATIVE_DOUBLE, 4, sp, pd, pc,
+            SIM_CHECK(variable(f, f->file, pname, REP_TYPE, 4, sp, pd, pc,
                                model_plant_metrics[m].units, model_plant_metrics[m].long_name, &f->pm[m]));
         }
         hid_t spr[4] = { d[D_POINT], d[D_REAL], d[D_TIME], d[D_PRICE] };
         hsize_t dpr[4] = { P, R, T, PRICE_N }, cpr[4] = { 1, 1, T, PRICE_N };
-        SIM_CHECK(variable(f, f->file, "price", H5T_NATIVE_DOUBLE, 4, spr, dpr, cpr, f->price_units,
+        SIM_CHECK(variable(f, f->file, "price", REP_TYPE, 4, spr, dpr, cpr, f->price_units,
                            "price at the start of the month (coke and pitch: capacity-weighted supplier prices; energy per GJ; anode: ex-works)",
                            &f->price));
         hid_t sin[4] = { d[D_POINT], d[D_REAL], d[D_TIME], d[D_REGION] };
         hsize_t din[4] = { P, R, T, G }, cin[4] = { 1, 1, T, G };
-        SIM_CHECK(variable(f, f->file, "inert_share", H5T_NATIVE_DOUBLE, 4, sin, din, cin, "1",
+        SIM_CHECK(variable(f, f->file, "inert_share", REP_TYPE, 4, sin, din, cin, "1",
                            "share of smelter capacity converted to inert anodes", &f->inert));
         hid_t sb[3] = { d[D_POINT], d[D_REAL], d[D_COMMODITY] };
         hsize_t bd[3] = { P, R, BAL_N }, bc[3] = { 1, 1, BAL_N };
@@ -394,6 +413,23 @@ const char *h5o_partial_name(const char *path)
 }
 
 static int create_summary(h5o_file *f);
+
+/* File access: a small, fixed metadata cache, so that the chunk indexes of
+ * thousands of replications do not make memory grow with their number. */
+static hid_t file_access(void)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5AC_cache_config_t mdc;
+    mdc.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+    if (H5Pget_mdc_config(fapl, &mdc) >= 0) {
+        mdc.set_initial_size = 1;
+        mdc.initial_size = 1 << 20;
+        mdc.min_size = 1 << 20;
+        mdc.max_size = 4 << 20;
+        H5Pset_mdc_config(fapl, &mdc);
+    }
+    return fapl;
+}
 
 static h5o_file *new_handle(const scenario *s, const model_def *d, const h5o_options *o)
 {
@@ -487,8 +523,10 @@ int h5o_create(h5o_file **out, const scenario *s, const model_def *d, const h5o_
     H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
     H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
     errno = 0;
-    f->file = H5Fcreate(f->partial, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+    hid_t fapl = file_access();
+    f->file = H5Fcreate(f->partial, H5F_ACC_TRUNC, fcpl, fapl);
     H5Pclose(fcpl);
+    H5Pclose(fapl);
     int rc;
     if (f->file < 0) {
         rc = h5_fail(f, "create the results file");
@@ -865,7 +903,9 @@ int h5o_open_resume(h5o_file **out, const scenario *s, const model_def *d, const
         free_handle(f);
         return rc;
     }
-    f->file = H5Fopen(f->partial, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t fapl = file_access();
+    f->file = H5Fopen(f->partial, H5F_ACC_RDWR, fapl);
+    H5Pclose(fapl);
     int rc = f->file < 0 ? sim_err_set(SIM_EINPUT, "%s is unreadable (interrupted while writing?); delete it to start over",
                                        f->partial)
                          : SIM_OK;

@@ -22,7 +22,7 @@ int sum_acc_init(sum_acc *a, size_t n, int nq, const double *p)
     a->m2 = calloc(n + 1, sizeof(double));
     if (nq > 0) {
         a->qh = calloc(n * (size_t)nq * 5 + 1, sizeof(double));
-        a->qn = calloc(n * (size_t)nq * 5 + 1, sizeof(double));
+        a->qn = calloc(n * (size_t)nq * 3 + 1, sizeof(int));
     }
     if (!a->mean || !a->m2 || (nq > 0 && (!a->qh || !a->qn))) {
         sum_acc_free(a);
@@ -35,6 +35,10 @@ void sum_acc_reset(sum_acc *a)
 {
     a->count = 0;
     memset(a->mean, 0, a->n * sizeof(double));
+    if (a->nq > 0) {
+        memset(a->qh, 0, a->n * (size_t)a->nq * 5 * sizeof(double));
+        memset(a->qn, 0, a->n * (size_t)a->nq * 3 * sizeof(int));
+    }
     memset(a->m2, 0, a->n * sizeof(double));
 }
 
@@ -47,9 +51,11 @@ void sum_acc_free(sum_acc *a)
     memset(a, 0, sizeof *a);
 }
 
-/* One P-square update of the five markers (h heights, n positions, both
- * 0-based) for quantile p with the count-th observation x (count >= 6). */
-static void p2_update(double *h, double *n, double p, long count, double x)
+/* One P-square update of the five markers (heights h; inner positions
+ * n[0..2] for markers 1..3, 0-based) with the count-th observation x
+ * (count >= 6).  want[] holds the desired inner positions, the same for
+ * every value of the replication. */
+static inline void p2_update(double *h, int *n, const double *want, long count, double x)
 {
     int k;
     if (x < h[0]) {
@@ -59,28 +65,26 @@ static void p2_update(double *h, double *n, double p, long count, double x)
         h[4] = x;
         k = 3;
     } else {
-        k = 0;
-        while (k < 3 && x >= h[k + 1])
-            k++;
+        k = (x >= h[1]) + (x >= h[2]) + (x >= h[3]);
     }
-    for (int i = k + 1; i < 5; i++)
+    /* Markers above the cell move up by one (marker 4 implicitly). */
+    for (int i = k; i < 3; i++)
         n[i] += 1;
-    /* Desired positions after `count` observations. */
-    double c = (double)(count - 1);
-    double want[5] = { 0, c * p / 2, c * p, c * (1 + p) / 2, c };
+    double pos[5] = { 0, n[0], n[1], n[2], (double)(count - 1) };
     for (int i = 1; i <= 3; i++) {
-        double d = want[i] - n[i];
-        if ((d >= 1 && n[i + 1] - n[i] > 1) || (d <= -1 && n[i - 1] - n[i] < -1)) {
+        double d = want[i - 1] - pos[i];
+        if ((d >= 1 && pos[i + 1] - pos[i] > 1) || (d <= -1 && pos[i - 1] - pos[i] < -1)) {
             double s = d > 0 ? 1.0 : -1.0;
-            double qp = h[i] + s / (n[i + 1] - n[i - 1]) *
-                                   ((n[i] - n[i - 1] + s) * (h[i + 1] - h[i]) / (n[i + 1] - n[i]) +
-                                    (n[i + 1] - n[i] - s) * (h[i] - h[i - 1]) / (n[i] - n[i - 1]));
+            double qp = h[i] + s / (pos[i + 1] - pos[i - 1]) *
+                                   ((pos[i] - pos[i - 1] + s) * (h[i + 1] - h[i]) / (pos[i + 1] - pos[i]) +
+                                    (pos[i + 1] - pos[i] - s) * (h[i] - h[i - 1]) / (pos[i] - pos[i - 1]));
             if (!(h[i - 1] < qp && qp < h[i + 1])) {
                 int j = i + (int)s;
-                qp = h[i] + s * (h[j] - h[i]) / (n[j] - n[i]);
+                qp = h[i] + s * (h[j] - h[i]) / (pos[j] - pos[i]);
             }
             h[i] = qp;
-            n[i] += s;
+            pos[i] += s;
+            n[i - 1] = (int)pos[i];
         }
     }
 }
@@ -94,10 +98,13 @@ void sum_acc_add(sum_acc *a, const double *x)
         double d = x[i] - a->mean[i];
         a->mean[i] += d / k;
         a->m2[i] += d * (x[i] - a->mean[i]);
-        for (int q = 0; q < a->nq; q++) {
-            double *h = a->qh + (i * (size_t)a->nq + (size_t)q) * 5;
-            double *n = a->qn + (i * (size_t)a->nq + (size_t)q) * 5;
-            if (c <= 5) {   /* keep the first five sorted (insertion) */
+    }
+    for (int q = 0; q < a->nq; q++) {
+        double *hq = a->qh + (size_t)q * a->n * 5;
+        int *nq = a->qn + (size_t)q * a->n * 3;
+        if (c <= 5) {   /* keep the first five sorted (insertion) */
+            for (size_t i = 0; i < a->n; i++) {
+                double *h = hq + i * 5;
                 int j = (int)c - 1;
                 while (j > 0 && h[j - 1] > x[i]) {
                     h[j] = h[j - 1];
@@ -105,12 +112,15 @@ void sum_acc_add(sum_acc *a, const double *x)
                 }
                 h[j] = x[i];
                 if (c == 5)
-                    for (int m = 0; m < 5; m++)
-                        n[m] = m;
-                continue;
+                    for (int m = 0; m < 3; m++)
+                        nq[i * 3 + (size_t)m] = m + 1;
             }
-            p2_update(h, n, a->p[q], c, x[i]);
+            continue;
         }
+        double p = a->p[q], cc = (double)(c - 1);
+        const double want[3] = { cc * p / 2, cc * p, cc * (1 + p) / 2 };
+        for (size_t i = 0; i < a->n; i++)
+            p2_update(hq + i * 5, nq + i * 3, want, c, x[i]);
     }
 }
 
@@ -128,7 +138,7 @@ double sum_acc_quantile(const sum_acc *a, size_t i, int k)
 {
     if (a->count == 0)
         return NAN;
-    const double *h = a->qh + (i * (size_t)a->nq + (size_t)k) * 5;
+    const double *h = a->qh + ((size_t)k * a->n + i) * 5;
     if (a->count > 5)
         return h[2];
     /* Up to five observations: interpolate the sorted sample. */

@@ -26,8 +26,9 @@ typedef struct sum_acc {
     double *mean, *m2;
     int nq;          /* quantiles tracked (0: none) */
     double p[SUM_MAX_QUANTILES];
-    double *qh;      /* marker heights  [n][nq][5] */
-    double *qn;      /* marker positions [n][nq][5] */
+    double *qh;      /* marker heights [nq][n][5] */
+    int *qn;         /* positions of the three inner markers [nq][n][3]; the
+                        outer ones are always 0 and count - 1 */
 } sum_acc;
 
 /* Track n values per replication and the nq quantiles p[0..nq) (each in

@@ -36,6 +36,8 @@ int sim_engine_on(sim_engine *eng, unsigned type, sim_handler_fn fn)
 
 int sim_engine_bad_time(const sim_engine *eng, double time)
 {
+    if (time >= eng->now)
+        return sim_err_set(SIM_EINVAL, "event priority out of range (expected %d to %d)", SIM_PRIO_MIN, SIM_PRIO_MAX);
     return sim_err_set(SIM_EINVAL,
                        "cannot schedule an event at time %g, before the clock (%g)",
                        time, eng->now);

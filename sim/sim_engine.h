@@ -55,7 +55,7 @@ static inline int sim_engine_schedule(sim_engine *eng, double time, int prio,
                                       int32_t arg, double value,
                                       sim_handle *h)
 {
-    if (!(time >= eng->now))
+    if (!(time >= eng->now) || prio < SIM_PRIO_MIN || prio > SIM_PRIO_MAX)
         return sim_engine_bad_time(eng, time);
     return sim_queue_add(&eng->queue, time, prio, (uint16_t)type, target,
                          arg, value, h);

@@ -40,12 +40,18 @@ typedef struct sim_event {
 typedef uint64_t sim_handle;
 #define SIM_HANDLE_NONE ((sim_handle)0)
 
+/* Heap key: time, then `tie` = (priority + 2^15) << 48 | sequence, so that
+ * one unsigned compare orders priority and insertion together.  Hence
+ * priorities lie in [SIM_PRIO_MIN, SIM_PRIO_MAX] and a queue issues at most
+ * 2^48 sequence numbers between clears (far beyond any replication). */
 typedef struct sim_heap_key {
     double time;
-    int32_t prio;
+    uint64_t tie;
     uint32_t slot;
-    uint64_t seq;
 } sim_heap_key;
+
+#define SIM_PRIO_MIN (-32768)
+#define SIM_PRIO_MAX 32767
 
 typedef struct sim_queue {
     sim_heap_key *heap;   /* heap[0..size) */

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""anodesim benchmarks (called by scripts/bench).
+
+    scripts/bench [PART ...] [--replications N] [--json]
+
+Parts: engine, scenario, scaling, memory, size (default: all).  Figures
+only: nothing fails on a slow machine.  Targets (2-core machine) are shown
+next to the figures:
+  scenario  default scenario, 10,000 replications 2024-2032, results written: <= 60 s with 2 threads
+  scaling   OpenMP efficiency 1 -> 2 threads >= 95 %
+  memory    peak RSS at 10,000 replications within 5 % of that at 100
+  size      time per replication-day linear in network size (log-log slope <= 1.1, 100 -> 10,000 nodes)
+  writing   writing results <= 10 % of wall time
+"""
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "build", "anodesim")
+SCEN = os.path.join(ROOT, "scenarios", "china-2024", "scenario.yaml")
+
+
+def run(args, rss=False):
+    """Run anodesim with --json; returns (summary dict, peak RSS in MiB)."""
+    cmd = ["/usr/bin/time", "-f", "%M", BIN] + args + ["--json", "-q"]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"bench: {' '.join(args)} failed: {p.stderr.strip()}")
+    peak_kib = int(p.stderr.strip().splitlines()[-1])
+    return json.loads(p.stdout), peak_kib / 1024.0
+
+
+class Bench:
+    def __init__(self, reps, tmp):
+        self.reps, self.tmp, self.rows, self.cache = reps, tmp, [], {}
+
+    def add(self, part, name, value, unit, target=""):
+        self.rows.append({"part": part, "name": name, "value": value, "unit": unit, "target": target})
+
+    def full_run(self, reps, threads=2, output=True, summary_only=False):
+        key = (reps, threads, output, summary_only)
+        if key not in self.cache:
+            args = ["run", SCEN, "-r", str(reps), "-t", str(threads)]
+            if output:
+                args += ["-o", os.path.join(self.tmp, f"bench-{reps}-{threads}.h5")]
+                if summary_only:
+                    args.append("--summary-only")
+            self.cache[key] = run(args)
+        return self.cache[key]
+
+    def engine(self):
+        out = subprocess.run([os.path.join(ROOT, "build", "anodesim-bench"), "--json"], capture_output=True,
+                             text=True, check=True).stdout
+        for r in json.loads(out):
+            if "events_per_s" in r:
+                self.add("engine", r["bench"], r["events_per_s"] / 1e6, "M events/s",
+                         ">= 30 (mm1, one core)" if r["bench"].startswith("mm1 1e6") else "")
+            if "efficiency" in r:
+                self.add("engine", "per-thread throughput, 2 threads vs 1", 100 * r["efficiency"], "%", ">= 90")
+
+    def scenario(self):
+        res, peak = self.full_run(self.reps)
+        wall, events = res["wall_s"], res["events"]
+        self.add("scenario", f"{self.reps} replications, 2 threads, results written", wall, "s",
+                 "<= 60 for 10,000" if self.reps == 10000 else f"scaled: {wall * 10000 / self.reps:.0f} s for 10,000")
+        self.add("scenario", "replications per second", self.reps / wall, "1/s")
+        self.add("scenario", "milliseconds per replication (wall, 2 threads)", 1000 * wall / self.reps, "ms")
+        self.add("scenario", "events per second", events / wall / 1e6, "M/s")
+        self.add("scenario", "peak resident memory", peak, "MiB")
+        bare, _ = self.full_run(self.reps, output=False)
+        share = max(0.0, 1 - bare["wall_s"] / wall)
+        self.add("scenario", "share of wall time spent on results (vs no output)", 100 * share, "%", "<= 10")
+
+    def scaling(self):
+        n = max(50, min(self.reps, 400))
+        one, _ = self.full_run(n, threads=1, output=False)
+        two, _ = self.full_run(n, threads=2, output=False)
+        eff = one["wall_s"] / two["wall_s"] / 2
+        self.add("scaling", f"{n} replications: 1 thread", one["wall_s"], "s")
+        self.add("scaling", f"{n} replications: 2 threads", two["wall_s"], "s")
+        self.add("scaling", "OpenMP efficiency 1 -> 2 threads", 100 * eff, "%", ">= 95")
+
+    def memory(self):
+        _, small = self.full_run(100)
+        _, large = self.full_run(self.reps)
+        self.add("memory", "peak RSS, 100 replications", small, "MiB")
+        self.add("memory", f"peak RSS, {self.reps} replications", large, "MiB")
+        self.add("memory", "growth", 100 * (large / small - 1), "%", "<= 5")
+
+    def size(self):
+        pts = []
+        for nodes, reps in ((100, 8), (1000, 2), (10000, 1)):
+            d = os.path.join(self.tmp, f"gen{nodes}")
+            subprocess.run([BIN, "generate", "--nodes", str(nodes), "-o", d], check=True, capture_output=True)
+            res, peak = run(["run", os.path.join(d, "scenario.yaml"), "-r", str(reps), "-t", "1"])
+            days = 3 * 365 + 1    # 2024-2026
+            per = res["wall_s"] / (reps * days)
+            pts.append((nodes, per))
+            self.add("size", f"{nodes} nodes: time per replication-day", per * 1e6, "us",
+                     f"{res['events'] / reps / days:.0f} events per day, peak {peak:.0f} MiB")
+        slope = math.log(pts[-1][1] / pts[0][1]) / math.log(pts[-1][0] / pts[0][0])
+        self.add("size", "log-log slope, 100 -> 10,000 nodes", slope, "", "<= 1.1")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("parts", nargs="*", default=[])
+    ap.add_argument("--replications", type=int, default=10000)
+    ap.add_argument("--json", action="store_true")
+    a = ap.parse_args()
+    parts = a.parts or ["engine", "scenario", "scaling", "memory", "size"]
+    with tempfile.TemporaryDirectory() as tmp:
+        b = Bench(a.replications, tmp)
+        for p in parts:
+            if not hasattr(b, p):
+                sys.exit(f"bench: unknown part '{p}' (expected engine, scenario, scaling, memory, size)")
+            getattr(b, p)()
+    if a.json:
+        print(json.dumps(b.rows, indent=1))
+        return
+    print(f"{'part':9} {'measure':58} {'value':>12} {'unit':12} target")
+    for r in b.rows:
+        print(f"{r['part']:9} {r['name']:58} {r['value']:12.3f} {r['unit']:12} {r['target']}")
+
+
+if __name__ == "__main__":
+    main()
