@@ -1,3 +1,4 @@
+#define _XOPEN_SOURCE 700   /* realpath */
 #include "batch.h"
 
 #include <math.h>
@@ -45,6 +46,12 @@ typedef struct batch {
     unsigned char *have;      /* [P * R] already in a resumed file */
     long next_fold;           /* linear indices below this are folded */
     model_result *readback;
+    h5o_file **shards;        /* merge: the input shard files */
+    int nshards;
+    signed char *src;         /* merge: shard that holds each linear index */
+    const char *out_path;     /* the file written (the shard's own for a shard run) */
+    char *overrides;          /* --set values as text, kept in the file */
+    char *input_abspath;
 } batch;
 
 typedef struct scratch {
@@ -98,13 +105,13 @@ static void fold_yearly(batch *b, const model_result *r)
 static int fold(batch *b, const model_result *r)
 {
     fold_yearly(b, r);
-    for (int k = 0; k < BAL_N; k++) {
+    for (int k = 0; k < BAL_N && r->balance_scale[0] > 0; k++) {   /* no scale when read back */
         double rel = fabs(r->balance[k]) / r->balance_scale[k];
         if (rel > b->max_balance)
             b->max_balance = rel;
     }
     b->events += r->events;
-    if (!b->h5)
+    if (!b->h5 || b->o->shard_n > 0)   /* a shard's summaries are made when merging */
         return SIM_OK;
     sum_acc_add(&b->monthly, r->region_month);
     sum_acc_add(&b->flows, r->od_year);
@@ -130,7 +137,12 @@ static int fold_resumed(batch *b, long upto)
         if (!b->have || !b->have[b->next_fold])
             continue;
         long p = b->next_fold / b->R, rep = b->next_fold % b->R;
-        SIM_CHECK(h5o_read(b->h5, p, rep, b->readback));
+        if (b->nshards) {   /* merging: from its shard into the final file */
+            SIM_CHECK(h5o_read(b->shards[b->src[b->next_fold]], p, rep, b->readback));
+            SIM_CHECK(h5o_write(b->h5, b->readback));
+        } else {
+            SIM_CHECK(h5o_read(b->h5, p, rep, b->readback));
+        }
         SIM_CHECK(fold(b, b->readback));
     }
     return SIM_OK;
@@ -210,7 +222,8 @@ static int task_consume(void *ctx, long task, void *result)
     long lin = linear_of(b, task);
     int rc = SIM_OK;
     if (b->h5) {
-        rc = fold_resumed(b, lin);
+        if (b->o->shard_n == 0)
+            rc = fold_resumed(b, lin);
         if (rc == SIM_OK)
             rc = h5o_write(b->h5, result);
         b->next_fold = lin + 1;
@@ -435,12 +448,75 @@ static int load_points(batch *b)
     return rc;
 }
 
+const char *batch_shard_name(const char *output, int k, int n)
+{
+    static _Thread_local char buf[4096];
+    size_t len = strlen(output);
+    int strip = len > 3 && strcmp(output + len - 3, ".h5") == 0;
+    snprintf(buf, sizeof buf, "%.*s.shard-%d-of-%d.h5", (int)(strip ? len - 3 : len), output, k, n);
+    return buf;
+}
+
+/* The linear indices of this shard (skipping those in `done`). */
+static int shard_list(batch *b, const unsigned char *done, long **todo, long *ntodo)
+{
+    const batch_opts *o = b->o;
+    long total = b->P * b->R, n = 0;
+    long *list = malloc(((size_t)total / (size_t)o->shard_n + 2) * sizeof *list);
+    if (!list)
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    for (long i = o->shard_k; i < total; i += o->shard_n)
+        if (!done || !done[i])
+            list[n++] = i;
+    *todo = list;
+    *ntodo = n;
+    return SIM_OK;
+}
+
+/* Merge: open every shard, check together they hold every replication,
+ * create the final file; the replications are then copied and folded in
+ * order by fold_resumed. */
+static int open_merge(batch *b, const h5o_options *ho, long *ntodo)
+{
+    const batch_opts *o = b->o;
+    const scenario *s = &b->scn[0];
+    long total = b->P * b->R;
+    b->shards = calloc((size_t)o->nmerge, sizeof *b->shards);
+    b->src = malloc((size_t)total + 1);
+    b->have = calloc((size_t)total + 1, 1);
+    b->readback = model_result_alloc(&b->def[0]);
+    if (!b->shards || !b->src || !b->have || !b->readback)
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    memset(b->src, -1, (size_t)total);
+    for (int i = 0; i < o->nmerge; i++) {
+        h5o_options so = *ho;
+        so.path = o->merge[i];
+        h5o_done done;
+        SIM_CHECK(h5o_open_shard(&b->shards[i], o->merge[i], s, &b->def[0], &so, &done));
+        b->nshards = i + 1;
+        for (long l = 0; l < total; l++)
+            if (done.mask[l] && b->src[l] < 0) {
+                b->src[l] = (signed char)i;
+                b->have[l] = 1;
+            }
+        free(done.mask);
+    }
+    for (long l = 0; l < total; l++)
+        if (!b->have[l])
+            return sim_err_set(SIM_EINPUT, "the shards lack replication %ld of point %ld (task %ld, and maybe more): run or resume the shard that holds it",
+                               l % b->R, l / b->R, l);
+    *ntodo = 0;
+    return h5o_create(&b->h5, s, &b->def[0], ho);
+}
+
 static int open_output(batch *b, int threads, long **todo, long *ntodo)
 {
     const scenario *s = &b->scn[0];
     const batch_opts *o = b->o;
-    h5o_options ho = { .path = o->output, .sweep = b->sw, .npoints = b->P, .nreps = b->R,
-                       .store_replications = !o->summary_only, .threads = threads, .ranks = 1 };
+    h5o_options ho = { .path = b->out_path, .sweep = b->sw, .npoints = b->P, .nreps = b->R,
+                       .store_replications = !o->summary_only, .threads = threads, .ranks = 1,
+                       .shard_k = o->shard_k, .shard_n = o->shard_n, .input_abspath = b->input_abspath,
+                       .overrides = b->overrides, .independent_streams = o->independent_streams };
     size_t nm = (size_t)s->nmonths * (size_t)s->nregions * RM_NMETRICS;
     size_t nf = (size_t)s->nyears * (size_t)s->nregions * (size_t)s->nregions;
     SIM_CHECK(sum_acc_init(&b->monthly, nm, 5, h5o_quantiles));
@@ -449,18 +525,26 @@ static int open_output(batch *b, int threads, long **todo, long *ntodo)
     SIM_CHECK(sum_acc_init(&b->inert, (size_t)s->nmonths * (size_t)s->nregions, 5, h5o_quantiles));
     *todo = NULL;
     *ntodo = b->P * b->R;
+    if (o->nmerge > 0)
+        return open_merge(b, &ho, ntodo);
+    if (o->shard_n > 0 && !o->resume) {
+        SIM_CHECK(shard_list(b, NULL, todo, ntodo));
+        return h5o_create(&b->h5, s, &b->def[0], &ho);
+    }
     if (!o->resume)
         return h5o_create(&b->h5, s, &b->def[0], &ho);
     h5o_done done;
     int rc = h5o_open_resume(&b->h5, s, &b->def[0], &ho, &done);
     if (rc == SIM_ENOTFOUND) {
-        if (access(o->output, F_OK) == 0)
+        if (access(b->out_path, F_OK) == 0)
             return SIM_ENOTFOUND;    /* complete already: the caller says so */
-        fprintf(stderr, "anodesim: no partial results at %s: starting a new run\n", h5o_partial_name(o->output));
+        fprintf(stderr, "anodesim: no partial results at %s: starting a new run\n", h5o_partial_name(b->out_path));
+        if (o->shard_n > 0)
+            SIM_CHECK(shard_list(b, NULL, todo, ntodo));
         return h5o_create(&b->h5, s, &b->def[0], &ho);
     }
     SIM_CHECK(rc);
-    fprintf(stderr, "anodesim: resuming %s: %ld of %ld replications already done\n", h5o_partial_name(o->output),
+    fprintf(stderr, "anodesim: resuming %s: %ld of %ld replications already done\n", h5o_partial_name(b->out_path),
             done.completed, done.total);
     long *list = malloc(((size_t)(done.total - done.completed) + 1) * sizeof *list);
     b->readback = model_result_alloc(&b->def[0]);
@@ -471,7 +555,7 @@ static int open_output(batch *b, int threads, long **todo, long *ntodo)
     }
     long n = 0;
     for (long i = 0; i < done.total; i++)
-        if (!done.mask[i])
+        if (!done.mask[i] && (o->shard_n == 0 || i % o->shard_n == o->shard_k))
             list[n++] = i;
     b->have = done.mask;
     *todo = list;
@@ -483,6 +567,12 @@ static void cleanup(batch *b)
 {
     if (b->h5)
         h5o_abort(b->h5, 0);
+    for (int i = 0; i < b->nshards; i++)
+        h5o_close_input(b->shards[i]);
+    free(b->shards);
+    free(b->src);
+    free(b->overrides);
+    free(b->input_abspath);
     free(b->have);
     model_result_free(b->readback);
     sum_acc_free(&b->monthly);
@@ -501,15 +591,43 @@ static void cleanup(batch *b)
     free(b->scn);
 }
 
+/* What merge needs to rebuild this run: the input file's absolute path and
+ * the --set values. */
+static int provenance(batch *b)
+{
+    const batch_opts *o = b->o;
+    const char *in = b->sw->path ? b->sw->path : b->sw->scenario;
+    b->input_abspath = realpath(in, NULL);
+    size_t len = 1;
+    for (int i = 0; i < o->nov; i++)
+        len += strlen(o->ov[i].key) + strlen(o->ov[i].value) + 2;
+    b->overrides = malloc(len);
+    if (!b->input_abspath || !b->overrides)
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    b->overrides[0] = '\0';
+    for (int i = 0; i < o->nov; i++) {
+        strcat(b->overrides, o->ov[i].key);
+        strcat(b->overrides, "=");
+        strcat(b->overrides, o->ov[i].value);
+        strcat(b->overrides, "\n");
+    }
+    return SIM_OK;
+}
+
 int batch_run(const batch_opts *o)
 {
     batch b = { .o = o, .sw = o->sw, .P = o->sw->npoints };
+    b.out_path = o->output && o->shard_n > 0 ? batch_shard_name(o->output, o->shard_k, o->shard_n) : o->output;
     b.scn = calloc((size_t)b.P, sizeof *b.scn);
     b.def = calloc((size_t)b.P, sizeof *b.def);
     b.yearly = calloc((size_t)b.P, sizeof *b.yearly);
     int rc = b.scn && b.def && b.yearly ? SIM_OK : sim_err_set(SIM_ENOMEM, "out of memory for %ld points", b.P);
     if (rc == SIM_OK)
         rc = load_points(&b);
+    if (rc == SIM_OK && o->output)
+        rc = provenance(&b);
+    if (rc == SIM_OK && (o->shard_n > 0 || o->nmerge > 0) && o->summary_only)
+        rc = sim_err_set(SIM_EINPUT, "--summary-only cannot be combined with shards or merging (summaries are made from every replication when merging)");
     if (rc != SIM_OK) {
         cleanup(&b);
         return cli_fail(rc);
@@ -533,7 +651,7 @@ int batch_run(const batch_opts *o)
     if (rc == SIM_OK && o->output) {
         rc = open_output(&b, threads, &todo, &ntodo);
         if (rc == SIM_ENOTFOUND) {
-            printf("%s is already complete: nothing to resume\n", o->output);
+            printf("%s is already complete: nothing to resume\n", b.out_path);
             cleanup(&b);
             return 0;
         }
@@ -555,7 +673,7 @@ int batch_run(const batch_opts *o)
         };
         rc = sim_runner_run(&spec, NULL);
     }
-    if (rc == SIM_OK && b.h5)
+    if (rc == SIM_OK && b.h5 && o->shard_n == 0)
         rc = fold_resumed(&b, b.P * b.R);
     double wall = omp_get_wtime() - b.t_start;
     progress(&b, 1);
@@ -564,14 +682,17 @@ int batch_run(const batch_opts *o)
             rc = h5o_finish(b.h5, wall, b.events);
         } else if (rc == SIM_EINTR) {
             h5o_abort(b.h5, 1);
-            sim_err_set(SIM_EINTR, "interrupted: %ld of %ld replications kept in %s; finish with the same command and --resume",
-                        b.done + (b.P * b.R - ntodo), b.P * b.R, h5o_partial_name(o->output));
+            sim_err_set(SIM_EINTR, "interrupted: %ld more replications kept in %s; finish with the same command and --resume",
+                        b.done, h5o_partial_name(b.out_path));
         } else {
             h5o_abort(b.h5, 0);
         }
         b.h5 = NULL;
     }
-    if (rc == SIM_OK) {
+    if (rc == SIM_OK && o->shard_n > 0) {
+        printf("shard %d/%d: %ld replications in %s; merge the shards with: anodesim merge -o %s SHARD_FILES...\n",
+               o->shard_k, o->shard_n, b.done, b.out_path, o->output);
+    } else if (rc == SIM_OK) {
         if (o->json)
             print_json(&b, y, wall, threads);
         else if (b.P == 1 && b.sw->nparams == 0)

@@ -23,7 +23,14 @@ typedef struct batch_opts {
     const char *output;        /* HDF5 results, NULL: none */
     int resume, summary_only;
     int independent_streams;   /* 1: no common random numbers across points */
+    int shard_k, shard_n;      /* run only tasks t with t % n == k (n 0: all) */
+    const char *const *merge;  /* shard files to merge into `output` instead of running */
+    int nmerge;
 } batch_opts;
+
+/* The file a shard writes for output PATH: PATH without ".h5", then
+ * ".shard-K-of-N.h5" (static buffer). */
+const char *batch_shard_name(const char *output, int k, int n);
 
 /* Run and return the process exit code (messages printed). */
 int batch_run(const batch_opts *o);

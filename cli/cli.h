@@ -12,6 +12,7 @@
 int cli_run(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
 int cli_generate(int argc, char **argv);
+int cli_merge(int argc, char **argv);
 int cli_validate(int argc, char **argv);
 
 /* Print "anodesim: <message>" for a status and return its exit code. */

@@ -18,6 +18,7 @@ static const char usage[] =
     "  anodesim sweep SWEEP.yaml [options]      run every point of a design (grid, lhs, oat)\n"
     "  anodesim validate SCENARIO.yaml [--set KEY=VALUE ...]\n"
     "                                           check a scenario and print what it holds\n"
+    "  anodesim merge -o FINAL.h5 SHARD.h5...   combine shard files into the file one run writes\n"
     "  anodesim generate --nodes N -o DIR       write a synthetic scenario of N nodes\n"
     "  anodesim info RESULTS.h5                 describe a results file (complete or partial)\n"
     "  anodesim params                          list every scenario parameter, default and unit\n"
@@ -36,6 +37,8 @@ static const char usage[] =
     "                         and renamed when complete\n"
     "      --resume           continue an interrupted run from FILE.h5.partial\n"
     "      --summary-only     keep only the summaries across replications, not each replication\n"
+    "      --shard K/N        run only shard K of N of the replications (Slurm arrays: taken from\n"
+    "                         SLURM_ARRAY_TASK_ID/COUNT); writes FILE.shard-K-of-N.h5\n"
     "      --independent-streams  (sweep) give each point its own random streams instead of\n"
     "                         common random numbers\n"
     "\n"
@@ -106,6 +109,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") == 0)
         return cli_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "merge") == 0)
+        return cli_merge(argc - 1, argv + 1);
     if (strcmp(cmd, "generate") == 0)
         return cli_generate(argc - 1, argv + 1);
     if (strcmp(cmd, "sweep") == 0)

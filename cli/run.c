@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hdf5.h>
+
 #include "batch.h"
 #include "cli.h"
+#include "h5out.h"
 #include "sim_err.h"
 
 #define MAX_SET 64
@@ -18,6 +21,20 @@ typedef struct {
     scn_override ov[MAX_SET];
     const char *file;
 } cmd_opts;
+
+static int parse_shard(const char *text, batch_opts *b)
+{
+    char *end;
+    long k = strtol(text, &end, 10);
+    long n = *end == '/' ? strtol(end + 1, &end, 10) : 0;
+    if (*end || n < 1 || n > 1000000 || k < 0 || k >= n) {
+        fprintf(stderr, "anodesim: --shard needs K/N with 0 <= K < N (shard K of N), got '%s'\n", text);
+        return -1;
+    }
+    b->shard_k = (int)k;
+    b->shard_n = (int)n;
+    return 0;
+}
 
 /* Returns 0 to go on, -1 after --help, or an exit code. */
 static int parse(int argc, char **argv, cmd_opts *o, int sweep_cmd)
@@ -34,6 +51,7 @@ static int parse(int argc, char **argv, cmd_opts *o, int sweep_cmd)
         { "resume", no_argument, 0, 'R' },
         { "summary-only", no_argument, 0, 'M' },
         { "independent-streams", no_argument, 0, 'I' },
+        { "shard", required_argument, 0, 'K' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
@@ -95,9 +113,13 @@ static int parse(int argc, char **argv, cmd_opts *o, int sweep_cmd)
             }
             o->b.independent_streams = 1;
             break;
+        case 'K':
+            if (parse_shard(optarg, &o->b) != 0)
+                return 2;
+            break;
         case 'h':
             printf("usage: anodesim %s %s [-r N] [-t N] [-s SEED] [--set KEY=VALUE]... [-y YEAR]\n"
-                   "       [-o FILE.h5 [--resume] [--summary-only]]%s [--json] [-q]\n(see anodesim help)\n",
+                   "       [-o FILE.h5 [--resume] [--summary-only] [--shard K/N]]%s [--json] [-q]\n(see anodesim help)\n",
                    sweep_cmd ? "sweep" : "run", sweep_cmd ? "SWEEP.yaml" : "SCENARIO.yaml",
                    sweep_cmd ? " [--independent-streams]" : "");
             return -1;
@@ -115,6 +137,19 @@ static int parse(int argc, char **argv, cmd_opts *o, int sweep_cmd)
         return 2;
     }
     o->file = argv[optind];
+    /* A Slurm array task is a shard unless --shard says otherwise. */
+    const char *id = getenv("SLURM_ARRAY_TASK_ID"), *count = getenv("SLURM_ARRAY_TASK_COUNT");
+    if (o->b.shard_n == 0 && id && count) {
+        const char *min = getenv("SLURM_ARRAY_TASK_MIN");
+        char spec[64];
+        snprintf(spec, sizeof spec, "%ld/%s", strtol(id, NULL, 10) - (min ? strtol(min, NULL, 10) : 0), count);
+        if (parse_shard(spec, &o->b) != 0)
+            return 2;
+    }
+    if (o->b.shard_n > 0 && !o->b.output) {
+        fprintf(stderr, "anodesim: a shard needs --output FILE (it writes FILE's shard file)\n");
+        return 2;
+    }
     if ((o->b.resume || o->b.summary_only) && !o->b.output) {
         fprintf(stderr, "anodesim: --resume and --summary-only need --output FILE\n");
         return 2;
@@ -146,4 +181,82 @@ int cli_run(int argc, char **argv)
 int cli_sweep(int argc, char **argv)
 {
     return command(argc, argv, 1);
+}
+
+/* `anodesim merge -o FINAL.h5 SHARD.h5...`: rebuild the run's settings from
+ * the first shard (input file, --set values, seed, replications), then copy
+ * every replication in order and make the summaries, as one run would. */
+int cli_merge(int argc, char **argv)
+{
+    const char *out = NULL;
+    int nin = 0;
+    const char **in = calloc((size_t)argc + 1, sizeof *in);
+    if (!in)
+        return cli_fail(sim_err_set(SIM_ENOMEM, "out of memory"));
+    for (int i = 1; i < argc; i++) {
+        if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) && i + 1 < argc)
+            out = argv[++i];
+        else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0)
+            continue;   /* merge prints no progress line anyway */
+        else if (argv[i][0] == '-') {
+            fprintf(stderr, "anodesim: unknown option '%s' for merge (expected -o FILE)\n", argv[i]);
+            free(in);
+            return 2;
+        } else
+            in[nin++] = argv[i];
+    }
+    if (!out || nin == 0) {
+        fprintf(stderr, "anodesim: usage: anodesim merge -o FINAL.h5 SHARD.h5...\n");
+        free(in);
+        return 2;
+    }
+    char *kind = h5o_file_attr_text(in[0], "input_kind");
+    char *path = h5o_file_attr_text(in[0], "input_path");
+    char *ovtext = h5o_file_attr_text(in[0], "overrides");
+    char *seedtext = h5o_file_attr_text(in[0], "shard");
+    long long reps = h5o_file_attr_long(in[0], "replications_planned");
+    long long indep = h5o_file_attr_long(in[0], "independent_streams");
+    int rc = SIM_OK, code = 0;
+    if (!kind || !path || !ovtext || reps < 1)
+        rc = sim_err_set(SIM_EINPUT, "%s: not a shard of an anodesim run (expected attributes input_kind, input_path, overrides)",
+                         in[0]);
+    scn_override ov[MAX_SET];
+    int nov = 0;
+    for (char *line = ovtext; rc == SIM_OK && line && *line && nov < MAX_SET;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        if (cli_parse_set(line, &ov[nov]) == 0)
+            nov++;
+        line = nl ? nl + 1 : NULL;
+    }
+    unsigned long long seed = 0;
+    if (rc == SIM_OK) {
+        H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+        hid_t f = H5Fopen(in[0], H5F_ACC_RDONLY, H5P_DEFAULT);
+        hid_t a = f >= 0 ? H5Aopen(f, "seed", H5P_DEFAULT) : -1;
+        if (a < 0 || H5Aread(a, H5T_NATIVE_ULLONG, &seed) < 0)
+            rc = sim_err_set(SIM_EINPUT, "%s: no seed attribute", in[0]);
+        if (a >= 0)
+            H5Aclose(a);
+        if (f >= 0)
+            H5Fclose(f);
+    }
+    sweep sw;
+    if (rc == SIM_OK)
+        rc = strcmp(kind, "sweep") == 0 ? sweep_load(path, &sw) : sweep_single(&sw, path);
+    if (rc == SIM_OK) {
+        batch_opts b = { .sw = &sw, .ov = ov, .nov = nov, .replications = (long)reps, .have_seed = 1, .seed = seed,
+                         .quiet = 1, .output = out, .merge = in, .nmerge = nin, .independent_streams = indep > 0 };
+        code = batch_run(&b);
+        sweep_free(&sw);
+    } else {
+        code = cli_fail(rc);
+    }
+    free(kind);
+    free(path);
+    free(ovtext);
+    free(seedtext);
+    free(in);
+    return code;
 }

@@ -1338,7 +1338,9 @@ int scn_load(const char *path, const scn_override *ov, int nov, scenario *s)
         }
         if (n > 0) {
             char *more = read_text(paths[n]);
-            char *t = more ? append_text(s->text, paths[n], more) : NULL;
+            /* Named as written in the file, not as resolved, so that the
+             * text does not depend on where anodesim was run from. */
+            char *t = more ? append_text(s->text, chain[n - 1]->base, more) : NULL;
             free(more);
             if (!t) {
                 rc = sim_err_set(SIM_ENOMEM, "out of memory");

@@ -37,6 +37,7 @@ struct h5o_file {
     hid_t sdim[D_N];                 /* summary group coordinates */
     hid_t sv[RM_NMETRICS + 2][3];    /* summary datasets: mean, std, quantile */
     hid_t sflow;
+    int readonly;                    /* an input shard: never written */
     char price_units[64];
     double *scratch;                 /* gather buffer */
     long completed;
@@ -189,6 +190,7 @@ static int variable(h5o_file *f, hid_t grp, const char *name, hid_t type, int nd
             H5Pset_shuffle(dcpl);
             H5Pset_deflate(dcpl, 1);
         }
+        H5Pset_fletcher32(dcpl);
     }
     double nan = NAN;
     int floating = H5Tequal(type, H5T_NATIVE_DOUBLE) > 0 || H5Tequal(type, H5T_NATIVE_FLOAT) > 0;
@@ -394,6 +396,15 @@ static int global_attrs(h5o_file *f)
     SIM_CHECK(attr_long(f, g, "store_replications", f->o.store_replications));
     SIM_CHECK(attr_long(f, g, "replications_completed", 0));
     const sweep *sw = f->o.sweep;
+    if (f->o.shard_n > 0) {
+        char shard[64];
+        snprintf(shard, sizeof shard, "%d/%d", f->o.shard_k, f->o.shard_n);
+        SIM_CHECK(attr_text(f, g, "shard", shard));
+    }
+    SIM_CHECK(attr_text(f, g, "input_kind", sw && sw->path ? "sweep" : "scenario"));
+    SIM_CHECK(attr_text(f, g, "input_path", f->o.input_abspath ? f->o.input_abspath : ""));
+    SIM_CHECK(attr_text(f, g, "overrides", f->o.overrides ? f->o.overrides : ""));
+    SIM_CHECK(attr_long(f, g, "independent_streams", f->o.independent_streams));
     SIM_CHECK(attr_text(f, g, "design", sw ? sweep_design_names[sw->design] : "single"));
     SIM_CHECK(attr_long(f, g, "common_random_numbers", sw ? sw->crn : 1));
     if (sw && sw->path)
@@ -628,10 +639,13 @@ int h5o_write(h5o_file *f, const model_result *r)
     SIM_CHECK(slab_io(f, f->events, 2, point, rep, NULL, H5T_NATIVE_ULLONG, &ev, 0));
     SIM_CHECK(slab_io(f, f->done, 2, point, rep, NULL, H5T_NATIVE_UCHAR, &one, 0));
     f->completed++;
+    /* Durable at once: a replication is on disk before the next is
+     * written, so a kill -9 loses at most the one being written, and the
+     * Fletcher-32 checksums let a resume detect a torn chunk. */
+    HCHECK(H5Fflush(f->file, H5F_SCOPE_GLOBAL), "flush the results file");
     double now = wall_now();
     if (now - f->last_flush >= 1.0) {
         SIM_CHECK(attr_long(f, f->file, "replications_completed", f->completed));
-        HCHECK(H5Fflush(f->file, H5F_SCOPE_GLOBAL), "flush the results file");
         f->last_flush = now;
     }
     return SIM_OK;
@@ -801,10 +815,20 @@ int h5o_finish(h5o_file *f, double wall_s, unsigned long long events)
     return rc;
 }
 
+void h5o_close_input(h5o_file *f)
+{
+    if (f)
+        free_handle(f);
+}
+
 void h5o_abort(h5o_file *f, int keep)
 {
     if (!f)
         return;
+    if (f->readonly) {
+        free_handle(f);
+        return;
+    }
     if (keep && f->file >= 0) {
         attr_long(f, f->file, "replications_completed", f->completed);
         attr_text(f, f->file, "status", "partial");
@@ -889,25 +913,45 @@ static int same_run(h5o_file *f)
     return SIM_OK;
 }
 
+static int open_existing(h5o_file **out, const char *exact, int readonly, const scenario *s,
+                         const model_def *d, const h5o_options *o, h5o_done *done);
+
 int h5o_open_resume(h5o_file **out, const scenario *s, const model_def *d, const h5o_options *o,
                     h5o_done *done)
 {
     *out = NULL;
     memset(done, 0, sizeof *done);
+    const char *partial = h5o_partial_name(o->path);
+    if (access(partial, F_OK) != 0)
+        return sim_err_set(SIM_ENOTFOUND, "%s: no partial results to resume", partial);
+    return open_existing(out, partial, 0, s, d, o, done);
+}
+
+int h5o_open_shard(h5o_file **out, const char *path, const scenario *s, const model_def *d,
+                   const h5o_options *o, h5o_done *done)
+{
+    *out = NULL;
+    memset(done, 0, sizeof *done);
+    if (access(path, R_OK) != 0)
+        return sim_err_set(SIM_EINPUT, "%s: cannot read the shard (%s)", path, strerror(errno));
+    return open_existing(out, path, 1, s, d, o, done);
+}
+
+static int open_existing(h5o_file **out, const char *exact, int readonly, const scenario *s,
+                         const model_def *d, const h5o_options *o, h5o_done *done)
+{
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     h5o_file *f = new_handle(s, d, o);
     if (!f)
         return sim_err_set(SIM_ENOMEM, "out of memory");
-    if (access(f->partial, F_OK) != 0) {
-        int rc = sim_err_set(SIM_ENOTFOUND, "%s: no partial results to resume", f->partial);
-        free_handle(f);
-        return rc;
-    }
+    free(f->partial);
+    f->partial = strdup(exact);
+    f->readonly = readonly;
     hid_t fapl = file_access();
-    f->file = H5Fopen(f->partial, H5F_ACC_RDWR, fapl);
+    f->file = f->partial ? H5Fopen(f->partial, readonly ? H5F_ACC_RDONLY : H5F_ACC_RDWR, fapl) : -1;
     H5Pclose(fapl);
     int rc = f->file < 0 ? sim_err_set(SIM_EINPUT, "%s is unreadable (interrupted while writing?); delete it to start over",
-                                       f->partial)
+                                       exact)
                          : SIM_OK;
     if (rc == SIM_OK)
         rc = same_run(f);
@@ -1064,4 +1108,26 @@ int h5o_info(const char *path, FILE *out)
     free(cur);
     H5Fclose(f);
     return SIM_OK;
+}
+
+char *h5o_file_attr_text(const char *path, const char *name)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+        return NULL;
+    char *v = read_attr_text(f, name);
+    H5Fclose(f);
+    return v;
+}
+
+long long h5o_file_attr_long(const char *path, const char *name)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+        return -1;
+    long long v = read_attr_ll(f, name);
+    H5Fclose(f);
+    return v;
 }

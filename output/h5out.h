@@ -40,6 +40,11 @@ typedef struct h5o_options {
     long nreps;                  /* replications per point */
     int store_replications;      /* 1: per-replication series; 0: summaries only */
     int threads, ranks;          /* provenance */
+    int shard_k, shard_n;        /* this file holds shard k of n (n 0: all) */
+    /* What `anodesim merge` needs to rebuild the run: */
+    const char *input_abspath;   /* scenario or sweep file */
+    const char *overrides;       /* --set values, one KEY=VALUE a line */
+    int independent_streams;
 } h5o_options;
 
 typedef struct h5o_done {
@@ -57,6 +62,18 @@ int h5o_create(h5o_file **out, const scenario *s, const model_def *d, const h5o_
  * when it belongs to another scenario or settings. */
 int h5o_open_resume(h5o_file **out, const scenario *s, const model_def *d, const h5o_options *o,
                     h5o_done *done);
+
+/* Open a complete shard file read-only, checking it belongs to the same
+ * run; *done says which replications it holds.  Release with
+ * h5o_close_input. */
+int h5o_open_shard(h5o_file **out, const char *path, const scenario *s, const model_def *d,
+                   const h5o_options *o, h5o_done *done);
+void h5o_close_input(h5o_file *f);
+
+/* Read a text attribute of a results file (malloc'd; NULL when absent or
+ * unreadable) and a whole-number one (-1 when absent). */
+char *h5o_file_attr_text(const char *path, const char *name);
+long long h5o_file_attr_long(const char *path, const char *name);
 
 /* Read back replication `rep` of `point` from an open file (for rebuilding
  * the summaries on resume).  Returns SIM_OK or SIM_EIO. */

@@ -44,6 +44,22 @@ for sig in INT TERM; do
   done
 done
 
+# kill -9: no chance to clean up; every replication written before it is
+# on disk, and the resume completes only the missing ones.
+out="$tmp/kill.h5"
+"$bin" "${args[@]}" -o "$out" >/dev/null 2>&1 &
+pid=$!
+sleep 1.0
+kill -9 $pid
+wait $pid 2>/dev/null
+ok '[ ! -e "$out" ] && [ -f "$out.partial" ]' "kill -9: a partial file is left"
+"$bin" "${args[@]}" -o "$out" --resume >/dev/null 2>"$tmp/err4"
+ok '[ $? -eq 0 ] && grep -q "resuming .* [1-9][0-9]* of $R replications already done" "$tmp/err4"' "kill -9: resume reuses finished replications"
+for ds in production flow replication_seed summary/production_quantile summary/flow_mean; do
+  h5diff -q "$tmp/full.h5" "$out" "/$ds" "/$ds" >/dev/null 2>&1
+  ok '[ $? -eq 0 ]' "kill -9: /$ds equals the uninterrupted run's"
+done
+
 "$bin" "${args[@]}" -o "$tmp/full.h5" --resume >"$tmp/out3" 2>&1
 ok '[ $? -eq 0 ] && grep -q "nothing to resume" "$tmp/out3"' "resume of a complete file does nothing and says so"
 
