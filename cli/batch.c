@@ -13,6 +13,7 @@
 #include "h5out.h"
 #include "model.h"
 #include "sim_err.h"
+#include "sim_mpi.h"
 #include "sim_runner.h"
 #include "summary.h"
 
@@ -50,6 +51,8 @@ typedef struct batch {
     int nshards;
     signed char *src;         /* merge: shard that holds each linear index */
     const char *out_path;     /* the file written (the shard's own for a shard run) */
+    int subset;               /* this process runs some of the tasks (shard or MPI rank) */
+    int mpi;                  /* several MPI ranks share the tasks */
     char *overrides;          /* --set values as text, kept in the file */
     char *input_abspath;
 } batch;
@@ -111,7 +114,7 @@ static int fold(batch *b, const model_result *r)
             b->max_balance = rel;
     }
     b->events += r->events;
-    if (!b->h5 || b->o->shard_n > 0)   /* a shard's summaries are made when merging */
+    if (!b->h5 || b->subset)   /* a shard's summaries are made when merging */
         return SIM_OK;
     sum_acc_add(&b->monthly, r->region_month);
     sum_acc_add(&b->flows, r->od_year);
@@ -222,7 +225,7 @@ static int task_consume(void *ctx, long task, void *result)
     long lin = linear_of(b, task);
     int rc = SIM_OK;
     if (b->h5) {
-        if (b->o->shard_n == 0)
+        if (!b->subset)
             rc = fold_resumed(b, lin);
         if (rc == SIM_OK)
             rc = h5o_write(b->h5, result);
@@ -234,6 +237,13 @@ static int task_consume(void *ctx, long task, void *result)
     b->done++;
     progress(b, 0);
     return rc;
+}
+
+/* MPI: the next task from the counter shared by every rank. */
+static long task_claim(void *ctx)
+{
+    batch *b = ctx;
+    return sim_mpi_counter_next(b->P * b->R);
 }
 
 static void task_discard(void *ctx, void *result)
@@ -514,7 +524,7 @@ static int open_output(batch *b, int threads, long **todo, long *ntodo)
     const scenario *s = &b->scn[0];
     const batch_opts *o = b->o;
     h5o_options ho = { .path = b->out_path, .sweep = b->sw, .npoints = b->P, .nreps = b->R,
-                       .store_replications = !o->summary_only, .threads = threads, .ranks = 1,
+                       .store_replications = !o->summary_only, .threads = threads, .ranks = sim_mpi_size(),
                        .shard_k = o->shard_k, .shard_n = o->shard_n, .input_abspath = b->input_abspath,
                        .overrides = b->overrides, .independent_streams = o->independent_streams };
     size_t nm = (size_t)s->nmonths * (size_t)s->nregions * RM_NMETRICS;
@@ -614,10 +624,61 @@ static int provenance(batch *b)
     return SIM_OK;
 }
 
+/* MPI: each rank's file, for output PATH: PATH without ".h5", then
+ * ".rank-K-of-N.h5". */
+static const char *rank_name(const char *output, int k, int n)
+{
+    static _Thread_local char buf[4096];
+    size_t len = strlen(output);
+    int strip = len > 3 && strcmp(output + len - 3, ".h5") == 0;
+    snprintf(buf, sizeof buf, "%.*s.rank-%d-of-%d.h5", (int)(strip ? len - 3 : len), output, k, n);
+    return buf;
+}
+
+/* MPI, after every rank wrote its file: rank 0 merges them into the
+ * output and removes them.  Returns the exit code. */
+static int merge_ranks(const batch_opts *o, int ok)
+{
+    int nranks = sim_mpi_size();
+    int all = sim_mpi_max_status(ok ? SIM_OK : SIM_ERUNTIME);
+    if (sim_mpi_rank() != 0)
+        return all == SIM_OK ? 0 : 1;
+    if (all != SIM_OK) {
+        fprintf(stderr, "anodesim: a rank failed; rank files %s... are left for inspection\n",
+                rank_name(o->output, 0, nranks));
+        return 1;
+    }
+    char **names = calloc((size_t)nranks, sizeof *names);
+    for (int k = 0; names && k < nranks; k++)
+        names[k] = strdup(rank_name(o->output, k, nranks));
+    batch_opts m = *o;
+    m.merge = (const char *const *)names;
+    m.nmerge = nranks;
+    m.resume = 0;
+    int code = names ? batch_run(&m) : cli_fail(sim_err_set(SIM_ENOMEM, "out of memory"));
+    for (int k = 0; names && k < nranks; k++) {
+        if (code == 0 && names[k])
+            unlink(names[k]);
+        free(names[k]);
+    }
+    free(names);
+    return code;
+}
+
 int batch_run(const batch_opts *o)
 {
     batch b = { .o = o, .sw = o->sw, .P = o->sw->npoints };
-    b.out_path = o->output && o->shard_n > 0 ? batch_shard_name(o->output, o->shard_k, o->shard_n) : o->output;
+    b.mpi = sim_mpi_size() > 1 && o->nmerge == 0;
+    b.subset = o->shard_n > 0 || b.mpi;
+    if (b.mpi && (!o->output || o->resume || o->shard_n > 0 || o->summary_only)) {
+        if (sim_mpi_rank() == 0)
+            fprintf(stderr, "anodesim: under MPI with several ranks, give --output FILE (without --resume, --shard "
+                            "or --summary-only; use --shard for resumable cluster runs)\n");
+        return 2;
+    }
+    b.out_path = !o->output ? NULL
+               : b.mpi ? rank_name(o->output, sim_mpi_rank(), sim_mpi_size())
+               : o->shard_n > 0 ? batch_shard_name(o->output, o->shard_k, o->shard_n) : o->output;
     b.scn = calloc((size_t)b.P, sizeof *b.scn);
     b.def = calloc((size_t)b.P, sizeof *b.def);
     b.yearly = calloc((size_t)b.P, sizeof *b.yearly);
@@ -664,16 +725,20 @@ int batch_run(const batch_opts *o)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    if (b.mpi && rc == SIM_OK)
+        rc = sim_mpi_counter_open();
     if (rc == SIM_OK) {
         sim_runner_spec spec = {
             .ntasks = ntodo, .nthreads = threads, .ctx = &b,
             .scratch_new = task_scratch, .scratch_free = task_scratch_free,
             .run_task = task_run, .consume = task_consume, .discard = task_discard,
-            .cancel = &interrupted,
+            .cancel = &interrupted, .claim = b.mpi ? task_claim : NULL,
         };
         rc = sim_runner_run(&spec, NULL);
     }
-    if (rc == SIM_OK && b.h5 && o->shard_n == 0)
+    if (b.mpi)
+        sim_mpi_counter_close();
+    if (rc == SIM_OK && b.h5 && !b.subset)
         rc = fold_resumed(&b, b.P * b.R);
     double wall = omp_get_wtime() - b.t_start;
     progress(&b, 1);
@@ -688,6 +753,14 @@ int batch_run(const batch_opts *o)
             h5o_abort(b.h5, 0);
         }
         b.h5 = NULL;
+    }
+    if (b.mpi) {
+        int ok = rc == SIM_OK;
+        if (!ok)
+            cli_fail(rc);
+        free(todo);
+        cleanup(&b);
+        return merge_ranks(o, ok);
     }
     if (rc == SIM_OK && o->shard_n > 0) {
         printf("shard %d/%d: %ld replications in %s; merge the shards with: anodesim merge -o %s SHARD_FILES...\n",

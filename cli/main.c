@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "h5out.h"
+#include "sim_mpi.h"
 #include "sim_err.h"
 
 static const char usage[] =
@@ -73,6 +74,8 @@ int cli_parse_set(char *arg, scn_override *ov)
     return 0;
 }
 
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv)
 {
     /* Past a file-size limit (ulimit -f) a write should fail with EFBIG and
@@ -81,6 +84,17 @@ int main(int argc, char **argv)
     /* HDF5 1.10 crashes at exit when a file failed to close (full disk):
      * the process is ending anyway, so skip its exit-time clean-up. */
     H5dont_atexit();
+    if (sim_mpi_init(&argc, &argv) != SIM_OK) {
+        fprintf(stderr, "anodesim: %s\n", sim_err_msg());
+        return 1;
+    }
+    int code = dispatch(argc, argv);
+    sim_mpi_finalize();
+    return code;
+}
+
+static int dispatch(int argc, char **argv)
+{
     if (argc < 2) {
         fputs(usage, stderr);
         return 2;

@@ -1,6 +1,7 @@
 #include "sim_runner.h"
 
 #include <omp.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -16,6 +17,9 @@ typedef struct {
     atomic_long next_take;     /* next task index to hand out (relative) */
     atomic_long next_deliver;  /* next task index to consume (relative) */
     atomic_int failed;         /* first error status, 0 while none */
+    atomic_long limit;         /* local tasks: ntasks, or where claims ran out */
+    long *claimed;             /* claim mode: task of each local slot */
+    omp_lock_t claim_lock;
     long consumed;             /* results consumed (under deliver_lock) */
     int gap;                   /* a task or consume failed: stop consuming */
     omp_lock_t deliver_lock;
@@ -41,7 +45,7 @@ static void try_deliver(runner *r)
         if (!omp_test_lock(&r->deliver_lock))
             return;
         long d;
-        while ((d = atomic_load(&r->next_deliver)) < s->ntasks &&
+        while ((d = atomic_load(&r->next_deliver)) < atomic_load(&r->limit) &&
                atomic_load_explicit(&r->ready[d % r->window], memory_order_acquire)) {
             long i = d % r->window;
             void *res = r->slot[i];
@@ -53,7 +57,8 @@ static void try_deliver(runner *r)
             if (!res)
                 r->gap = 1;
             if (res && !r->gap) {
-                int rc = s->consume(s->ctx, s->first_task + d, res);
+                long task = r->claimed ? r->claimed[i] : s->first_task + d;
+                int rc = s->consume(s->ctx, task, res);
                 if (rc != SIM_OK) {
                     record_error(r, rc);
                     r->gap = 1;
@@ -69,7 +74,7 @@ static void try_deliver(runner *r)
         /* A result may have become ready between the last check and the
          * unlock; look once more so that it is not stranded. */
         d = atomic_load(&r->next_deliver);
-        if (d >= s->ntasks || !atomic_load(&r->ready[d % r->window]))
+        if (d >= atomic_load(&r->limit) || !atomic_load(&r->ready[d % r->window]))
             return;
     }
 }
@@ -105,9 +110,25 @@ static void worker(runner *r, sim_runner_stats *stats)
     for (;;) {
         if (stop_requested(r))
             break;
-        long t = atomic_fetch_add(&r->next_take, 1);
-        if (t >= s->ntasks)
-            break;
+        long t, task;
+        if (s->claim) {
+            /* Local order and claimed task are taken together. */
+            omp_set_lock(&r->claim_lock);
+            t = atomic_load(&r->next_take);
+            task = t < atomic_load(&r->limit) ? s->claim(s->ctx) : -1;
+            if (task < 0 && t < atomic_load(&r->limit))
+                atomic_store(&r->limit, t);
+            else if (task >= 0)
+                atomic_store(&r->next_take, t + 1);
+            omp_unset_lock(&r->claim_lock);
+            if (task < 0)
+                break;
+        } else {
+            t = atomic_fetch_add(&r->next_take, 1);
+            if (t >= atomic_load(&r->limit))
+                break;
+            task = s->first_task + t;
+        }
         /* Bound the results in flight: wait until task t has a free slot. */
         while (t >= atomic_load(&r->next_deliver) + r->window) {
             try_deliver(r);
@@ -117,12 +138,14 @@ static void worker(runner *r, sim_runner_stats *stats)
         double t0 = omp_get_wtime();
         /* A task once handed out is always run, so that every task before
          * a failed one completes and the consumed prefix is gap-free. */
-        int rc = s->run_task(s->ctx, scratch, s->first_task + t, &res);
+        int rc = s->run_task(s->ctx, scratch, task, &res);
         busy += omp_get_wtime() - t0;
         done++;
         if (rc != SIM_OK)
             record_error(r, rc);
         /* Publish even on error (res NULL) so that delivery never stalls. */
+        if (r->claimed)
+            r->claimed[t % r->window] = task;
         r->slot[t % r->window] = res;
         atomic_store_explicit(&r->ready[t % r->window], 1, memory_order_release);
         try_deliver(r);
@@ -155,7 +178,14 @@ int sim_runner_run(const sim_runner_spec *spec, sim_runner_stats *stats)
     atomic_init(&r.next_take, 0);
     atomic_init(&r.next_deliver, 0);
     atomic_init(&r.failed, 0);
+    atomic_init(&r.limit, spec->claim ? LONG_MAX : spec->ntasks);
+    if (spec->claim && !(r.claimed = calloc((size_t)r.window, sizeof *r.claimed))) {
+        free(r.slot);
+        free(r.ready);
+        return sim_err_set(SIM_ENOMEM, "cannot allocate the result window");
+    }
     omp_init_lock(&r.deliver_lock);
+    omp_init_lock(&r.claim_lock);
     if (stats)
         memset(stats, 0, sizeof *stats);
 
@@ -170,6 +200,8 @@ int sim_runner_run(const sim_runner_spec *spec, sim_runner_stats *stats)
         if (atomic_load(&r.ready[i]) && r.slot[i] && spec->discard)
             spec->discard(spec->ctx, r.slot[i]);
     omp_destroy_lock(&r.deliver_lock);
+    omp_destroy_lock(&r.claim_lock);
+    free(r.claimed);
     free(r.slot);
     free(r.ready);
     if (stats) {

@@ -44,6 +44,12 @@ typedef struct sim_runner_spec {
     void (*discard)(void *ctx, void *result);
 
     volatile sig_atomic_t *cancel;
+
+    /* Optional: where tasks come from when they are shared with other
+     * processes (MPI).  Returns the next task number, or -1 when none is
+     * left; called under a lock, one thread at a time.  The runner then
+     * runs tasks in the order claimed and ignores first_task/ntasks. */
+    long (*claim)(void *ctx);
 } sim_runner_spec;
 
 typedef struct sim_runner_stats {
