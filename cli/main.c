@@ -2,6 +2,7 @@
  * anodesim — command-line entry: subcommand dispatch, help and version.
  */
 #include <hdf5.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -81,6 +82,11 @@ int main(int argc, char **argv)
     /* Past a file-size limit (ulimit -f) a write should fail with EFBIG and
      * a clear message, not kill the process half-way through a file. */
     signal(SIGXFSZ, SIG_IGN);
+    /* Replication results (0.5-3 MB each) are allocated and freed all the
+     * time; above glibc's default threshold each would be a fresh mmap,
+     * zeroed page by page by the kernel.  Keep them in the heap. */
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
     /* HDF5 1.10 crashes at exit when a file failed to close (full disk):
      * the process is ending anyway, so skip its exit-time clean-up. */
     H5dont_atexit();

@@ -82,45 +82,82 @@ static void unit_costs(model_def *d)
     }
 }
 
+/* Sort idx[0..n) by key (then index) using tmp. */
+static void sort_by_key(int *idx, const double *key, int n, keyed *tmp)
+{
+    for (int i = 0; i < n; i++)
+        tmp[i] = (keyed){ key[i], idx[i] };
+    qsort(tmp, (size_t)n, sizeof *tmp, keyed_cmp);
+    for (int i = 0; i < n; i++)
+        idx[i] = tmp[i].idx;
+}
+
+/* Sparse candidate lists from the route lists: each customer's reachable
+ * plants, each plant's reachable suppliers, ranked by landed cost.  Time
+ * and memory grow with the routes, not with plants x customers. */
 static int candidate_lists(model_def *d)
 {
     const scenario *s = d->scn;
-    int np = s->nplants, ns = s->nsuppliers;
-    keyed *tmp = malloc(((size_t)(np > ns ? np : ns) + 1) * sizeof *tmp);
-    if (!tmp)
-        return sim_err_set(SIM_ENOMEM, "out of memory for candidate lists");
-    for (int c = 0; c < d->ncust; c++) {
-        int n = 0;
-        for (int p = 0; p < np; p++) {
-            double tc = net_plant_route(&d->net, p, c)->cost;
-            if (tc < HUGE_VAL)
-                tmp[n++] = (keyed){ d->plant_price[p] + tc, p };
+    const network *n = &d->net;
+    int np = s->nplants, ns = s->nsuppliers, nc = d->ncust;
+    int npc = n->pc_start[np], nsp = n->sp_start[ns];
+    d->cand = malloc(((size_t)npc + 1) * sizeof *d->cand);
+    d->cand_start = calloc((size_t)nc + 2, sizeof *d->cand_start);
+    d->sup_cand = malloc(((size_t)nsp + 1) * sizeof *d->sup_cand);
+    d->sup_start = calloc((size_t)np + 2, sizeof *d->sup_start);
+    int *fill = calloc((size_t)(nc > np ? nc : np) + 1, sizeof *fill);
+    int big = npc > nsp ? npc : nsp;
+    keyed *tmp = malloc(((size_t)big + 1) * sizeof *tmp);
+    double *key = malloc(((size_t)big + 1) * sizeof *key);
+    int rc = d->cand && d->cand_start && d->sup_cand && d->sup_start && fill && tmp && key
+                 ? SIM_OK : sim_err_set(SIM_ENOMEM, "out of memory for candidate lists");
+    if (rc == SIM_OK) {
+        for (int i = 0; i < npc; i++)
+            d->cand_start[n->plant_cust[i].target + 1]++;
+        for (int c = 0; c < nc; c++)
+            d->cand_start[c + 1] += d->cand_start[c];
+        for (int p = 0; p < np; p++)
+            for (int i = n->pc_start[p]; i < n->pc_start[p + 1]; i++) {
+                int c = n->plant_cust[i].target;
+                d->cand[d->cand_start[c] + fill[c]++] = p;
+            }
+        for (int c = 0; c < nc; c++) {
+            int *list = d->cand + d->cand_start[c], m = d->cand_start[c + 1] - d->cand_start[c];
+            for (int i = 0; i < m; i++)
+                key[i] = d->plant_price[list[i]] + net_plant_route(n, list[i], c)->cost;
+            sort_by_key(list, key, m, tmp);
+            d->ncand[c] = m;
         }
-        qsort(tmp, (size_t)n, sizeof *tmp, keyed_cmp);
-        for (int i = 0; i < n; i++)
-            d->cand[(size_t)c * (size_t)np + (size_t)i] = tmp[i].idx;
-        d->ncand[c] = n;
-    }
-    for (int p = 0; p < np; p++) {
-        int off = 0;
-        for (int com = 0; com < 2; com++) {
-            int n = 0;
+        /* Suppliers of each plant, coke first, then pitch. */
+        memset(fill, 0, ((size_t)(nc > np ? nc : np) + 1) * sizeof *fill);
+        for (int i = 0; i < nsp; i++)
+            d->sup_start[n->sup_plant[i].target + 1]++;
+        for (int p = 0; p < np; p++)
+            d->sup_start[p + 1] += d->sup_start[p];
+        for (int com = 0; com < 2; com++)
             for (int k = 0; k < ns; k++) {
                 if (s->suppliers[k].commodity != com)
                     continue;
-                double tc = net_supplier_route(&d->net, s, k, p)->cost;
-                if (tc < HUGE_VAL)
-                    tmp[n++] = (keyed){ s->suppliers[k].price + tc, k };
+                for (int i = n->sp_start[k]; i < n->sp_start[k + 1]; i++) {
+                    int p = n->sup_plant[i].target;
+                    d->sup_cand[d->sup_start[p] + fill[p]++] = k;
+                    d->nsup_cand[2 * p + com]++;
+                }
             }
-            qsort(tmp, (size_t)n, sizeof *tmp, keyed_cmp);
-            for (int i = 0; i < n; i++)
-                d->sup_cand[(size_t)p * (size_t)ns + (size_t)(off + i)] = tmp[i].idx;
-            d->nsup_cand[2 * p + com] = n;
-            off += n;
+        for (int p = 0; p < np; p++) {
+            int *list = d->sup_cand + d->sup_start[p];
+            for (int com = 0, off = 0; com < 2; off += d->nsup_cand[2 * p + com], com++) {
+                int m = d->nsup_cand[2 * p + com];
+                for (int i = 0; i < m; i++)
+                    key[i] = s->suppliers[list[off + i]].price + net_supplier_route(n, s, list[off + i], p)->cost;
+                sort_by_key(list + off, key, m, tmp);
+            }
         }
     }
+    free(fill);
     free(tmp);
-    return SIM_OK;
+    free(key);
+    return rc;
 }
 
 int model_def_init(model_def *d, const scenario *s)
@@ -137,11 +174,9 @@ int model_def_init(model_def *d, const scenario *s)
     size_t np = (size_t)s->nplants + 1;
     d->plant_cost = calloc(np, sizeof *d->plant_cost);
     d->plant_price = calloc(np, sizeof *d->plant_price);
-    d->cand = calloc((size_t)d->ncust * np + 1, sizeof *d->cand);
     d->ncand = calloc((size_t)d->ncust + 1, sizeof *d->ncand);
-    d->sup_cand = calloc(np * ((size_t)s->nsuppliers + 1), sizeof *d->sup_cand);
     d->nsup_cand = calloc(2 * np, sizeof *d->nsup_cand);
-    if (!d->plant_cost || !d->plant_price || !d->cand || !d->ncand || !d->sup_cand || !d->nsup_cand) {
+    if (!d->plant_cost || !d->plant_price || !d->ncand || !d->nsup_cand) {
         model_def_free(d);
         return sim_err_set(SIM_ENOMEM, "out of memory for the model definition");
     }
@@ -173,8 +208,10 @@ void model_def_free(model_def *d)
     free(d->plant_cost);
     free(d->plant_price);
     free(d->cand);
+    free(d->cand_start);
     free(d->ncand);
     free(d->sup_cand);
+    free(d->sup_start);
     free(d->nsup_cand);
     free(d->owned);
     free(d->owned_start);
@@ -418,7 +455,7 @@ model_instance *model_instance_new(const model_def *d)
     size_t np = (size_t)s->nplants + 1, ng = (size_t)s->nregions + 1;
     m->plant_cost = calloc(np, sizeof(double));
     m->plant_price = calloc(np, sizeof(double));
-    m->cand = calloc((size_t)d->ncust * np + 1, sizeof(int));
+    m->cand = calloc((size_t)d->cand_start[d->ncust] + 1, sizeof(int));
     m->adopt_start = calloc(ng, sizeof(double));
     m->adopt_speed = calloc(ng, sizeof(double));
     m->adopt_ceiling = calloc(ng, sizeof(double));

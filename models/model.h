@@ -75,9 +75,11 @@ typedef struct model_def {
     int ncust;             /* smelters, then markets */
     double *plant_cost;    /* unit cost per t of anode, reporting currency */
     double *plant_price;   /* ex-works price per t */
-    int *cand;             /* [ncust][nplants]: reachable plants by landed cost */
+    int *cand;             /* reachable plants of customer c by landed cost: [cand_start[c], +ncand[c]) */
+    int *cand_start;       /* [ncust + 1] */
     int *ncand;            /* [ncust] */
-    int *sup_cand;         /* [nplants][nsuppliers]: suppliers by landed cost */
+    int *sup_cand;         /* suppliers of plant p by landed cost, coke then pitch, from sup_start[p] */
+    int *sup_start;        /* [nplants + 1] */
     int *nsup_cand;        /* [nplants][2]: count per commodity (coke first) */
     double chol[3][3];     /* Cholesky factor of the price-shock correlations */
     int *owned;            /* plants owned by each smelter, smelter by smelter */

@@ -36,9 +36,45 @@ static int iv_push(intvec *iv, int x)
     return SIM_OK;
 }
 
-/* Cheapest routes from `src` to each node of `targets`, stored in out[k]. */
+typedef struct {
+    net_route *v;
+    int n, cap;
+} routevec;
+
+static int rv_push(routevec *rv, const net_route *r)
+{
+    if (rv->n == rv->cap) {
+        int nc = rv->cap ? 2 * rv->cap : 256;
+        net_route *v = realloc(rv->v, (size_t)nc * sizeof *v);
+        if (!v)
+            return sim_err_set(SIM_ENOMEM, "out of memory for routes");
+        rv->v = v;
+        rv->cap = nc;
+    }
+    rv->v[rv->n++] = *r;
+    return SIM_OK;
+}
+
+static const net_route missing = { -1, 0, 0, HUGE_VAL, 0 };
+
+const net_route *net_find(const net_route *r, int lo, int hi, int target)
+{
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (r[mid].target < target)
+            lo = mid + 1;
+        else if (r[mid].target > target)
+            hi = mid;
+        else
+            return &r[mid];
+    }
+    return &missing;
+}
+
+/* Cheapest routes from `src` to each node of `targets` (target k is index
+ * k); the reachable ones are appended to out in target order. */
 static int routes_from(const scenario *s, const igraph_t *g, int src,
-                       const int *targets, int ntargets, net_route *out,
+                       const int *targets, int ntargets, routevec *out,
                        igraph_vector_t *w, intvec *store)
 {
     for (int e = 0; e < s->nlinks; e++) {
@@ -62,19 +98,17 @@ static int routes_from(const scenario *s, const igraph_t *g, int src,
     int rc = ie == IGRAPH_SUCCESS ? SIM_OK : igraph_fail(ie);
     for (int k = 0; k < ntargets && rc == SIM_OK; k++) {
         igraph_vector_int_t *ep = igraph_vector_int_list_get_ptr(&epaths, k);
-        net_route *r = &out[k];
-        r->first = store->n;
-        r->nedges = (int)igraph_vector_int_size(ep);
-        r->cost = 0;
-        r->lead_mean = 0;
-        if (r->nedges == 0 && targets[k] != src)
-            r->cost = HUGE_VAL;
-        for (int j = 0; j < r->nedges && rc == SIM_OK; j++) {
+        net_route r = { k, (int)igraph_vector_int_size(ep), store->n, 0, 0 };
+        if (r.nedges == 0)     /* unreachable (a node is never its own target here) */
+            continue;
+        for (int j = 0; j < r.nedges && rc == SIM_OK; j++) {
             int e = (int)VECTOR(*ep)[j];
-            r->cost += s->links[e].cost_per_t;
-            r->lead_mean += s->links[e].lead_days;
+            r.cost += s->links[e].cost_per_t;
+            r.lead_mean += s->links[e].lead_days;
             rc = iv_push(store, e);
         }
+        if (rc == SIM_OK)
+            rc = rv_push(out, &r);
     }
     igraph_vector_int_destroy(&to);
     igraph_vector_int_list_destroy(&epaths);
@@ -105,12 +139,13 @@ int net_build(const scenario *s, network *n)
     int rc = SIM_OK;
     int *cust = malloc(((size_t)n->ncust + 1) * sizeof *cust);
     int *plants = malloc(((size_t)s->nplants + 1) * sizeof *plants);
-    n->plant_cust = calloc((size_t)s->nplants * (size_t)n->ncust + 1, sizeof *n->plant_cust);
-    n->sup_plant = calloc((size_t)s->nsuppliers * (size_t)s->nplants + 1, sizeof *n->sup_plant);
+    n->pc_start = calloc((size_t)s->nplants + 2, sizeof *n->pc_start);
+    n->sp_start = calloc((size_t)s->nsuppliers + 2, sizeof *n->sp_start);
     igraph_vector_t w;
     int have_w = igraph_vector_init(&w, s->nlinks) == IGRAPH_SUCCESS;
     intvec store = { 0 };
-    if (!cust || !plants || !n->plant_cust || !n->sup_plant || !have_w)
+    routevec pc = { 0 }, sp = { 0 };
+    if (!cust || !plants || !n->pc_start || !n->sp_start || !have_w)
         rc = sim_err_set(SIM_ENOMEM, "out of memory for the routing tables");
     if (rc == SIM_OK) {
         for (int i = 0; i < s->nsmelters; i++)
@@ -120,16 +155,22 @@ int net_build(const scenario *s, network *n)
         for (int p = 0; p < s->nplants; p++)
             plants[p] = s->plants[p].node;
     }
-    for (int p = 0; p < s->nplants && rc == SIM_OK; p++)
-        rc = routes_from(s, &n->graph, s->plants[p].node, cust, n->ncust,
-                         &n->plant_cust[(size_t)p * (size_t)n->ncust], &w, &store);
-    for (int k = 0; k < s->nsuppliers && rc == SIM_OK; k++)
-        rc = routes_from(s, &n->graph, s->suppliers[k].node, plants, s->nplants,
-                         &n->sup_plant[(size_t)k * (size_t)s->nplants], &w, &store);
+    for (int p = 0; p < s->nplants && rc == SIM_OK; p++) {
+        n->pc_start[p] = pc.n;
+        rc = routes_from(s, &n->graph, s->plants[p].node, cust, n->ncust, &pc, &w, &store);
+    }
+    n->pc_start[s->nplants] = pc.n;
+    for (int k = 0; k < s->nsuppliers && rc == SIM_OK; k++) {
+        n->sp_start[k] = sp.n;
+        rc = routes_from(s, &n->graph, s->suppliers[k].node, plants, s->nplants, &sp, &w, &store);
+    }
+    n->sp_start[s->nsuppliers] = sp.n;
     if (have_w)
         igraph_vector_destroy(&w);
     free(cust);
     free(plants);
+    n->plant_cust = pc.v;
+    n->sup_plant = sp.v;
     n->edges = store.v;
     n->nedges_total = store.n;
     if (rc != SIM_OK)
@@ -143,6 +184,8 @@ void net_free(network *n)
         igraph_destroy(&n->graph);
     free(n->plant_cust);
     free(n->sup_plant);
+    free(n->pc_start);
+    free(n->sp_start);
     free(n->edges);
     memset(n, 0, sizeof *n);
 }
@@ -150,10 +193,22 @@ void net_free(network *n)
 int net_check(const scenario *s, const network *n, FILE *report)
 {
     int rc = SIM_OK;
+    /* Which customers some plant reaches, and which plants have coke and
+     * pitch, from the route lists (linear in the routes). */
+    unsigned char *reached = calloc((size_t)n->ncust + 1, 1);
+    unsigned char *supplied = calloc(2 * (size_t)s->nplants + 2, 1);
+    if (!reached || !supplied) {
+        free(reached);
+        free(supplied);
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    }
+    for (int i = 0; i < n->pc_start[s->nplants]; i++)
+        reached[n->plant_cust[i].target] = 1;
+    for (int k = 0; k < s->nsuppliers; k++)
+        for (int i = n->sp_start[k]; i < n->sp_start[k + 1]; i++)
+            supplied[2 * n->sup_plant[i].target + s->suppliers[k].commodity] = 1;
     for (int m = 0; m < s->nsmelters; m++) {
-        int ok = 0;
-        for (int p = 0; p < s->nplants && !ok; p++)
-            ok = net_plant_route(n, p, m)->cost < HUGE_VAL;
+        int ok = reached[m];
         if (ok || s->smelters[m].al_tpy == 0)
             continue;
         const scn_node *nd = &s->nodes[s->smelters[m].node];
@@ -164,9 +219,7 @@ int net_check(const scenario *s, const network *n, FILE *report)
             fprintf(report, "  unreachable smelter: %s (%s:%d)\n", nd->id, nd->file, nd->line);
     }
     for (int mk = 0; mk < s->nmarkets; mk++) {
-        int ok = 0;
-        for (int p = 0; p < s->nplants && !ok; p++)
-            ok = net_plant_route(n, p, s->nsmelters + mk)->cost < HUGE_VAL;
+        int ok = reached[s->nsmelters + mk];
         if (ok || s->markets[mk].demand_tpy == 0)
             continue;
         const scn_node *nd = &s->nodes[s->markets[mk].node];
@@ -177,10 +230,7 @@ int net_check(const scenario *s, const network *n, FILE *report)
             fprintf(report, "  unreachable export market: %s (%s:%d)\n", nd->id, nd->file, nd->line);
     }
     for (int p = 0; p < s->nplants; p++) {
-        int have[2] = { 0, 0 };
-        for (int k = 0; k < s->nsuppliers; k++)
-            if (net_supplier_route(n, s, k, p)->cost < HUGE_VAL)
-                have[s->suppliers[k].commodity] = 1;
+        int have[2] = { supplied[2 * p], supplied[2 * p + 1] };
         for (int c = 0; c < 2; c++) {
             if (have[c])
                 continue;
@@ -192,5 +242,7 @@ int net_check(const scenario *s, const network *n, FILE *report)
                 fprintf(report, "  plant without %s supply: %s (%s:%d)\n", c ? "pitch" : "coke", nd->id, nd->file, nd->line);
         }
     }
+    free(reached);
+    free(supplied);
     return rc;
 }

@@ -12,7 +12,10 @@
  * Precomputed once per scenario (read-only afterwards, shared by threads):
  *   - plant -> customer routes, customers being smelters then markets;
  *   - supplier -> plant routes.
- * A missing route has cost HUGE_VAL and no edges.
+ * Only routes that exist are stored, per source and sorted by target, so
+ * memory grows with the links, not with sources x targets; a lookup is a
+ * binary search in the source's list.  A missing route is returned as a
+ * route of cost HUGE_VAL and no edges.
  *
  * Ownership: net_build/net_free pair.
  */
@@ -24,6 +27,7 @@
 #include "scenario.h"
 
 typedef struct net_route {
+    int target;         /* customer or plant index */
     int nedges;
     int first;          /* index into network.edges */
     double cost;        /* transport cost per tonne, reporting currency */
@@ -34,8 +38,10 @@ typedef struct network {
     igraph_t graph;
     int have_graph;            /* graph initialised */
     int ncust;                 /* nsmelters + nmarkets */
-    net_route *plant_cust;     /* [nplants][ncust] */
-    net_route *sup_plant;      /* [nsuppliers][nplants] */
+    net_route *plant_cust;     /* routes of plant p: [pc_start[p], pc_start[p+1]) */
+    int *pc_start;
+    net_route *sup_plant;      /* routes of supplier k: [sp_start[k], sp_start[k+1]) */
+    int *sp_start;
     int *edges;                /* concatenated link indices of all routes */
     int nedges_total;
 } network;
@@ -44,15 +50,19 @@ typedef struct network {
 int net_build(const scenario *s, network *n);
 void net_free(network *n);
 
+/* The route in r[lo, hi) to `target`, or the missing route. */
+const net_route *net_find(const net_route *r, int lo, int hi, int target);
+
 static inline const net_route *net_plant_route(const network *n, int plant, int cust)
 {
-    return &n->plant_cust[(size_t)plant * (size_t)n->ncust + (size_t)cust];
+    return net_find(n->plant_cust, n->pc_start[plant], n->pc_start[plant + 1], cust);
 }
 
 static inline const net_route *net_supplier_route(const network *n, const scenario *s,
                                                   int sup, int plant)
 {
-    return &n->sup_plant[(size_t)sup * (size_t)s->nplants + (size_t)plant];
+    (void)s;
+    return net_find(n->sup_plant, n->sp_start[sup], n->sp_start[sup + 1], plant);
 }
 
 /* Check that every smelter can be reached by some plant and every plant by

@@ -158,7 +158,7 @@ static int order_raw(model_instance *m, int p, int com, double qty)
 {
     const scenario *s = m->s;
     const model_def *d = m->d;
-    const int *cand = d->sup_cand + (size_t)p * (size_t)s->nsuppliers + (com == COM_PITCH ? d->nsup_cand[2 * p] : 0);
+    const int *cand = d->sup_cand + d->sup_start[p] + (com == COM_PITCH ? d->nsup_cand[2 * p] : 0);
     int n = d->nsup_cand[2 * p + com];
     if (n == 0)
         return SIM_OK;

@@ -64,7 +64,7 @@ static double landed_raw(const model_instance *m, int plant, int com, double mul
 {
     const scenario *s = m->s;
     const model_def *d = m->d;
-    const int *cand = d->sup_cand + (size_t)plant * (size_t)s->nsuppliers + (com == 1 ? d->nsup_cand[2 * plant] : 0);
+    const int *cand = d->sup_cand + d->sup_start[plant] + (com == 1 ? d->nsup_cand[2 * plant] : 0);
     int n = d->nsup_cand[2 * plant + com];
     double best = HUGE_VAL;
     for (int i = 0; i < n; i++) {
@@ -80,10 +80,9 @@ static double landed_raw(const model_instance *m, int plant, int com, double mul
  * sort: month to month the order barely changes, so this is near linear. */
 static void rank_candidates(model_instance *m)
 {
-    const scenario *s = m->s;
     const model_def *d = m->d;
     for (int c = 0; c < d->ncust; c++) {
-        int *cand = m->cand + (size_t)c * (size_t)s->nplants;
+        int *cand = m->cand + d->cand_start[c];
         int n = d->ncand[c];
         for (int i = 1; i < n; i++) {
             int p = cand[i];
@@ -135,9 +134,8 @@ void price_reset(model_instance *m)
     const scenario *s = m->s;
     memset(m->price_x, 0, sizeof m->price_x);
     m->cost_month = 0;
-    for (int c = 0; c < m->d->ncust; c++)
-        memcpy(m->cand + (size_t)c * (size_t)s->nplants, m->d->cand + (size_t)c * (size_t)s->nplants,
-               (size_t)m->d->ncand[c] * sizeof(int));
+    (void)s;
+    memcpy(m->cand, m->d->cand, (size_t)m->d->cand_start[m->d->ncust] * sizeof(int));
     price_update_costs(m);
     set_prices(m);
 }

@@ -447,8 +447,31 @@ static int region_index(scenario *s, const char *name)
     return s->nregions++;
 }
 
+static uint64_t fnv1a(const char *str)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *str; str++)
+        h = (h ^ (unsigned char)*str) * 1099511628211ULL;
+    return h;
+}
+
+/* Slot of `id` in the hash table: where it is, or the empty slot where it
+ * would go.  Linear probing; the table is at most half full. */
+static int hash_slot(const scenario *s, const char *id)
+{
+    int mask = s->hash_cap - 1;
+    int i = (int)(fnv1a(id) & (uint64_t)mask);
+    while (s->node_hash[i] >= 0 && strcmp(s->nodes[s->node_hash[i]].id, id) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
 int scn_find_node(const scenario *s, const char *id)
 {
+    if (s->node_hash) {
+        int k = s->node_hash[hash_slot(s, id)];
+        return k;
+    }
     for (int i = 0; i < s->nnodes; i++)
         if (strcmp(s->nodes[i].id, id) == 0)
             return i;
@@ -685,6 +708,8 @@ static int add_node(scenario *s, const loaded_table *lt, int row, const char *id
     int reg = region_index(s, region);
     if (reg < 0)
         return sim_err_set(SIM_ENOMEM, "out of memory");
+    int slot = hash_slot(s, id);
+    s->node_hash[slot] = s->nnodes;
     scn_node *n = &s->nodes[s->nnodes++];
     n->id = strdup(id);
     n->kind = kind;
@@ -803,6 +828,14 @@ static int build_nodes(scenario *s, loaded_table *t)
     for (int k = 0; k < 5; k++)
         total += t[k].tab.nrows;
     s->nodes = calloc((size_t)total + 1, sizeof *s->nodes);
+    s->hash_cap = 16;
+    while (s->hash_cap < 2 * total + 2)
+        s->hash_cap *= 2;
+    s->node_hash = malloc((size_t)s->hash_cap * sizeof *s->node_hash);
+    if (!s->node_hash)
+        return sim_err_set(SIM_ENOMEM, "out of memory for %d nodes", total);
+    for (int i = 0; i < s->hash_cap; i++)
+        s->node_hash[i] = -1;
     s->suppliers = calloc((size_t)t[0].tab.nrows + 1, sizeof *s->suppliers);
     s->plants = calloc((size_t)t[1].tab.nrows + 1, sizeof *s->plants);
     s->smelters = calloc((size_t)t[2].tab.nrows + 1, sizeof *s->smelters);
@@ -900,13 +933,11 @@ static double mode_rate(const scenario *s, scn_mode m, double *speed)
     }
 }
 
-static int build_links(scenario *s, const loaded_table *lt)
+/* Links in table order; first_out/next_out chain each node's links so far
+ * (duplicate check in time linear in the table). */
+static int build_link_rows(scenario *s, const loaded_table *lt, int *first_out, int *next_out)
 {
     const row_link *rows = lt->rows;
-    s->nlinks = lt->tab.nrows;
-    s->links = calloc((size_t)s->nlinks + 1, sizeof *s->links);
-    if (!s->links)
-        return sim_err_set(SIM_ENOMEM, "out of memory for %d links", s->nlinks);
     for (int i = 0; i < s->nlinks; i++) {
         const row_link *r = &rows[i];
         int line = lt->tab.line[i];
@@ -922,10 +953,12 @@ static int build_links(scenario *s, const loaded_table *lt)
         if (l->from == l->to)
             return sim_err_set(SIM_EINPUT, "%s:%d: column 'to': the link goes from '%s' to itself (expected two different nodes)",
                                lt->tab.path, line, r->from);
-        for (int j = 0; j < i; j++)
-            if (s->links[j].from == l->from && s->links[j].to == l->to && s->links[j].mode == (scn_mode)r->mode)
+        for (int j = first_out[l->from]; j >= 0; j = next_out[j])   /* this node's earlier links */
+            if (s->links[j].to == l->to && s->links[j].mode == (scn_mode)r->mode)
                 return sim_err_set(SIM_EINPUT, "%s:%d: duplicate link %s -> %s by %s (first at line %d; expected one row per link and mode)",
                                    lt->tab.path, line, r->from, r->to, scn_mode_names[r->mode], s->links[j].line);
+        next_out[i] = first_out[l->from];
+        first_out[l->from] = i;
         double speed;
         double rate = mode_rate(s, (scn_mode)r->mode, &speed);
         l->mode = (scn_mode)r->mode;
@@ -940,6 +973,23 @@ static int build_links(scenario *s, const loaded_table *lt)
         l->line = line;
     }
     return SIM_OK;
+}
+
+static int build_links(scenario *s, const loaded_table *lt)
+{
+    s->nlinks = lt->tab.nrows;
+    s->links = calloc((size_t)s->nlinks + 1, sizeof *s->links);
+    int *first_out = malloc(((size_t)s->nnodes + 1) * sizeof *first_out);
+    int *next_out = malloc(((size_t)s->nlinks + 1) * sizeof *next_out);
+    int rc = s->links && first_out && next_out ? SIM_OK : sim_err_set(SIM_ENOMEM, "out of memory for %d links", s->nlinks);
+    if (rc == SIM_OK) {
+        for (int i = 0; i < s->nnodes; i++)
+            first_out[i] = -1;
+        rc = build_link_rows(s, lt, first_out, next_out);
+    }
+    free(first_out);
+    free(next_out);
+    return rc;
 }
 
 /* ==== events, curbs, inert anodes ====================================== */
@@ -1403,6 +1453,7 @@ void scn_free(scenario *s)
     for (int i = 0; i < s->nnodes; i++)
         free(s->nodes[i].id);
     free(s->nodes);
+    free(s->node_hash);
     free(s->suppliers);
     free(s->plants);
     free(s->smelters);

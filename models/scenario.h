@@ -224,6 +224,8 @@ typedef struct scenario {
     scn_class *classes;
     int nnodes;
     scn_node *nodes;
+    int *node_hash;       /* open-addressing table of node indices by id (-1 empty) */
+    int hash_cap;         /* a power of two */
     int nsuppliers, nplants, nsmelters, nports, nmarkets, nlinks;
     scn_supplier *suppliers;
     scn_plant *plants;

@@ -40,7 +40,7 @@ int sourcing_place(model_instance *m, int cust, double qty)
             rest -= cq;
         }
     }
-    const int *cand = m->cand + (size_t)cust * (size_t)s->nplants;   /* ranked this month */
+    const int *cand = m->cand + d->cand_start[cust];   /* ranked this month */
     int n = d->ncand[cust];
     for (int i = 0; i < n && rest > 0; i++) {
         int p = cand[i];
