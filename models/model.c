@@ -472,7 +472,13 @@ model_instance *model_instance_new(const model_def *d)
         m->plants[p].util_prod = calloc((size_t)win, sizeof(double));
         m->plants[p].util_cap = calloc((size_t)win, sizeof(double));
         m->plants[p].cost_hist = calloc(25, sizeof(double));
-        ok = m->plants[p].util_prod && m->plants[p].util_cap && m->plants[p].cost_hist;
+        /* Campaigns in the furnace at once: bake / campaign interval, + 2. */
+        int kiln = (int)(s->plant.bake_days / s->plant.campaign_days) + 2;
+        m->plants[p].kiln_cap = kiln;
+        m->plants[p].kiln_green = calloc((size_t)kiln, sizeof(double));
+        m->plants[p].kiln_end = calloc((size_t)kiln, sizeof(double));
+        ok = m->plants[p].util_prod && m->plants[p].util_cap && m->plants[p].cost_hist &&
+             m->plants[p].kiln_green && m->plants[p].kiln_end;
     }
     for (int i = 0; ok && i < s->nlinks && s->transport.disruption_rate > 0; i++)
         ok = (m->disrupt_rng[i] = gsl_rng_alloc(sim_rng_xoshiro)) != NULL;
@@ -517,6 +523,8 @@ void model_instance_free(model_instance *m)
         free(m->plants[p].util_prod);
         free(m->plants[p].util_cap);
         free(m->plants[p].cost_hist);
+        free(m->plants[p].kiln_green);
+        free(m->plants[p].kiln_end);
     }
     for (int i = 0; m->disrupt_rng && i < s->nlinks; i++)
         if (m->disrupt_rng[i])
@@ -559,6 +567,7 @@ int model_instance_rebind(model_instance *m, const model_def *d)
         a->nmarkets != b->nmarkets || a->nregions != b->nregions || a->nsuppliers != b->nsuppliers ||
         a->nmonths != b->nmonths || a->start_date != b->start_date ||
         a->run.warmup_days != b->run.warmup_days || a->plant.exit_months != b->plant.exit_months ||
+        a->plant.bake_days != b->plant.bake_days || a->plant.campaign_days != b->plant.campaign_days ||
         (a->transport.disruption_rate > 0) != (b->transport.disruption_rate > 0) || m->d->ncust != d->ncust)
         return SIM_EINVAL;
     m->d = d;

@@ -62,6 +62,10 @@ typedef struct plant_state {
     double *util_prod, *util_cap;  /* last exit_months of production and capacity */
     double month_prod;   /* production this month */
     double *cost_hist;   /* unit cost of the last 25 months, ring */
+    /* Campaigns in the furnace when they finish on a campaign boundary
+     * (bake_days a multiple of campaign_days): a ring of (green t, end). */
+    double *kiln_green, *kiln_end;
+    int kiln_head, kiln_len, kiln_cap;
     gsl_rng *rng;
 } plant_state;
 

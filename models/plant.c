@@ -70,6 +70,9 @@ int plant_init(model_instance *m, int p)
     ps->util_prod = keep.util_prod;
     ps->util_cap = keep.util_cap;
     ps->cost_hist = keep.cost_hist;
+    ps->kiln_green = keep.kiln_green;
+    ps->kiln_end = keep.kiln_end;
+    ps->kiln_cap = keep.kiln_cap;
     ps->curb = 1.0;
     for (int i = 0; i < (int)s->plant.exit_months; i++)
         ps->util_prod[i] = ps->util_cap[i] = 0;
@@ -202,6 +205,9 @@ int plant_raw_arrived(model_instance *m, int p, int com, double qty)
     return SIM_OK;
 }
 
+static int bake_on_boundary(const model_instance *m);
+static int empty_kiln(model_instance *m, int p);
+
 /* Start a campaign of `baked` t of anode, less if materials run short. */
 static int start_campaign(model_instance *m, int p, double baked)
 {
@@ -239,6 +245,12 @@ static int start_campaign(model_instance *m, int p, double baked)
     mdl_add(m, region, RM_CPC_USE, cpc);
     mdl_add(m, region, RM_PITCH_USE, pitch);
     mdl_add(m, region, RM_BUTTS_USE, butts);
+    if (bake_on_boundary(m) && ps->kiln_len < ps->kiln_cap) {
+        int i = (ps->kiln_head + ps->kiln_len++) % ps->kiln_cap;
+        ps->kiln_green[i] = green;
+        ps->kiln_end[i] = m->eng.now + pp->bake_days;
+        return SIM_OK;
+    }
     return sim_engine_schedule(&m->eng, m->eng.now + pp->bake_days, PRIO_PLANT, EV_PLANT_BAKED, p, 0,
                                green, NULL);
 }
@@ -250,6 +262,7 @@ int plant_on_cycle(sim_engine *e, const sim_event *ev, void *model)
     plant_state *ps = &m->plants[p];
     const scn_plant_params *pp = &m->s->plant;
     SIM_CHECK(sim_engine_schedule(e, e->now + pp->campaign_days, PRIO_PLANT, EV_PLANT_CYCLE, p, 0, 0.0, NULL));
+    SIM_CHECK(empty_kiln(m, p));
     ps->ewma_intake += INTAKE_SMOOTHING * (ps->intake / pp->campaign_days - ps->ewma_intake);
     ps->intake = 0;
     if (!ps->open)
@@ -267,13 +280,19 @@ int plant_on_cycle(sim_engine *e, const sim_event *ev, void *model)
     return check_raw(m, p);
 }
 
-int plant_on_baked(sim_engine *e, const sim_event *ev, void *model)
+/* Whether bakes end exactly on campaign boundaries: then they are
+ * completed by the campaign event itself, saving one event per campaign
+ * (a fifth of all events), with the same order of effects. */
+static int bake_on_boundary(const model_instance *m)
 {
-    model_instance *m = model;
-    (void)e;
-    int p = ev->target;
+    const scn_plant_params *pp = &m->s->plant;
+    return pp->bake_days > 0 && fmod(pp->bake_days, pp->campaign_days) == 0.0;
+}
+
+/* A campaign of `green` t leaves the furnace. */
+static int finish_batch(model_instance *m, int p, double green)
+{
     plant_state *ps = &m->plants[p];
-    double green = ev->value;
     double baked = green * (1.0 - loss_of(m, p));
     ps->wip_green -= green;
     ps->finished += baked;
@@ -287,6 +306,26 @@ int plant_on_baked(sim_engine *e, const sim_event *ev, void *model)
     if (m->recording)
         *model_pm(m->out, m->year, p, PM_PRODUCTION) += baked;
     return fill(m, p);
+}
+
+int plant_on_baked(sim_engine *e, const sim_event *ev, void *model)
+{
+    (void)e;
+    return finish_batch(model, ev->target, ev->value);
+}
+
+/* Complete the campaigns whose bake ends now (bake on boundaries). */
+static int empty_kiln(model_instance *m, int p)
+{
+    plant_state *ps = &m->plants[p];
+    double now = m->eng.now, eps = 1e-9 * (now > 1.0 ? now : 1.0);
+    while (ps->kiln_len > 0 && ps->kiln_end[ps->kiln_head] <= now + eps) {
+        double green = ps->kiln_green[ps->kiln_head];
+        ps->kiln_head = (ps->kiln_head + 1) % ps->kiln_cap;
+        ps->kiln_len--;
+        SIM_CHECK(finish_batch(m, p, green));
+    }
+    return SIM_OK;
 }
 
 int plant_on_fail(sim_engine *e, const sim_event *ev, void *model)
