@@ -1,6 +1,7 @@
 /*
  * anodesim — command-line entry: subcommand dispatch, help and version.
  */
+#include <gsl/gsl_errno.h>
 #include <hdf5.h>
 #include <malloc.h>
 #include <signal.h>
@@ -86,6 +87,9 @@ int main(int argc, char **argv)
      * time; above glibc's default threshold each would be a fresh mmap,
      * zeroed page by page by the kernel.  Keep them in the heap. */
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    /* GSL's default error handler aborts (on a failed allocation, say);
+     * every GSL call here checks its result, so report errors instead. */
+    gsl_set_error_handler_off();
     mallopt(M_TRIM_THRESHOLD, 128 << 20);
     /* HDF5 1.10 crashes at exit when a file failed to close (full disk):
      * the process is ending anyway, so skip its exit-time clean-up. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runtime faults: an unwritable output path and a full disk (file-size limit)
-# give a clear message, a non-zero exit and no file, complete or partial.
+# Runtime faults: an unwritable output path, a full disk (file-size limit) and
+# memory exhaustion give a clear message, a non-zero exit and no file,
+# complete or partial.
 # usage: test_faults.sh ANODESIM SOURCE_DIR
 set -u
 bin=$1
@@ -31,6 +32,20 @@ for limit in 100 3000; do
   check 'grep -q "File too large" "$tmp/err"' "disk full at ${limit} KiB: the reason is given"
   check '[ ! -e "$tmp/full.h5" ] && [ ! -e "$tmp/full.h5.partial" ]' "disk full at ${limit} KiB: no file left"
 done
+
+# Memory exhaustion on an absurd size: a synthetic network of 20,000 nodes
+# under a 150-250 MB address-space limit fails cleanly wherever the
+# allocation fails, with no file left.
+if [ -z "${ANODESIM_NO_ULIMIT_V:-}" ]; then   # sanitizers need a huge address space
+"$bin" generate --nodes 20000 -o "$tmp/big" >/dev/null
+for lim in 100000 150000 200000; do
+  ( ulimit -v $lim; "$bin" run "$tmp/big/scenario.yaml" -q -r 2 -t 1 -o "$tmp/oom.h5" >/dev/null 2>"$tmp/err" )
+  code=$?
+  check '[ $code -eq 1 ]' "memory limit ${lim} KiB: exit 1 (got $code)"
+  check 'grep -q "out of memory" "$tmp/err" && [ $(wc -l <"$tmp/err") -eq 1 ]' "memory limit ${lim} KiB: one line saying out of memory"
+  check '[ ! -e "$tmp/oom.h5" ] && [ ! -e "$tmp/oom.h5.partial" ]' "memory limit ${lim} KiB: no file left"
+done
+fi
 
 echo "$((n - fail)) passed, $fail failed"
 [ "$fail" -eq 0 ]
