@@ -53,6 +53,7 @@ typedef struct batch {
     const char *out_path;     /* the file written (the shard's own for a shard run) */
     int subset;               /* this process runs some of the tasks (shard or MPI rank) */
     int mpi;                  /* several MPI ranks share the tasks */
+    unsigned char *global_done;   /* MPI resume: tasks any rank's file already holds */
     char *overrides;          /* --set values as text, kept in the file */
     char *input_abspath;
 } batch;
@@ -243,7 +244,11 @@ static int task_consume(void *ctx, long task, void *result)
 static long task_claim(void *ctx)
 {
     batch *b = ctx;
-    return sim_mpi_counter_next(b->P * b->R);
+    long t;
+    do
+        t = sim_mpi_counter_next(b->P * b->R);
+    while (t >= 0 && b->global_done && b->global_done[t]);
+    return t;
 }
 
 static void task_discard(void *ctx, void *result)
@@ -545,6 +550,18 @@ static int open_output(batch *b, int threads, long **todo, long *ntodo)
         return h5o_create(&b->h5, s, &b->def[0], &ho);
     h5o_done done;
     int rc = h5o_open_resume(&b->h5, s, &b->def[0], &ho, &done);
+    if (b->mpi) {
+        /* Collective: every rank takes part in the union of done masks,
+         * with an empty mask when it has no partial file of its own. */
+        if (rc == SIM_ENOTFOUND) {
+            long total = b->P * b->R;
+            b->global_done = calloc((size_t)total + 1, 1);
+            if (!b->global_done)
+                return sim_err_set(SIM_ENOMEM, "out of memory");
+            sim_mpi_max_bytes(b->global_done, total);
+            return h5o_create(&b->h5, s, &b->def[0], &ho);
+        }
+    }
     if (rc == SIM_ENOTFOUND) {
         if (access(b->out_path, F_OK) == 0)
             return SIM_ENOTFOUND;    /* complete already: the caller says so */
@@ -556,6 +573,17 @@ static int open_output(batch *b, int threads, long **todo, long *ntodo)
     SIM_CHECK(rc);
     fprintf(stderr, "anodesim: resuming %s: %ld of %ld replications already done\n", h5o_partial_name(b->out_path),
             done.completed, done.total);
+    if (b->mpi) {   /* tasks done in any rank's file are not run again */
+        b->global_done = malloc((size_t)done.total + 1);
+        if (!b->global_done) {
+            free(done.mask);
+            return sim_err_set(SIM_ENOMEM, "out of memory");
+        }
+        memcpy(b->global_done, done.mask, (size_t)done.total);
+        sim_mpi_max_bytes(b->global_done, done.total);
+        b->have = done.mask;
+        return SIM_OK;   /* tasks come from the shared counter, by global number */
+    }
     long *list = malloc(((size_t)(done.total - done.completed) + 1) * sizeof *list);
     b->readback = model_result_alloc(&b->def[0]);
     if (!list || !b->readback) {
@@ -583,6 +611,7 @@ static void cleanup(batch *b)
     free(b->src);
     free(b->overrides);
     free(b->input_abspath);
+    free(b->global_done);
     free(b->have);
     model_result_free(b->readback);
     sum_acc_free(&b->monthly);
@@ -644,7 +673,8 @@ static int merge_ranks(const batch_opts *o, int ok)
     if (sim_mpi_rank() != 0)
         return all == SIM_OK ? 0 : 1;
     if (all != SIM_OK) {
-        fprintf(stderr, "anodesim: a rank failed; rank files %s... are left for inspection\n",
+        fprintf(stderr, "anodesim: a rank failed or was interrupted; its files (%s...) are kept: run the same "
+                        "command with --resume and the same number of ranks to finish\n",
                 rank_name(o->output, 0, nranks));
         return 1;
     }
@@ -670,10 +700,9 @@ int batch_run(const batch_opts *o)
     batch b = { .o = o, .sw = o->sw, .P = o->sw->npoints };
     b.mpi = sim_mpi_size() > 1 && o->nmerge == 0;
     b.subset = o->shard_n > 0 || b.mpi;
-    if (b.mpi && (!o->output || o->resume || o->shard_n > 0 || o->summary_only)) {
+    if (b.mpi && (!o->output || o->shard_n > 0 || o->summary_only)) {
         if (sim_mpi_rank() == 0)
-            fprintf(stderr, "anodesim: under MPI with several ranks, give --output FILE (without --resume, --shard "
-                            "or --summary-only; use --shard for resumable cluster runs)\n");
+            fprintf(stderr, "anodesim: under MPI with several ranks, give --output FILE (without --shard or --summary-only)\n");
         return 2;
     }
     b.out_path = !o->output ? NULL
@@ -709,6 +738,15 @@ int batch_run(const batch_opts *o)
         rc = sum_acc_init(&b.yearly[p], vec_len(&b), 0, NULL);
     int threads = o->threads ? o->threads : omp_get_max_threads();
     long *todo = NULL, ntodo = b.P * b.R;
+    if (rc == SIM_OK && b.mpi && o->resume) {
+        int mine = access(h5o_partial_name(b.out_path), F_OK) == 0;
+        if (!sim_mpi_max_status(mine) && access(o->output, F_OK) == 0) {
+            if (sim_mpi_rank() == 0)
+                printf("%s is already complete: nothing to resume\n", o->output);
+            cleanup(&b);
+            return 0;
+        }
+    }
     if (rc == SIM_OK && o->output) {
         rc = open_output(&b, threads, &todo, &ntodo);
         if (rc == SIM_ENOTFOUND) {

@@ -57,6 +57,14 @@ int sim_mpi_max_status(int status)
     return out;
 }
 
+void sim_mpi_max_bytes(unsigned char *buf, long n)
+{
+    for (long off = 0; off < n; off += 1L << 30) {
+        int len = (int)(n - off < (1L << 30) ? n - off : (1L << 30));
+        MPI_Allreduce(MPI_IN_PLACE, buf + off, len, MPI_UNSIGNED_CHAR, MPI_MAX, MPI_COMM_WORLD);
+    }
+}
+
 int sim_mpi_counter_open(void)
 {
     MPI_Aint size = sim_mpi_rank() == 0 ? (MPI_Aint)sizeof(long) : 0;
@@ -100,6 +108,12 @@ int sim_mpi_rank(void) { return 0; }
 int sim_mpi_size(void) { return 1; }
 void sim_mpi_barrier(void) {}
 int sim_mpi_max_status(int status) { return status; }
+
+void sim_mpi_max_bytes(unsigned char *buf, long n)
+{
+    (void)buf;
+    (void)n;
+}
 
 int sim_mpi_counter_open(void)
 {

@@ -21,6 +21,10 @@ void sim_mpi_barrier(void);
  * every rank see the failure. */
 int sim_mpi_max_status(int status);
 
+/* Element-wise maximum of a byte array over all ranks (collective), in
+ * place: the union of "done" masks. */
+void sim_mpi_max_bytes(unsigned char *buf, long n);
+
 /* A shared task counter starting at 0 (collective open and close).
  * sim_mpi_counter_next returns the next task number, or -1 past `limit`. */
 int sim_mpi_counter_open(void);
