@@ -55,28 +55,14 @@ static int keyed_cmp(const void *a, const void *b)
     return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
-static double landed_raw(const model_def *d, int plant, int com)
-{
-    const scenario *s = d->scn;
-    double best = HUGE_VAL;
-    for (int k = 0; k < s->nsuppliers; k++) {
-        if (s->suppliers[k].commodity != com)
-            continue;
-        double c = s->suppliers[k].price + net_supplier_route(&d->net, s, k, plant)->cost;
-        if (c < best)
-            best = c;
-    }
-    return best;
-}
-
 static void unit_costs(model_def *d)
 {
     const scenario *s = d->scn;
     for (int p = 0; p < s->nplants; p++) {
         const scn_class *c = &s->classes[s->plants[p].cls];
         double green_per_t = 1.0 / (1.0 - c->baking_loss);
-        double raw = (s->plant.recipe_cpc * landed_raw(d, p, 0) + s->plant.recipe_pitch * landed_raw(d, p, 1))
-                     * green_per_t;
+        double raw = (s->plant.recipe_cpc * price_landed_raw(d, p, 0, 1.0) +
+                      s->plant.recipe_pitch * price_landed_raw(d, p, 1, 1.0)) * green_per_t;
         d->plant_cost[p] = raw + c->energy_gj_per_t * s->prices.energy_per_gj + c->conversion_per_t;
         d->plant_price[p] = d->plant_cost[p] * (1.0 + s->plant.margin);
     }
@@ -92,44 +78,22 @@ static void sort_by_key(int *idx, const double *key, int n, keyed *tmp)
         idx[i] = tmp[i].idx;
 }
 
-/* Sparse candidate lists from the route lists: each customer's reachable
- * plants, each plant's reachable suppliers, ranked by landed cost.  Time
- * and memory grow with the routes, not with plants x customers. */
-static int candidate_lists(model_def *d)
+/* Each plant's reachable suppliers, coke first, then pitch, by landed
+ * price (from the route lists: linear in the routes). */
+static int supplier_lists(model_def *d)
 {
     const scenario *s = d->scn;
     const network *n = &d->net;
-    int np = s->nplants, ns = s->nsuppliers, nc = d->ncust;
-    int npc = n->pc_start[np], nsp = n->sp_start[ns];
-    d->cand = malloc(((size_t)npc + 1) * sizeof *d->cand);
-    d->cand_start = calloc((size_t)nc + 2, sizeof *d->cand_start);
+    int np = s->nplants, ns = s->nsuppliers, nsp = n->sp_start[ns];
     d->sup_cand = malloc(((size_t)nsp + 1) * sizeof *d->sup_cand);
     d->sup_start = calloc((size_t)np + 2, sizeof *d->sup_start);
-    int *fill = calloc((size_t)(nc > np ? nc : np) + 1, sizeof *fill);
-    int big = npc > nsp ? npc : nsp;
-    keyed *tmp = malloc(((size_t)big + 1) * sizeof *tmp);
-    double *key = malloc(((size_t)big + 1) * sizeof *key);
-    int rc = d->cand && d->cand_start && d->sup_cand && d->sup_start && fill && tmp && key
-                 ? SIM_OK : sim_err_set(SIM_ENOMEM, "out of memory for candidate lists");
+    int *fill = calloc((size_t)np + 1, sizeof *fill);
+    keyed *tmp = malloc(((size_t)nsp + 1) * sizeof *tmp);
+    double *key = malloc(((size_t)nsp + 1) * sizeof *key);
+    int rc = d->sup_cand && d->sup_start && fill && tmp && key ? SIM_OK
+                 : sim_err_set(SIM_ENOMEM, "out of memory for supplier lists");
     if (rc == SIM_OK) {
-        for (int i = 0; i < npc; i++)
-            d->cand_start[n->plant_cust[i].target + 1]++;
-        for (int c = 0; c < nc; c++)
-            d->cand_start[c + 1] += d->cand_start[c];
-        for (int p = 0; p < np; p++)
-            for (int i = n->pc_start[p]; i < n->pc_start[p + 1]; i++) {
-                int c = n->plant_cust[i].target;
-                d->cand[d->cand_start[c] + fill[c]++] = p;
-            }
-        for (int c = 0; c < nc; c++) {
-            int *list = d->cand + d->cand_start[c], m = d->cand_start[c + 1] - d->cand_start[c];
-            for (int i = 0; i < m; i++)
-                key[i] = d->plant_price[list[i]] + net_plant_route(n, list[i], c)->cost;
-            sort_by_key(list, key, m, tmp);
-            d->ncand[c] = m;
-        }
         /* Suppliers of each plant, coke first, then pitch. */
-        memset(fill, 0, ((size_t)(nc > np ? nc : np) + 1) * sizeof *fill);
         for (int i = 0; i < nsp; i++)
             d->sup_start[n->sup_plant[i].target + 1]++;
         for (int p = 0; p < np; p++)
@@ -152,6 +116,46 @@ static int candidate_lists(model_def *d)
                     key[i] = s->suppliers[list[off + i]].price + net_supplier_route(n, s, list[off + i], p)->cost;
                 sort_by_key(list + off, key, m, tmp);
             }
+        }
+    }
+    free(fill);
+    free(tmp);
+    free(key);
+    return rc;
+}
+
+/* Each customer's reachable plants by landed cost (price + freight), from
+ * the route lists: time and memory grow with the routes, not with plants
+ * x customers. */
+static int candidate_lists(model_def *d)
+{
+    const scenario *s = d->scn;
+    const network *n = &d->net;
+    int np = s->nplants, nc = d->ncust;
+    int npc = n->pc_start[np];
+    d->cand = malloc(((size_t)npc + 1) * sizeof *d->cand);
+    d->cand_start = calloc((size_t)nc + 2, sizeof *d->cand_start);
+    int *fill = calloc((size_t)nc + 1, sizeof *fill);
+    keyed *tmp = malloc(((size_t)npc + 1) * sizeof *tmp);
+    double *key = malloc(((size_t)npc + 1) * sizeof *key);
+    int rc = d->cand && d->cand_start && fill && tmp && key
+                 ? SIM_OK : sim_err_set(SIM_ENOMEM, "out of memory for candidate lists");
+    if (rc == SIM_OK) {
+        for (int i = 0; i < npc; i++)
+            d->cand_start[n->plant_cust[i].target + 1]++;
+        for (int c = 0; c < nc; c++)
+            d->cand_start[c + 1] += d->cand_start[c];
+        for (int p = 0; p < np; p++)
+            for (int i = n->pc_start[p]; i < n->pc_start[p + 1]; i++) {
+                int c = n->plant_cust[i].target;
+                d->cand[d->cand_start[c] + fill[c]++] = p;
+            }
+        for (int c = 0; c < nc; c++) {
+            int *list = d->cand + d->cand_start[c], m = d->cand_start[c + 1] - d->cand_start[c];
+            for (int i = 0; i < m; i++)
+                key[i] = d->plant_price[list[i]] + net_plant_route(n, list[i], c)->cost;
+            sort_by_key(list, key, m, tmp);
+            d->ncand[c] = m;
         }
     }
     free(fill);
@@ -192,6 +196,11 @@ int model_def_init(model_def *d, const scenario *s)
             if (s->plants[p].owner == i)
                 d->owned[k++] = p;
         d->owned_start[i + 1] = k;
+    }
+    rc = supplier_lists(d);
+    if (rc != SIM_OK) {
+        model_def_free(d);
+        return rc;
     }
     unit_costs(d);
     rc = price_def_init(d);

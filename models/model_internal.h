@@ -188,6 +188,9 @@ int transport_return(model_instance *m, double qty, const net_route *route, int 
 int transport_on_arrive(sim_engine *e, const sim_event *ev, void *model);
 
 /* ---- prices.c ---- */
+/* Cheapest landed price of coke (com 0) or pitch (1) at a plant, supplier
+ * prices times mult plus freight, over the suppliers that reach it. */
+double price_landed_raw(const model_def *d, int plant, int com, double mult);
 int price_def_init(model_def *d);
 void price_reset(model_instance *m);
 /* Advance prices one month and recompute costs, prices and the order of

@@ -60,10 +60,9 @@ int price_def_init(model_def *d)
 /* Cheapest landed price of a raw material at a plant, over the suppliers
  * that can reach it (not all suppliers: that would make large networks
  * quadratic every month). */
-static double landed_raw(const model_instance *m, int plant, int com, double mult)
+double price_landed_raw(const model_def *d, int plant, int com, double mult)
 {
-    const scenario *s = m->s;
-    const model_def *d = m->d;
+    const scenario *s = d->scn;
     const int *cand = d->sup_cand + d->sup_start[plant] + (com == 1 ? d->nsup_cand[2 * plant] : 0);
     int n = d->nsup_cand[2 * plant + com];
     double best = HUGE_VAL;
@@ -107,7 +106,8 @@ void price_update_costs(model_instance *m)
     double mc = exp(m->price_x[0]), mp = exp(m->price_x[1]), me = exp(m->price_x[2]);
     for (int p = 0; p < s->nplants; p++) {
         const scn_class *c = &s->classes[s->plants[p].cls];
-        double raw = (s->plant.recipe_cpc * landed_raw(m, p, 0, mc) + s->plant.recipe_pitch * landed_raw(m, p, 1, mp))
+        double raw = (s->plant.recipe_cpc * price_landed_raw(m->d, p, 0, mc) +
+                      s->plant.recipe_pitch * price_landed_raw(m->d, p, 1, mp))
                      / (1.0 - c->baking_loss);
         m->plant_cost[p] = raw + c->energy_gj_per_t * s->prices.energy_per_gj * me + c->conversion_per_t;
     }

@@ -11,6 +11,7 @@
 
 #include "csv.h"
 #include "sim_err.h"
+#include "yaml_log.h"
 
 const char *const scn_node_kind_names[] = { "coke_supplier", "pitch_supplier", "anode_plant",
                                             "smelter", "port", "export_market", NULL };
@@ -320,14 +321,9 @@ static int yaml_line(const char *text, const char *section, const char *key)
 
 /* ==== libcyaml messages, gathered for one clear error ==================== */
 
-typedef struct {
-    char buf[1024];
-    size_t len;
-} log_sink;
-
-static void cyaml_log_to_sink(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
+void yaml_log_fn(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
 {
-    log_sink *sink = ctx;
+    yaml_log *sink = ctx;
     if (level < CYAML_LOG_ERROR || sink->len >= sizeof sink->buf - 1)
         return;
     char tmp[512];
@@ -352,7 +348,7 @@ static void cyaml_log_to_sink(cyaml_log_t level, void *ctx, const char *fmt, va_
 
 /* "Invalid FLOAT value: abc; in mapping field 'a' (line: 2, column: 6); ..."
  * becomes "file:2: field 'a': Invalid FLOAT value: abc (...)". */
-static int yaml_error(const char *path, cyaml_err_t err, const log_sink *sink)
+int yaml_log_error(const char *path, cyaml_err_t err, const yaml_log *sink)
 {
     const char *msg = sink->len ? sink->buf : cyaml_strerror(err);
     int line = 0;
@@ -1361,9 +1357,9 @@ int scn_load(const char *path, const scn_override *ov, int nov, scenario *s)
         scn_free(s);
         return sim_err_set(SIM_EINPUT, "%s: cannot read the scenario file (%s)", path, strerror(e));
     }
-    log_sink sink = { .len = 0 };
+    yaml_log sink = { .len = 0 };
     cyaml_config_t cfg = {
-        .log_fn = cyaml_log_to_sink, .log_ctx = &sink, .mem_fn = cyaml_mem,
+        .log_fn = yaml_log_fn, .log_ctx = &sink, .mem_fn = cyaml_mem,
         .log_level = CYAML_LOG_ERROR, .flags = CYAML_CFG_DEFAULT,
     };
     raw_scenario *chain[MAX_CHAIN] = { 0 };
@@ -1376,7 +1372,7 @@ int scn_load(const char *path, const scn_override *ov, int nov, scenario *s)
         cyaml_err_t err = cyaml_load_file(paths[n], &cfg, &top_schema, (cyaml_data_t **)&chain[n], NULL);
         if (err != CYAML_OK) {
             rc = n == 0 || access(paths[n], R_OK) == 0
-                     ? yaml_error(paths[n], err, &sink)
+                     ? yaml_log_error(paths[n], err, &sink)
                      : sim_err_set(SIM_EINPUT, "%s:%d: field 'base': cannot read the base scenario %s",
                                    paths[n - 1], yaml_line(s->text, NULL, "base"), paths[n]);
             break;

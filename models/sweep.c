@@ -12,6 +12,7 @@
 #include "scenario.h"
 #include "sim_err.h"
 #include "sim_rng.h"
+#include "yaml_log.h"
 
 const char *const sweep_design_names[] = { "single", "grid", "lhs", "oat", NULL };
 
@@ -53,33 +54,6 @@ static const cyaml_schema_field_t sweep_fields[] = {
 static const cyaml_schema_value_t sweep_schema = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, raw_sweep, sweep_fields),
 };
-
-typedef struct {
-    char buf[768];
-    size_t len;
-} sink;
-
-static void log_sink(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
-{
-    sink *s = ctx;
-    if (level < CYAML_LOG_ERROR || s->len >= sizeof s->buf - 1)
-        return;
-    char tmp[400];
-    vsnprintf(tmp, sizeof tmp, fmt, args);
-    size_t n = strlen(tmp);
-    while (n && (tmp[n - 1] == '\n' || tmp[n - 1] == ' '))
-        tmp[--n] = '\0';
-    const char *t = tmp;
-    if (strncmp(t, "Load: ", 6) == 0)
-        t += 6;
-    while (*t == ' ')
-        t++;
-    if (strcmp(t, "Backtrace:") == 0)
-        return;
-    int w = snprintf(s->buf + s->len, sizeof s->buf - s->len, "%s%s", s->len ? "; " : "", t);
-    if (w > 0)
-        s->len = s->len + (size_t)w < sizeof s->buf ? s->len + (size_t)w : sizeof s->buf - 1;
-}
 
 /* Line of the first line starting with `key:` (0 if none). */
 static int key_line(const char *path, const char *key)
@@ -241,8 +215,8 @@ static int oat(sweep *sw, const raw_sweep *r, int line)
 int sweep_load(const char *path, sweep *sw)
 {
     memset(sw, 0, sizeof *sw);
-    sink sk = { .len = 0 };
-    cyaml_config_t cfg = { .log_fn = log_sink, .log_ctx = &sk, .mem_fn = cyaml_mem,
+    yaml_log sk = { .len = 0 };
+    cyaml_config_t cfg = { .log_fn = yaml_log_fn, .log_ctx = &sk, .mem_fn = cyaml_mem,
                            .log_level = CYAML_LOG_ERROR, .flags = CYAML_CFG_DEFAULT };
     raw_sweep *r = NULL;
     FILE *probe = fopen(path, "r");
@@ -250,10 +224,8 @@ int sweep_load(const char *path, sweep *sw)
         return sim_err_set(SIM_EINPUT, "%s: cannot read the sweep file", path);
     fclose(probe);
     cyaml_err_t err = cyaml_load_file(path, &cfg, &sweep_schema, (cyaml_data_t **)&r, NULL);
-    if (err != CYAML_OK) {
-        const char *l = strstr(sk.buf, "(line: ");
-        return sim_err_set(SIM_EINPUT, "%s:%d: %s", path, l ? atoi(l + 7) : 0, sk.len ? sk.buf : cyaml_strerror(err));
-    }
+    if (err != CYAML_OK)
+        return yaml_log_error(path, err, &sk);
     sw->path = strdup(path);
     sw->scenario = resolve(path, r->scenario);
     sw->replications = r->replications ? (long)*r->replications : 0;
