@@ -386,7 +386,7 @@ int yaml_log_error(const char *path, cyaml_err_t err, const yaml_log *sink)
 
 /* ==== helpers ========================================================== */
 
-static char *path_join(const char *dir_of, const char *rel)
+char *scn_path_join(const char *dir_of, const char *rel)
 {
     if (rel[0] == '/')
         return strdup(rel);
@@ -674,7 +674,7 @@ static int load_table(const char *yaml_path, const char *rel, const csv_col *col
     lt->cols = cols;
     lt->ncols = ncols;
     lt->size = size;
-    char *path = path_join(yaml_path, rel);
+    char *path = scn_path_join(yaml_path, rel);
     if (!path)
         return sim_err_set(SIM_ENOMEM, "out of memory");
     int rc = csv_read(path, &lt->tab);
@@ -1403,7 +1403,7 @@ int scn_load(const char *path, const scn_override *ov, int nov, scenario *s)
                              path, MAX_CHAIN - 1);
             break;
         }
-        paths[n] = path_join(paths[n - 1], base);
+        paths[n] = scn_path_join(paths[n - 1], base);
     }
     merged_raw m;
     memset(&m, 0, sizeof m);

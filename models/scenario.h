@@ -265,6 +265,10 @@ double scn_dist_draw(const scn_dist *d, double u, double z);
 double scn_to_reporting(const scenario *s, double amount, scn_currency cur);
 const char *scn_currency_unit(const scenario *s);   /* "CNY/t" or "USD/t" */
 
+/* `rel` resolved against the folder of the file `base` (absolute paths
+ * unchanged); malloc'd, NULL when out of memory. */
+char *scn_path_join(const char *base, const char *rel);
+
 /* Value of a declared scalar parameter "SECTION.NAME"; SIM_ENOTFOUND when
  * the key is not one (run.seed and run.replications are not sweepable). */
 int scn_get_param(const scenario *s, const char *key, double *out);

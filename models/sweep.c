@@ -73,20 +73,6 @@ static int key_line(const char *path, const char *key)
     return found;
 }
 
-static char *resolve(const char *base, const char *rel)
-{
-    if (rel[0] == '/')
-        return strdup(rel);
-    const char *slash = strrchr(base, '/');
-    size_t dl = slash ? (size_t)(slash - base) + 1 : 0;
-    char *out = malloc(dl + strlen(rel) + 1);
-    if (out) {
-        memcpy(out, base, dl);
-        strcpy(out + dl, rel);
-    }
-    return out;
-}
-
 int sweep_single(sweep *sw, const char *scenario_path)
 {
     memset(sw, 0, sizeof *sw);
@@ -227,7 +213,7 @@ int sweep_load(const char *path, sweep *sw)
     if (err != CYAML_OK)
         return yaml_log_error(path, err, &sk);
     sw->path = strdup(path);
-    sw->scenario = resolve(path, r->scenario);
+    sw->scenario = scn_path_join(path, r->scenario);
     sw->replications = r->replications ? (long)*r->replications : 0;
     sw->crn = r->crn ? *r->crn : 1;
     sw->nparams = (int)r->params_count;

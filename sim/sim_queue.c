@@ -44,19 +44,26 @@ static void sift_up(sim_queue *q, size_t i)
     heap_set(q, i, &k);
 }
 
+/* The first-firing child of node i among heap[0..n), or n if i is a leaf. */
+static inline size_t min_child(const sim_queue *q, size_t i, size_t n)
+{
+    size_t first = ARITY * i + 1;
+    if (first >= n)
+        return n;
+    size_t last = first + ARITY < n ? first + ARITY : n;
+    size_t c = first;
+    for (size_t j = first + 1; j < last; j++)
+        c = key_less(&q->heap[j], &q->heap[c]) ? j : c;   /* a conditional move */
+    return c;
+}
+
 static void sift_down(sim_queue *q, size_t i)
 {
     sim_heap_key k = q->heap[i];
     size_t n = q->size;
     for (;;) {
-        size_t first = ARITY * i + 1;
-        if (first >= n)
-            break;
-        size_t last = first + ARITY < n ? first + ARITY : n;
-        size_t c = first;
-        for (size_t j = first + 1; j < last; j++)
-            c = key_less(&q->heap[j], &q->heap[c]) ? j : c;   /* a conditional move */
-        if (!key_less(&q->heap[c], &k))
+        size_t c = min_child(q, i, n);
+        if (c == n || !key_less(&q->heap[c], &k))
             break;
         heap_set(q, i, &q->heap[c]);
         i = c;
@@ -171,15 +178,8 @@ static void remove_root(sim_queue *q)
     size_t n = --q->size;
     if (n == 0)
         return;
-    size_t hole = 0;
-    for (;;) {
-        size_t first = ARITY * hole + 1;
-        if (first >= n)
-            break;
-        size_t last = first + ARITY < n ? first + ARITY : n;
-        size_t c = first;
-        for (size_t j = first + 1; j < last; j++)
-            c = key_less(&q->heap[j], &q->heap[c]) ? j : c;
+    size_t hole = 0, c;
+    while ((c = min_child(q, hole, n)) != n) {
         heap_set(q, hole, &q->heap[c]);
         hole = c;
     }

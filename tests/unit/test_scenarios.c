@@ -9,23 +9,10 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "tiny.h"
 #include "model.h"
 #include "sim_err.h"
 #include "sim_rng.h"
-
-static char dir[256];
-
-static void put(const char *name, const char *fmt, ...)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(f, fmt, ap);
-    va_end(ap);
-    fclose(f);
-}
 
 /* ---- prices ------------------------------------------------------------ */
 
@@ -132,59 +119,12 @@ static void test_price_jumps(void)
 
 /* ---- tiny scenarios ----------------------------------------------------- */
 
+/* One plant X feeding smelter S (100,000 t/yr of aluminium in region B). */
 static void tiny(const char *plants_csv, const char *yaml_extra, const char *end)
 {
-    put("scenario.yaml",
-        "name: tiny\n"
-        "run:\n  seed: 11\n  start: 2025-01-01\n  end: %s\n  warmup_days: 120\n"
-        "tables:\n  suppliers: suppliers.csv\n  plants: plants.csv\n  smelters: smelters.csv\n  links: links.csv\n"
-        "classes:\n  - name: std\n    energy_gj_per_t: 3\n    conversion_per_t: 500\n    baking_loss: 0.05\n%s",
-        end, yaml_extra);
-    put("suppliers.csv", "id,commodity,region,capacity_tpy,price\nC,cpc,A,1e9,3000\nP,pitch,A,1e9,4500\n");
-    put("plants.csv", "%s", plants_csv);
-    put("smelters.csv", "id,region,al_tpy\nS,B,100000\n");
-    put("links.csv", "from,to,mode,distance_km,lead_days,lead_cv\nC,X,road,10,1,0\nP,X,road,10,1,0\nX,S,rail,1000,5,0\n");
-}
-
-typedef struct {
-    scenario s;
-    model_def d;
-    model_instance *m;
-    model_result *r;
-} sim;
-
-static int open_sim(sim *x, const scn_override *ov, int nov)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/scenario.yaml", dir);
-    int rc = scn_load(path, ov, nov, &x->s);
-    if (rc == SIM_OK)
-        rc = model_def_init(&x->d, &x->s);
-    if (rc != SIM_OK) {
-        fprintf(stderr, "%s\n", sim_err_msg());
-        return rc;
-    }
-    x->m = model_instance_new(&x->d);
-    x->r = model_result_alloc(&x->d);
-    return SIM_OK;
-}
-
-static void close_sim(sim *x)
-{
-    model_result_free(x->r);
-    model_instance_free(x->m);
-    model_def_free(&x->d);
-    scn_free(&x->s);
-}
-
-static double total(const sim *x, const char *region, int metric)
-{
-    double t = 0;
-    for (int g = 0; g < x->s.nregions; g++)
-        if (!region || strcmp(x->s.regions[g], region) == 0)
-            for (int k = 0; k < x->r->nmonths; k++)
-                t += *model_rm(x->r, k, g, metric);
-    return t;
+    tiny_write(plants_csv, "id,region,al_tpy\nS,B,100000\n",
+               "from,to,mode,distance_km,lead_days,lead_cv\nC,X,road,10,1,0\nP,X,road,10,1,0\nX,S,rail,1000,5,0\n",
+               yaml_extra, end);
 }
 
 static void test_adoption(void)
@@ -197,7 +137,7 @@ static void test_adoption(void)
          "    speed: {dist: fixed, value: 2.0}\n    ceiling: {dist: fixed, value: 0.3}\n",
          "2040-12-31");
     sim x;
-    CHECK(open_sim(&x, NULL, 0) == SIM_OK);
+    CHECK(sim_open(&x, NULL, 0) == SIM_OK);
     CHECK(model_run(x.m, 0, 0, x.r) == SIM_OK);
     int g = -1;
     for (int i = 0; i < x.s.nregions; i++)
@@ -209,8 +149,8 @@ static void test_adoption(void)
     CHECK(*model_inert(x.r, 12, g) > 0.0);           /* January 2026 */
     CHECK_NEAR(*model_inert(x.r, 12, g), 0.3 * 0.01, 1e-9);   /* 1 % of the ceiling at the start */
     /* Demand = use + shortage + displaced = Al x anode use, exactly. */
-    double use = total(&x, "B", RM_CONSUMPTION), sh = total(&x, "B", RM_SHORTAGE);
-    double disp = total(&x, "B", RM_DISPLACED);
+    double use = sim_total(&x, "B", RM_CONSUMPTION), sh = sim_total(&x, "B", RM_SHORTAGE);
+    double disp = sim_total(&x, "B", RM_DISPLACED);
     double days = 0, want_disp = 0;
     for (int k = 0; k < x.r->nmonths; k++) {
         int y = 2025 + k / 12, mo = k % 12;
@@ -223,7 +163,7 @@ static void test_adoption(void)
     }
     CHECK_NEAR(disp, want_disp, 1e-6 * want_disp);
     CHECK_NEAR(use + sh + disp, 100000.0 * 0.475 * 16, 1e-6);
-    close_sim(&x);
+    sim_close(&x);
 
     /* Drawn parameters: every replication's 2040 share lies in the ceiling's
      * range, and replications differ. */
@@ -231,7 +171,7 @@ static void test_adoption(void)
          "inert_anodes:\n  - region: \"*\"\n    start_year: {dist: uniform, min: 2025, max: 2027}\n"
          "    speed: {dist: uniform, min: 1.5, max: 3}\n    ceiling: {dist: uniform, min: 0.1, max: 0.2}\n",
          "2040-12-31");
-    CHECK(open_sim(&x, NULL, 0) == SIM_OK);
+    CHECK(sim_open(&x, NULL, 0) == SIM_OK);
     double first = -1;
     int differ = 0;
     for (long rep = 0; rep < 5; rep++) {
@@ -243,7 +183,7 @@ static void test_adoption(void)
         differ |= sh2040 != first;
     }
     CHECK(differ);
-    close_sim(&x);
+    sim_close(&x);
 }
 
 static void test_outages(void)
@@ -261,7 +201,7 @@ static void test_outages(void)
     tiny(plants, "plant:\n  mtbf_days: 50\n  mttr_days: 10\n", "2034-12-31");
     put("links.csv", "%s", links);
     sim x;
-    CHECK(open_sim(&x, NULL, 0) == SIM_OK);
+    CHECK(sim_open(&x, NULL, 0) == SIM_OK);
     double down = 0, span = 0;
     for (long rep = 0; rep < 4; rep++) {
         CHECK(model_run(x.m, 0, rep, x.r) == SIM_OK);
@@ -272,7 +212,7 @@ static void test_outages(void)
     }
     double avail = 1 - down / span;
     CHECK_MSG(fabs(avail - 50.0 / 60.0) < 0.01, "availability %g vs %g", avail, 50.0 / 60.0);
-    close_sim(&x);
+    sim_close(&x);
 }
 
 static void test_crn(void)
@@ -286,17 +226,17 @@ static void test_crn(void)
                      "C,Y,road,10,1,0\nP,Y,road,10,1,0\nX,S,rail,1000,5,0.3\nY,S,rail,900,5,0.3\n");
     scn_override a[1] = { { "smelter.butt_ratio", "0.20" } }, b[1] = { { "smelter.butt_ratio", "0.21" } };
     sim xa, xb;
-    CHECK(open_sim(&xa, a, 1) == SIM_OK);
-    CHECK(open_sim(&xb, b, 1) == SIM_OK);
+    CHECK(sim_open(&xa, a, 1) == SIM_OK);
+    CHECK(sim_open(&xb, b, 1) == SIM_OK);
     const int R = 12;
     double d_crn[12], d_ind[12];
     for (int rep = 0; rep < R; rep++) {
         CHECK(model_run(xa.m, 0, rep, xa.r) == SIM_OK);
-        double va = total(&xa, NULL, RM_SHORTAGE);
+        double va = sim_total(&xa, NULL, RM_SHORTAGE);
         CHECK(model_run(xb.m, 0, rep, xb.r) == SIM_OK);
-        d_crn[rep] = total(&xb, NULL, RM_SHORTAGE) - va;
+        d_crn[rep] = sim_total(&xb, NULL, RM_SHORTAGE) - va;
         CHECK(model_run(xb.m, 1, rep, xb.r) == SIM_OK);      /* point 1's own streams */
-        d_ind[rep] = total(&xb, NULL, RM_SHORTAGE) - va;
+        d_ind[rep] = sim_total(&xb, NULL, RM_SHORTAGE) - va;
     }
     double m1 = 0, m2 = 0, v1 = 0, v2 = 0;
     for (int i = 0; i < R; i++) {
@@ -309,23 +249,19 @@ static void test_crn(void)
     }
     printf("variance of the difference: common %g, independent %g\n", v1 / (R - 1), v2 / (R - 1));
     CHECK_MSG(v1 < 0.25 * v2, "CRN variance %g not well below independent %g", v1, v2);
-    close_sim(&xa);
-    close_sim(&xb);
+    sim_close(&xa);
+    sim_close(&xb);
 }
 
 int main(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/anodesim-test-scen-XXXXXX");
-    if (!mkdtemp(dir))
+    if (tiny_init("test-scen") != 0)
         return 1;
     test_price_diffusion();
     test_price_jumps();
     test_adoption();
     test_outages();
     test_crn();
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    tiny_cleanup();
     return check_done("test_scenarios");
 }
