@@ -135,10 +135,11 @@ static int candidate_lists(model_def *d)
     int npc = n->pc_start[np];
     d->cand = malloc(((size_t)npc + 1) * sizeof *d->cand);
     d->cand_start = calloc((size_t)nc + 2, sizeof *d->cand_start);
+    d->cand_tc = malloc(((size_t)npc + 1) * sizeof *d->cand_tc);
     int *fill = calloc((size_t)nc + 1, sizeof *fill);
     keyed *tmp = malloc(((size_t)npc + 1) * sizeof *tmp);
     double *key = malloc(((size_t)npc + 1) * sizeof *key);
-    int rc = d->cand && d->cand_start && fill && tmp && key
+    int rc = d->cand && d->cand_start && d->cand_tc && fill && tmp && key
                  ? SIM_OK : sim_err_set(SIM_ENOMEM, "out of memory for candidate lists");
     if (rc == SIM_OK) {
         for (int i = 0; i < npc; i++)
@@ -156,6 +157,8 @@ static int candidate_lists(model_def *d)
                 key[i] = d->plant_price[list[i]] + net_plant_route(n, list[i], c)->cost;
             sort_by_key(list, key, m, tmp);
             d->ncand[c] = m;
+            for (int i = 0; i < m; i++)
+                d->cand_tc[d->cand_start[c] + i] = net_plant_route(n, list[i], c)->cost;
         }
     }
     free(fill);
@@ -218,6 +221,7 @@ void model_def_free(model_def *d)
     free(d->plant_price);
     free(d->cand);
     free(d->cand_start);
+    free(d->cand_tc);
     free(d->ncand);
     free(d->sup_cand);
     free(d->sup_start);
@@ -465,6 +469,7 @@ model_instance *model_instance_new(const model_def *d)
     m->plant_cost = calloc(np, sizeof(double));
     m->plant_price = calloc(np, sizeof(double));
     m->cand = calloc((size_t)d->cand_start[d->ncust] + 1, sizeof(int));
+    m->cand_tc = calloc((size_t)d->cand_start[d->ncust] + 1, sizeof(double));
     m->adopt_start = calloc(ng, sizeof(double));
     m->adopt_speed = calloc(ng, sizeof(double));
     m->adopt_ceiling = calloc(ng, sizeof(double));
@@ -474,7 +479,7 @@ model_instance *model_instance_new(const model_def *d)
     m->price_rng = gsl_rng_alloc(sim_rng_xoshiro);
     m->adopt_rng = gsl_rng_alloc(sim_rng_xoshiro);
     ok = ok && m->plants && m->smelters && m->link_rng && m->market_rng && m->link_busy && m->sup_busy &&
-         m->plant_cost && m->plant_price && m->cand && m->adopt_start && m->adopt_speed && m->adopt_ceiling &&
+         m->plant_cost && m->plant_price && m->cand && m->cand_tc && m->adopt_start && m->adopt_speed && m->adopt_ceiling &&
          m->inert_share && m->link_closed_until && m->disrupt_rng && m->price_rng && m->adopt_rng;
     int win = (int)s->plant.exit_months;
     for (int p = 0; ok && p < s->nplants; p++) {
@@ -543,6 +548,7 @@ void model_instance_free(model_instance *m)
     free(m->plant_cost);
     free(m->plant_price);
     free(m->cand);
+    free(m->cand_tc);
     free(m->adopt_start);
     free(m->adopt_speed);
     free(m->adopt_ceiling);

@@ -77,6 +77,7 @@ typedef struct model_def {
     double *plant_price;   /* ex-works price per t */
     int *cand;             /* reachable plants of customer c by landed cost: [cand_start[c], +ncand[c]) */
     int *cand_start;       /* [ncust + 1] */
+    double *cand_tc;       /* freight from each candidate to its customer, aligned with cand */
     int *ncand;            /* [ncust] */
     int *sup_cand;         /* suppliers of plant p by landed cost, coke then pitch, from sup_start[p] */
     int *sup_start;        /* [nplants + 1] */

@@ -82,20 +82,23 @@ static void rank_candidates(model_instance *m)
     const model_def *d = m->d;
     for (int c = 0; c < d->ncust; c++) {
         int *cand = m->cand + d->cand_start[c];
+        double *tc = m->cand_tc + d->cand_start[c];
         int n = d->ncand[c];
         for (int i = 1; i < n; i++) {
             int p = cand[i];
-            double kp = m->plant_price[p] + net_plant_route(&d->net, p, c)->cost;
+            double tp = tc[i], kp = m->plant_price[p] + tp;
             int j = i - 1;
             while (j >= 0) {
                 int q = cand[j];
-                double kq = m->plant_price[q] + net_plant_route(&d->net, q, c)->cost;
+                double kq = m->plant_price[q] + tc[j];
                 if (kq < kp || (kq == kp && q < p))
                     break;
                 cand[j + 1] = q;
+                tc[j + 1] = tc[j];
                 j--;
             }
             cand[j + 1] = p;
+            tc[j + 1] = tp;
         }
     }
 }
@@ -136,6 +139,7 @@ void price_reset(model_instance *m)
     m->cost_month = 0;
     (void)s;
     memcpy(m->cand, m->d->cand, (size_t)m->d->cand_start[m->d->ncust] * sizeof(int));
+    memcpy(m->cand_tc, m->d->cand_tc, (size_t)m->d->cand_start[m->d->ncust] * sizeof(double));
     price_update_costs(m);
     set_prices(m);
 }
