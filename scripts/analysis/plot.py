@@ -7,8 +7,8 @@ Writes, next to the results file unless OUTPUT_DIR is given:
   <name>-balance.png   yearly regional balance (production - consumption), mean
   <name>-shortage.png  national shortage and lost aluminium, bands
   <name>-flows.png     mean inter-regional anode flows of the first year
-  <name>-prices.png    price paths, when the file holds them
-  <name>-inert.png     inert-anode share, when the file holds it
+  <name>-prices.png    coke, pitch, anode and energy price bands
+  <name>-inert.png     inert-anode share by region, when any region adopts
 and prints each path.
 """
 import os
@@ -109,16 +109,37 @@ def main(argv):
     ax.set_title(f"{name}: inter-regional anode flows")
     save(fig, base + "-flows.png")
 
-    for var, fname, label in (("price", "-prices.png", "price"), ("inert_share", "-inert.png", "inert share")):
-        if var in ds:
+    if "price" in ds:
+        p = ds["price"]
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.5), gridspec_kw={"width_ratios": [3, 1]})
+        for i, item in enumerate(["coke", "pitch", "anode"]):
+            fan(a1, p.sel(price_item=item), item, color=f"C{i}")
+        fan(a2, p.sel(price_item="energy"), "energy", color="C3")
+        cur = ds.attrs.get("currency", "")
+        a1.set_ylabel(f"{cur}/t")
+        a2.set_ylabel(f"{cur}/GJ")
+        a1.set_title(f"{name}: coke, pitch and ex-works anode prices")
+        a2.set_title("baking energy")
+        a2.tick_params(axis="x", labelrotation=60)
+        a1.legend(fontsize=7, ncol=3)
+        save(fig, base + "-prices.png")
+
+    if "inert_share" in ds:
+        share = ds["inert_share"]
+        final = share.isel(time=-1).median("realization").values
+        adopting = np.nonzero((share.max(["realization", "time"]) > 0).values)[0]
+        active = sorted(adopting, key=lambda g: -final[g])[:6]   # the six furthest along
+        if len(active):
             fig, ax = plt.subplots(figsize=(9, 4.5))
-            da = ds[var]
-            others = [d for d in da.dims if d not in ("realization", "time")]
-            for i, key in enumerate(da[others[0]].values if others else [None]):
-                fan(ax, da.sel({others[0]: key}) if others else da, str(key or label), color=f"C{i}")
-            ax.set_ylabel(f"{label} ({da.attrs.get('units', '')})")
-            ax.legend(fontsize=7)
-            save(fig, base + fname)
+            for i, g in enumerate(active):
+                fan(ax, 100 * share.isel(region=g), str(share["region"].values[g]), color=f"C{i % 10}")
+            handles, labels = ax.get_legend_handles_labels()
+            keep = [k for k, l in enumerate(labels) if not l.startswith("p25") and l != "median"]
+            ax.legend([handles[k] for k in keep], [labels[k] for k in keep], fontsize=7)
+            ax.set_ylabel("smelter capacity converted to inert anodes, %")
+            ax.set_title(f"{name}: inert-anode adoption, {len(active)} furthest of {len(adopting)} regions "
+                         "(bands p5-p95, p25-p75)", fontsize=10)
+            save(fig, base + "-inert.png")
     return 0
 
 
