@@ -61,13 +61,13 @@ if [ -n "$mpiexec" ]; then
   done
   # SIGTERM to an MPI job, then --resume with the same ranks: equal to one run.
   full=$src/scenarios/china-2024/scenario.yaml
-  "$bin" run "$full" -q -r 200 -t 2 -o "$tmp/mref.h5" >/dev/null 2>&1
-  $mpiexec --allow-run-as-root --oversubscribe -np 2 "$bin" run "$full" -q -r 200 -t 1 -o "$tmp/mres.h5" >/dev/null 2>&1 &
+  "$bin" run "$full" -q -r 400 -t 2 -o "$tmp/mref.h5" >/dev/null 2>&1
+  $mpiexec --allow-run-as-root --oversubscribe -np 2 "$bin" run "$full" -q -r 400 -t 1 -o "$tmp/mres.h5" >/dev/null 2>&1 &
   pid=$!
   sleep 1
   kill -TERM $pid
   wait $pid
-  $mpiexec --allow-run-as-root --oversubscribe -np 2 "$bin" run "$full" -q -r 200 -t 1 -o "$tmp/mres.h5" --resume \
+  $mpiexec --allow-run-as-root --oversubscribe -np 2 "$bin" run "$full" -q -r 400 -t 1 -o "$tmp/mres.h5" --resume \
     >/dev/null 2>"$tmp/err" || { echo "FAIL: MPI resume"; cat "$tmp/err"; fail=$((fail + 1)); }
   same "$tmp/mref.h5" "$tmp/mres.h5" "MPI interrupted with SIGTERM and resumed vs one run"
 fi

@@ -12,7 +12,7 @@ fail=0
 n=0
 ok() { n=$((n + 1)); if ! eval "$1"; then echo "FAIL: $2"; fail=$((fail + 1)); fi; }
 
-R=300
+R=600
 args=(run "$scen" -q -r $R -t 2 --set run.end=2026-12-31)
 "$bin" "${args[@]}" -o "$tmp/full.h5" >/dev/null
 ok '[ -f "$tmp/full.h5" ]' "uninterrupted run wrote its file"
