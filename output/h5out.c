@@ -585,36 +585,32 @@ static int slab_io(h5o_file *f, hid_t ds, int nd, long point, long rep, const hs
     return SIM_OK;
 }
 
+/* One metric m of an array laid out [n][nm] (values of all metrics
+ * interleaved), written from or read into its own dataset via scratch. */
+static int metric_io(h5o_file *f, hid_t ds, long point, long rep, const hsize_t *dims, double *base, size_t n,
+                     int nm, int m, int read)
+{
+    double *b = f->scratch;
+    if (!read)
+        for (size_t i = 0; i < n; i++)
+            b[i] = base[i * (size_t)nm + (size_t)m];
+    SIM_CHECK(slab_io(f, ds, 4, point, rep, dims, H5T_NATIVE_DOUBLE, b, read));
+    if (read)
+        for (size_t i = 0; i < n; i++)
+            base[i * (size_t)nm + (size_t)m] = b[i];
+    return SIM_OK;
+}
+
 static int rep_io(h5o_file *f, long point, long rep, model_result *r, int read)
 {
     const scenario *s = f->s;
     hsize_t T = (hsize_t)s->nmonths, G = (hsize_t)s->nregions, Y = (hsize_t)s->nyears, NP = (hsize_t)s->nplants;
     hsize_t tg[2] = { T, G }, ygg[3] = { Y, G, G }, yp[2] = { Y, NP }, nb[1] = { BAL_N };
-    for (int m = 0; m < RM_NMETRICS; m++) {
-        double *b = f->scratch;
-        if (!read)
-            for (size_t k = 0; k < T; k++)
-                for (size_t g = 0; g < G; g++)
-                    b[k * G + g] = *model_rm(r, (int)k, (int)g, m);
-        SIM_CHECK(slab_io(f, f->rm[m], 4, point, rep, tg, H5T_NATIVE_DOUBLE, b, read));
-        if (read)
-            for (size_t k = 0; k < T; k++)
-                for (size_t g = 0; g < G; g++)
-                    *model_rm(r, (int)k, (int)g, m) = b[k * G + g];
-    }
+    for (int m = 0; m < RM_NMETRICS; m++)
+        SIM_CHECK(metric_io(f, f->rm[m], point, rep, tg, r->region_month, (size_t)(T * G), RM_NMETRICS, m, read));
     SIM_CHECK(slab_io(f, f->flow, 5, point, rep, ygg, H5T_NATIVE_DOUBLE, r->od_year, read));
-    for (int m = 0; m < PM_NMETRICS; m++) {
-        double *b = f->scratch;
-        if (!read)
-            for (size_t y = 0; y < Y; y++)
-                for (size_t p = 0; p < NP; p++)
-                    b[y * NP + p] = *model_pm(r, (int)y, (int)p, m);
-        SIM_CHECK(slab_io(f, f->pm[m], 4, point, rep, yp, H5T_NATIVE_DOUBLE, b, read));
-        if (read)
-            for (size_t y = 0; y < Y; y++)
-                for (size_t p = 0; p < NP; p++)
-                    *model_pm(r, (int)y, (int)p, m) = b[y * NP + p];
-    }
+    for (int m = 0; m < PM_NMETRICS; m++)
+        SIM_CHECK(metric_io(f, f->pm[m], point, rep, yp, r->plant_year, (size_t)(Y * NP), PM_NMETRICS, m, read));
     hsize_t tp[2] = { T, PRICE_N };
     SIM_CHECK(slab_io(f, f->price, 4, point, rep, tp, H5T_NATIVE_DOUBLE, r->price_month, read));
     SIM_CHECK(slab_io(f, f->inert, 4, point, rep, tg, H5T_NATIVE_DOUBLE, r->inert_month, read));
