@@ -60,7 +60,25 @@ typedef struct batch {
 
 typedef struct scratch {
     model_instance *m;
+    h5c_coder *coder;         /* compresses this thread's replications */
 } scratch;
+
+/* What a task hands to the consumer: the replication and, when results
+ * are written, its chunks already compressed in the worker thread. */
+typedef struct rep_out {
+    model_result *r;
+    h5c_chunks ck;
+    int packed;
+} rep_out;
+
+static void rep_out_free(rep_out *o)
+{
+    if (!o)
+        return;
+    model_result_free(o->r);
+    h5c_chunks_free(&o->ck);
+    free(o);
+}
 
 /* ---- yearly summaries for the screen ------------------------------------ */
 
@@ -143,7 +161,7 @@ static int fold_resumed(batch *b, long upto)
         long p = b->next_fold / b->R, rep = b->next_fold % b->R;
         if (b->nshards) {   /* merging: from its shard into the final file */
             SIM_CHECK(h5o_read(b->shards[b->src[b->next_fold]], p, rep, b->readback));
-            SIM_CHECK(h5o_write(b->h5, b->readback));
+            SIM_CHECK(h5o_write(b->h5, b->readback, NULL));
         } else {
             SIM_CHECK(h5o_read(b->h5, p, rep, b->readback));
         }
@@ -179,6 +197,7 @@ static void task_scratch_free(void *ctx, void *p)
     (void)ctx;
     scratch *sc = p;
     model_instance_free(sc->m);
+    h5c_coder_free(sc->coder);
     free(sc);
 }
 
@@ -199,42 +218,57 @@ static int task_run(void *ctx, void *p, long task, void **result)
         if (!sc->m)
             return sim_err_set(SIM_ENOMEM, "out of memory for a model instance");
     }
-    model_result *r = model_result_alloc(d);
-    if (!r)
+    rep_out *o = calloc(1, sizeof *o);
+    model_result *r = o ? model_result_alloc(d) : NULL;
+    if (!r) {
+        free(o);
         return sim_err_set(SIM_ENOMEM, "out of memory for the results of replication %ld", rep);
+    }
+    o->r = r;
     /* Common random numbers: replication r of every point on the same streams. */
     uint64_t stream_point = b->sw->crn && !b->o->independent_streams ? 0 : (uint64_t)point;
     int rc = model_run(sc->m, stream_point, rep, r);
     if (rc != SIM_OK) {
-        model_result_free(r);
+        rep_out_free(o);
         if (b->P > 1)
             sim_err_prefix(rc, "scenario point %ld", point);
         return rc;
     }
     r->point = (uint64_t)point;
-    /* As stored: then a resumed run's summaries, folded from values read
-     * back from the file, match an uninterrupted run's bit for bit. */
-    if (b->o->output && !b->o->summary_only)
+    if (b->o->output && !b->o->summary_only) {
+        /* As stored: then a resumed run's summaries, folded from values
+         * read back from the file, match an uninterrupted run's bit for bit. */
         model_result_round_float(r);
-    *result = r;
+        if (!sc->coder && !(sc->coder = h5c_coder_new(H5O_DEFLATE_LEVEL)))
+            rc = sim_err_set(SIM_ENOMEM, "out of memory for the compressor");
+        if (rc == SIM_OK)
+            rc = h5o_pack(b->h5, sc->coder, r, &o->ck);
+        if (rc != SIM_OK) {
+            rep_out_free(o);
+            return rc;
+        }
+        o->packed = 1;
+    }
+    *result = o;
     return SIM_OK;
 }
 
 static int task_consume(void *ctx, long task, void *result)
 {
     batch *b = ctx;
+    rep_out *o = result;
     long lin = linear_of(b, task);
     int rc = SIM_OK;
     if (b->h5) {
         if (!b->subset)
             rc = fold_resumed(b, lin);
         if (rc == SIM_OK)
-            rc = h5o_write(b->h5, result);
+            rc = h5o_write(b->h5, o->r, o->packed ? &o->ck : NULL);
         b->next_fold = lin + 1;
     }
     if (rc == SIM_OK)
-        rc = fold(b, result);
-    model_result_free(result);
+        rc = fold(b, o->r);
+    rep_out_free(o);
     b->done++;
     progress(b, 0);
     return rc;
@@ -254,7 +288,7 @@ static long task_claim(void *ctx)
 static void task_discard(void *ctx, void *result)
 {
     (void)ctx;
-    model_result_free(result);
+    rep_out_free(result);
 }
 
 /* ---- printing -------------------------------------------------------------------- */

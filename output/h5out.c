@@ -40,6 +40,8 @@ struct h5o_file {
     int readonly;                    /* an input shard: never written */
     char price_units[64];
     double *scratch;                 /* gather buffer */
+    h5c_coder *coder;                /* for replications not encoded by the caller */
+    h5c_chunks packed;
     long completed;
     double last_flush;
 };
@@ -188,7 +190,7 @@ static int variable(h5o_file *f, hid_t grp, const char *name, hid_t type, int nd
          * write would cost more than the bytes saved. */
         if (!(nd == 2 && dims[1] > 1 && chunk[1] > 1)) {
             H5Pset_shuffle(dcpl);
-            H5Pset_deflate(dcpl, 1);
+            H5Pset_deflate(dcpl, H5O_DEFLATE_LEVEL);
         }
         H5Pset_fletcher32(dcpl);
     }
@@ -520,6 +522,8 @@ static void free_handle(h5o_file *f)
     free(f->path);
     free(f->partial);
     free(f->scratch);
+    h5c_coder_free(f->coder);
+    h5c_chunks_free(&f->packed);
     free(f);
 }
 
@@ -585,36 +589,86 @@ static int slab_io(h5o_file *f, hid_t ds, int nd, long point, long rep, const hs
     return SIM_OK;
 }
 
-/* One metric m of an array laid out [n][nm] (values of all metrics
- * interleaved), written from or read into its own dataset via scratch. */
-static int metric_io(h5o_file *f, hid_t ds, long point, long rep, const hsize_t *dims, double *base, size_t n,
-                     int nm, int m, int read)
+/* Read one metric m of an array laid out [n][nm] (values of all metrics
+ * interleaved) from its own dataset, via scratch. */
+static int metric_read(h5o_file *f, hid_t ds, long point, long rep, const hsize_t *dims, double *base, size_t n,
+                       int nm, int m)
 {
     double *b = f->scratch;
-    if (!read)
-        for (size_t i = 0; i < n; i++)
-            b[i] = base[i * (size_t)nm + (size_t)m];
-    SIM_CHECK(slab_io(f, ds, 4, point, rep, dims, H5T_NATIVE_DOUBLE, b, read));
-    if (read)
-        for (size_t i = 0; i < n; i++)
-            base[i * (size_t)nm + (size_t)m] = b[i];
+    SIM_CHECK(slab_io(f, ds, 4, point, rep, dims, H5T_NATIVE_DOUBLE, b, 1));
+    for (size_t i = 0; i < n; i++)
+        base[i * (size_t)nm + (size_t)m] = b[i];
     return SIM_OK;
 }
 
-static int rep_io(h5o_file *f, long point, long rep, model_result *r, int read)
+static int rep_read(h5o_file *f, long point, long rep, model_result *r)
 {
     const scenario *s = f->s;
     hsize_t T = (hsize_t)s->nmonths, G = (hsize_t)s->nregions, Y = (hsize_t)s->nyears, NP = (hsize_t)s->nplants;
     hsize_t tg[2] = { T, G }, ygg[3] = { Y, G, G }, yp[2] = { Y, NP }, nb[1] = { BAL_N };
     for (int m = 0; m < RM_NMETRICS; m++)
-        SIM_CHECK(metric_io(f, f->rm[m], point, rep, tg, r->region_month, (size_t)(T * G), RM_NMETRICS, m, read));
-    SIM_CHECK(slab_io(f, f->flow, 5, point, rep, ygg, H5T_NATIVE_DOUBLE, r->od_year, read));
+        SIM_CHECK(metric_read(f, f->rm[m], point, rep, tg, r->region_month, (size_t)(T * G), RM_NMETRICS, m));
+    SIM_CHECK(slab_io(f, f->flow, 5, point, rep, ygg, H5T_NATIVE_DOUBLE, r->od_year, 1));
     for (int m = 0; m < PM_NMETRICS; m++)
-        SIM_CHECK(metric_io(f, f->pm[m], point, rep, yp, r->plant_year, (size_t)(Y * NP), PM_NMETRICS, m, read));
+        SIM_CHECK(metric_read(f, f->pm[m], point, rep, yp, r->plant_year, (size_t)(Y * NP), PM_NMETRICS, m));
     hsize_t tp[2] = { T, PRICE_N };
-    SIM_CHECK(slab_io(f, f->price, 4, point, rep, tp, H5T_NATIVE_DOUBLE, r->price_month, read));
-    SIM_CHECK(slab_io(f, f->inert, 4, point, rep, tg, H5T_NATIVE_DOUBLE, r->inert_month, read));
-    return slab_io(f, f->balance, 3, point, rep, nb, H5T_NATIVE_DOUBLE, r->balance, read);
+    SIM_CHECK(slab_io(f, f->price, 4, point, rep, tp, H5T_NATIVE_DOUBLE, r->price_month, 1));
+    SIM_CHECK(slab_io(f, f->inert, 4, point, rep, tg, H5T_NATIVE_DOUBLE, r->inert_month, 1));
+    return slab_io(f, f->balance, 3, point, rep, nb, H5T_NATIVE_DOUBLE, r->balance, 1);
+}
+
+/* The per-replication chunks, in the order h5o_pack encodes them and
+ * rep_write stores them: dataset, rank, values, stride, element size. */
+typedef struct rep_chunk {
+    hid_t ds;
+    int nd;
+    const double *src;
+    size_t n, stride;
+    int elem;
+} rep_chunk;
+
+static int rep_chunks(const h5o_file *f, const model_result *r, rep_chunk *c)
+{
+    const scenario *s = f->s;
+    size_t T = (size_t)s->nmonths, G = (size_t)s->nregions, Y = (size_t)s->nyears, NP = (size_t)s->nplants;
+    int k = 0;
+    for (int m = 0; m < RM_NMETRICS; m++)
+        c[k++] = (rep_chunk){ f->rm[m], 4, r->region_month + m, T * G, RM_NMETRICS, 4 };
+    c[k++] = (rep_chunk){ f->flow, 5, r->od_year, Y * G * G, 1, 4 };
+    for (int m = 0; m < PM_NMETRICS; m++)
+        c[k++] = (rep_chunk){ f->pm[m], 4, r->plant_year + m, Y * NP, PM_NMETRICS, 4 };
+    c[k++] = (rep_chunk){ f->price, 4, r->price_month, T * PRICE_N, 1, 4 };
+    c[k++] = (rep_chunk){ f->inert, 4, r->inert_month, T * G, 1, 4 };
+    c[k++] = (rep_chunk){ f->balance, 3, r->balance, BAL_N, 1, 8 };
+    return k;
+}
+
+enum { REP_CHUNKS = RM_NMETRICS + PM_NMETRICS + 4 };
+
+int h5o_pack(const h5o_file *f, h5c_coder *coder, const model_result *r, h5c_chunks *out)
+{
+    h5c_chunks_clear(out);
+    if (!f->o.store_replications)
+        return SIM_OK;
+    rep_chunk c[REP_CHUNKS];
+    int n = rep_chunks(f, r, c);
+    for (int i = 0; i < n; i++)
+        SIM_CHECK(h5c_encode(coder, c[i].src, c[i].n, c[i].stride, c[i].elem, out));
+    return SIM_OK;
+}
+
+/* Store encoded chunks as they are (every filter applied: mask 0). */
+static int rep_write(h5o_file *f, const model_result *r, const h5c_chunks *ck)
+{
+    rep_chunk c[REP_CHUNKS];
+    int n = rep_chunks(f, r, c);
+    if (ck->n != n)
+        return sim_err_set(SIM_EINVAL, "h5o_write: %d encoded chunks for %d datasets", ck->n, n);
+    hsize_t off[5] = { r->point, (hsize_t)r->rep, 0, 0, 0 };
+    for (int i = 0; i < n; i++)
+        HCHECK(H5Dwrite_chunk(c[i].ds, H5P_DEFAULT, 0, off, ck->off[i + 1] - ck->off[i], ck->data + ck->off[i]),
+               "write a replication");
+    return SIM_OK;
 }
 
 static double wall_now(void)
@@ -624,11 +678,18 @@ static double wall_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-int h5o_write(h5o_file *f, const model_result *r)
+int h5o_write(h5o_file *f, const model_result *r, const h5c_chunks *packed)
 {
     long point = (long)r->point, rep = r->rep;
-    if (f->o.store_replications)
-        SIM_CHECK(rep_io(f, point, rep, (model_result *)r, 0));
+    if (f->o.store_replications) {
+        if (!packed) {   /* encode here (merging, resuming): the writer's own coder */
+            if (!f->coder && !(f->coder = h5c_coder_new(H5O_DEFLATE_LEVEL)))
+                return sim_err_set(SIM_ENOMEM, "out of memory for the compressor");
+            SIM_CHECK(h5o_pack(f, f->coder, r, &f->packed));
+            packed = &f->packed;
+        }
+        SIM_CHECK(rep_write(f, r, packed));
+    }
     unsigned long long seed = r->seed_key, ev = r->events;
     unsigned char one = 1;
     SIM_CHECK(slab_io(f, f->seed, 2, point, rep, NULL, H5T_NATIVE_ULLONG, &seed, 0));
@@ -651,7 +712,7 @@ int h5o_read(h5o_file *f, long point, long rep, model_result *r)
 {
     if (!f->o.store_replications)
         return sim_err_set(SIM_EINPUT, "%s holds no per-replication data to resume from", f->partial);
-    SIM_CHECK(rep_io(f, point, rep, r, 1));
+    SIM_CHECK(rep_read(f, point, rep, r));
     unsigned long long seed, ev;
     SIM_CHECK(slab_io(f, f->seed, 2, point, rep, NULL, H5T_NATIVE_ULLONG, &seed, 1));
     SIM_CHECK(slab_io(f, f->events, 2, point, rep, NULL, H5T_NATIVE_ULLONG, &ev, 1));

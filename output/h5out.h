@@ -26,6 +26,7 @@
 
 #include <stdio.h>
 
+#include "h5chunk.h"
 #include "model.h"
 #include "summary.h"
 
@@ -79,8 +80,19 @@ long long h5o_file_attr_long(const char *path, const char *name);
  * the summaries on resume).  Returns SIM_OK or SIM_EIO. */
 int h5o_read(h5o_file *f, long point, long rep, model_result *r);
 
-/* Write one replication.  Returns SIM_OK or SIM_EIO. */
-int h5o_write(h5o_file *f, const model_result *r);
+/* Deflate level of the per-replication series (coders for h5o_pack):
+ * level 1 gets most of what level 6 would at a fraction of the time. */
+#define H5O_DEFLATE_LEVEL 1
+
+/* Encode one replication's chunks for h5o_write (compression and
+ * checksums).  Thread-safe: it reads only the layout of f, fixed at
+ * creation, and calls no HDF5 function, so worker threads encode
+ * replications while one thread writes.  Returns SIM_OK or SIM_ENOMEM. */
+int h5o_pack(const h5o_file *f, h5c_coder *coder, const model_result *r, h5c_chunks *out);
+
+/* Write one replication; `packed` is h5o_pack's encoding of r, or NULL to
+ * encode it here.  Returns SIM_OK or SIM_EIO. */
+int h5o_write(h5o_file *f, const model_result *r, const h5c_chunks *packed);
 
 typedef struct h5o_summaries {
     const sum_acc *monthly;   /* [time][region][RM_NMETRICS], with quantiles */

@@ -23,8 +23,10 @@ int sum_acc_init(sum_acc *a, size_t n, int nq, const double *p)
     if (nq > 0) {
         a->qh = calloc(n * (size_t)nq * 5 + 1, sizeof(double));
         a->qn = calloc(n * (size_t)nq * 3 + 1, sizeof(int));
+        a->flat = calloc(n + 1, 1);
+        a->flat_v = calloc(n + 1, sizeof(double));
     }
-    if (!a->mean || !a->m2 || (nq > 0 && (!a->qh || !a->qn))) {
+    if (!a->mean || !a->m2 || (nq > 0 && (!a->qh || !a->qn || !a->flat || !a->flat_v))) {
         sum_acc_free(a);
         return sim_err_set(SIM_ENOMEM, "out of memory for the summaries of %zu values", n);
     }
@@ -38,7 +40,10 @@ void sum_acc_reset(sum_acc *a)
     if (a->nq > 0) {
         memset(a->qh, 0, a->n * (size_t)a->nq * 5 * sizeof(double));
         memset(a->qn, 0, a->n * (size_t)a->nq * 3 * sizeof(int));
+        memset(a->flat, 0, a->n);
     }
+    memset(a->flat_h, 0, sizeof a->flat_h);
+    memset(a->flat_n, 0, sizeof a->flat_n);
     memset(a->m2, 0, a->n * sizeof(double));
 }
 
@@ -48,6 +53,8 @@ void sum_acc_free(sum_acc *a)
     free(a->m2);
     free(a->qh);
     free(a->qn);
+    free(a->flat);
+    free(a->flat_v);
     memset(a, 0, sizeof *a);
 }
 
@@ -89,6 +96,37 @@ static inline void p2_update(double *h, int *n, const double *want, long count, 
     }
 }
 
+/* Add observation number c (1-based) to one value's markers. */
+static inline void p2_add(double *h, int *n, const double *want, long c, double x)
+{
+    if (c > 5) {
+        p2_update(h, n, want, c, x);
+        return;
+    }
+    int j = (int)c - 1;   /* keep the first five sorted (insertion) */
+    while (j > 0 && h[j - 1] > x) {
+        h[j] = h[j - 1];
+        j--;
+    }
+    h[j] = x;
+    if (c == 5)
+        for (int m = 0; m < 3; m++)
+            n[m] = m + 1;
+}
+
+/* Value i stops being constant: give it the markers a constant stream
+ * of its value has after the previous observations. */
+static void unflatten(sum_acc *a, size_t i)
+{
+    a->flat[i] = 0;
+    for (int q = 0; q < a->nq; q++) {
+        double *h = a->qh + ((size_t)q * a->n + i) * 5;
+        for (int m = 0; m < 5; m++)
+            h[m] = a->flat_v[i];
+        memcpy(a->qn + ((size_t)q * a->n + i) * 3, a->flat_n[q], sizeof a->flat_n[q]);
+    }
+}
+
 void sum_acc_add(sum_acc *a, const double *x)
 {
     a->count++;
@@ -99,28 +137,26 @@ void sum_acc_add(sum_acc *a, const double *x)
         a->mean[i] += d / k;
         a->m2[i] += d * (x[i] - a->mean[i]);
     }
+    if (a->nq == 0)
+        return;
+    if (c == 1) {
+        memset(a->flat, 1, a->n);
+        memcpy(a->flat_v, x, a->n * sizeof(double));
+    } else {
+        for (size_t i = 0; i < a->n; i++)
+            if (a->flat[i] && !(x[i] == a->flat_v[i]))
+                unflatten(a, i);
+    }
     for (int q = 0; q < a->nq; q++) {
         double *hq = a->qh + (size_t)q * a->n * 5;
         int *nq = a->qn + (size_t)q * a->n * 3;
-        if (c <= 5) {   /* keep the first five sorted (insertion) */
-            for (size_t i = 0; i < a->n; i++) {
-                double *h = hq + i * 5;
-                int j = (int)c - 1;
-                while (j > 0 && h[j - 1] > x[i]) {
-                    h[j] = h[j - 1];
-                    j--;
-                }
-                h[j] = x[i];
-                if (c == 5)
-                    for (int m = 0; m < 3; m++)
-                        nq[i * 3 + (size_t)m] = m + 1;
-            }
-            continue;
-        }
         double p = a->p[q], cc = (double)(c - 1);
         const double want[3] = { cc * p / 2, cc * p, cc * (1 + p) / 2 };
         for (size_t i = 0; i < a->n; i++)
-            p2_update(hq + i * 5, nq + i * 3, want, c, x[i]);
+            if (!a->flat[i])
+                p2_add(hq + i * 5, nq + i * 3, want, c, x[i]);
+        /* The constant stream's markers (all zero) advance likewise. */
+        p2_add(a->flat_h[q], a->flat_n[q], want, c, 0.0);
     }
 }
 
@@ -138,6 +174,8 @@ double sum_acc_quantile(const sum_acc *a, size_t i, int k)
 {
     if (a->count == 0)
         return NAN;
+    if (a->flat && a->flat[i])
+        return a->flat_v[i];
     const double *h = a->qh + ((size_t)k * a->n + i) * 5;
     if (a->count > 5)
         return h[2];

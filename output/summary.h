@@ -8,6 +8,14 @@
  *    five markers per quantile and value; exact (linear interpolation
  *    between order statistics) while fewer than five replications are in.
  *
+ * Many values never change across replications (regions without plants,
+ * months without exports).  A value whose replications have all been
+ * equal so far keeps no P-square state of its own: its markers are all
+ * that value and their positions are those of any constant stream, kept
+ * once per quantile.  The state is filled in when a different value
+ * arrives, so the estimates are bit for bit those of running P-square on
+ * every value.
+ *
  * Results depend on the order in which replications are added; callers
  * add them in replication order so that they are reproducible.
  *
@@ -29,6 +37,10 @@ typedef struct sum_acc {
     double *qh;      /* marker heights [nq][n][5] */
     int *qn;         /* positions of the three inner markers [nq][n][3]; the
                         outer ones are always 0 and count - 1 */
+    unsigned char *flat;   /* [n] 1 while every replication of value i equalled flat_v[i] */
+    double *flat_v;        /* [n] */
+    double flat_h[SUM_MAX_QUANTILES][5];   /* a constant stream's markers ... */
+    int flat_n[SUM_MAX_QUANTILES][3];      /* ... and their positions */
 } sum_acc;
 
 /* Track n values per replication and the nq quantiles p[0..nq) (each in

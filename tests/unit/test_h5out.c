@@ -77,7 +77,7 @@ int main(int argc, char **argv)
     CHECK(h5o_create(&f, &s, &d, &o) == SIM_OK);
     for (long rep = 0; rep < 3; rep++) {
         fill(r, rep);
-        CHECK(h5o_write(f, r) == SIM_OK);
+        CHECK(h5o_write(f, r, NULL) == SIM_OK);
     }
     h5o_abort(f, 1);
     CHECK(access(out, F_OK) != 0);                       /* no final file */
@@ -102,7 +102,7 @@ int main(int argc, char **argv)
             CHECK(back->seed_key == r->seed_key && back->events == r->events);
         } else {
             fill(r, rep);
-            CHECK(h5o_write(f, r) == SIM_OK);
+            CHECK(h5o_write(f, r, NULL) == SIM_OK);
         }
         sum_acc_add(&monthly, r->region_month);
         sum_acc_add(&flows, r->od_year);

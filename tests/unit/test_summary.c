@@ -49,6 +49,42 @@ int main(void)
     CHECK_NEAR(sum_acc_quantile(&a, 0, 0), 1.15, 1e-12);
     CHECK_NEAR(sum_acc_sd(&a, 0), sqrt(5.0 / 3.0), 1e-12);
     sum_acc_free(&a);
+
+    /* Values that stay constant keep no state of their own until they
+     * change; then they must behave as if they had it all along. */
+    CHECK(sum_acc_init(&a, 3, 5, p) == SIM_OK);
+    double seq[5] = { 2, 2, 2, 1, 3 };   /* changes inside the first five */
+    double *late = malloc(N * sizeof *late);
+    for (int i = 0; i < N; i++) {
+        /* value 0 constant throughout; value 1 as seq then constant 3;
+         * value 2 constant 7 for 500 replications, then normal */
+        double v[3] = { 4.5, i < 5 ? seq[i] : 3.0, i < 500 ? 7.0 : gsl_ran_gaussian(r, 1.0) + 7.0 };
+        late[i] = v[2];
+        sum_acc_add(&a, v);
+        if (i == 4) {   /* exact while five are in: sorted 1 2 2 2 3 */
+            CHECK_NEAR(sum_acc_quantile(&a, 1, 0), 1.2, 1e-12);
+            CHECK_NEAR(sum_acc_quantile(&a, 1, 4), 2.8, 1e-12);
+            CHECK_NEAR(sum_acc_quantile(&a, 0, 3), 4.5, 0);
+        }
+    }
+    for (int k = 0; k < 5; k++)
+        CHECK(sum_acc_quantile(&a, 0, k) == 4.5);
+    CHECK(sum_acc_sd(&a, 0) == 0);
+    gsl_sort(late, 1, N);
+    for (int k = 0; k < 5; k++) {
+        double e = gsl_stats_quantile_from_sorted_data(late, 1, N, p[k]);
+        CHECK_MSG(fabs(sum_acc_quantile(&a, 2, k) - e) < 0.02, "q%g late change %g vs %g", p[k],
+                  sum_acc_quantile(&a, 2, k), e);
+    }
+    CHECK_NEAR(sum_acc_quantile(&a, 1, 2), 3.0, 1e-6);
+    /* Reset forgets which values were constant. */
+    sum_acc_reset(&a);
+    double w[3] = { 1, 2, 3 };
+    sum_acc_add(&a, w);
+    CHECK(sum_acc_quantile(&a, 0, 2) == 1 && sum_acc_quantile(&a, 2, 2) == 3);
+    sum_acc_free(&a);
+    free(late);
+
     /* Bad quantiles are refused. */
     double bad = 1.5;
     CHECK(sum_acc_init(&a, 1, 1, &bad) == SIM_EINVAL);
