@@ -189,9 +189,18 @@ int model_def_init(model_def *d, const scenario *s)
     }
     d->owned = calloc(np, sizeof *d->owned);
     d->owned_start = calloc((size_t)s->nsmelters + 2, sizeof *d->owned_start);
-    if (!d->owned || !d->owned_start) {
+    d->lead_sigma = calloc((size_t)s->nlinks + 1, sizeof *d->lead_sigma);
+    d->lead_drift = calloc((size_t)s->nlinks + 1, sizeof *d->lead_drift);
+    if (!d->owned || !d->owned_start || !d->lead_sigma || !d->lead_drift) {
         model_def_free(d);
         return sim_err_set(SIM_ENOMEM, "out of memory for the model definition");
+    }
+    for (int e = 0; e < s->nlinks; e++) {
+        /* Lognormal lead times with the link's mean and CV:
+         * exp(sigma z - sigma^2 / 2) has mean 1. */
+        double cv = s->links[e].lead_cv, s2 = log1p(cv * cv);
+        d->lead_sigma[e] = sqrt(s2);
+        d->lead_drift[e] = 0.5 * s2;
     }
     for (int i = 0, k = 0; i < s->nsmelters; i++) {
         d->owned_start[i] = k;
@@ -228,6 +237,8 @@ void model_def_free(model_def *d)
     free(d->nsup_cand);
     free(d->owned);
     free(d->owned_start);
+    free(d->lead_sigma);
+    free(d->lead_drift);
     memset(d, 0, sizeof *d);
 }
 
@@ -376,6 +387,10 @@ static int on_month(sim_engine *e, const sim_event *ev, void *model)
     const scenario *s = m->s;
     int k = ev->arg;
     (void)e;
+    /* Raw materials that arrived before this moment count in the month's
+     * stocks (month events go before arrivals at the same time). */
+    for (int p = 0; p < s->nplants; p++)
+        transport_deliver_due(m, p, m->eng.now, 0);
     for (int i = 0; i < s->nsmelters; i++)
         smelter_advance(m, i);
     for (int i = 0; i < s->nsmelters; i++)
@@ -538,6 +553,7 @@ void model_instance_free(model_instance *m)
         free(m->plants[p].util_cap);
         free(m->plants[p].cost_hist);
         free(m->plants[p].kiln_green);
+        free(m->plants[p].inbound);
         free(m->plants[p].kiln_end);
     }
     for (int i = 0; m->disrupt_rng && i < s->nlinks; i++)
@@ -615,6 +631,7 @@ static int reset(model_instance *m, uint64_t point, long rep)
     m->year = 0;
     m->nship = 0;
     m->free_ship = -1;
+    m->ship_seq = 0;
     memset(m->transit, 0, sizeof m->transit);
     memset(m->bal_in, 0, sizeof m->bal_in);
     memset(m->bal_out, 0, sizeof m->bal_out);

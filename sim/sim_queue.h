@@ -1,21 +1,34 @@
 /*
  * sim_queue — the pending-event set.
  *
- * A 4-ary min-heap of event keys over a pool of event records.  Order is
- * total and deterministic: earlier time first, then lower priority value,
- * then earlier insertion (a sequence number the queue assigns).  Two runs
- * that schedule the same events in the same order pop them in the same
- * order, bit for bit, whatever else happens in the process.
+ * Order is total and deterministic: earlier time first, then lower
+ * priority value, then earlier insertion (a sequence number the queue
+ * assigns).  Two runs that schedule the same events in the same order pop
+ * them in the same order, bit for bit, whatever else happens in the
+ * process.
+ *
+ * Structure (a two-level calendar queue): time is cut into buckets of a
+ * width that starts at 1 time unit and doubles or halves until buckets
+ * bring 4 to 64 events each (sim_queue_set_width fixes it instead).
+ * Events of the current bucket sit in a small 4-ary heap; events of the
+ * next SIM_QUEUE_RING buckets are appended, unsorted, to their bucket and
+ * enter the heap only when their bucket becomes current; events further
+ * ahead wait in a second 4-ary heap.  With the width near the typical gap
+ * between an event and the events it schedules, the heap holds one
+ * bucket's events instead of all of them, and most pushes are appends.
+ * Cancelled events are left where they are and skipped when they surface
+ * (the generation of their record no longer matches).
  *
  * Event records live in a pool that grows by doubling and recycles freed
  * slots through a free list, so after warm-up no event costs a malloc.
- * Each push returns a handle (slot index + generation) with which the event
- * can be cancelled in O(log n); a handle to an event that already fired or
- * was cancelled is detected as stale and refused.
+ * Each push returns a handle (slot index + generation) with which the
+ * event can be cancelled in O(1); a handle to an event that already fired
+ * or was cancelled is detected as stale and refused.
  *
- * Complexity: push, pop and cancel O(log n); peek O(1).
- * Ownership: the queue owns its pool and heap; sim_queue_destroy frees them.
- * Not thread-safe: one queue per replication.
+ * Complexity: push O(1) amortised into a future bucket, O(log b) into the
+ * current one (b events in a bucket); pop O(log b) amortised; cancel O(1).
+ * Ownership: the queue owns its pool, heaps and buckets; sim_queue_destroy
+ * frees them.  Not thread-safe: one queue per replication.
  */
 #ifndef SIM_QUEUE_H
 #define SIM_QUEUE_H
@@ -40,32 +53,55 @@ typedef struct sim_event {
 typedef uint64_t sim_handle;
 #define SIM_HANDLE_NONE ((sim_handle)0)
 
-/* Heap key: time, then `tie` = (priority + 2^15) << 48 | sequence, so that
- * one unsigned compare orders priority and insertion together.  Hence
+/* Key: time, then `tie` = (priority + 2^15) << 48 | sequence, so that one
+ * unsigned compare orders priority and insertion together.  Hence
  * priorities lie in [SIM_PRIO_MIN, SIM_PRIO_MAX] and a queue issues at most
- * 2^48 sequence numbers between clears (far beyond any replication). */
+ * 2^48 sequence numbers between clears (far beyond any replication).
+ * `gen` is the record's generation when queued: a key whose record has
+ * moved on (fired or cancelled) is dead. */
 typedef struct sim_heap_key {
     double time;
     uint64_t tie;
-    uint32_t slot;
+    uint32_t slot, gen;
 } sim_heap_key;
+
+/* Keys of one future bucket, in insertion order. */
+typedef struct sim_bucket {
+    sim_heap_key *k;
+    uint32_t n, cap;
+} sim_bucket;
+
+#define SIM_QUEUE_RING 256   /* buckets ahead of the current one */
 
 #define SIM_PRIO_MIN (-32768)
 #define SIM_PRIO_MAX 32767
 
 typedef struct sim_queue {
-    sim_heap_key *heap;   /* heap[0..size) */
+    sim_heap_key *heap;   /* the current bucket (and anything earlier): heap[0..hn) */
+    size_t hn, hcap;
+    sim_heap_key *far;    /* beyond the ring: far[0..fn), a heap */
+    size_t fn, fcap;
+    sim_bucket *ring;     /* [SIM_QUEUE_RING], bucket b at ring[b mod SIM_QUEUE_RING] */
+    double width, inv_width;
+    int adaptive;         /* width adapts to the events (until set by hand) */
+    size_t turns, turned_keys;   /* buckets made current, keys they brought */
+    double cur;           /* number of the current bucket (-inf before the first pop) */
     sim_event *ev;        /* pool of records, indexed by slot */
-    uint32_t *pos;        /* heap position of each live slot */
     uint32_t *gen;        /* generation of each slot, bumped on release */
+    uint8_t *queued;      /* 1 while the slot's event is pending */
     uint32_t *free_list;  /* stack of free slots */
-    size_t size, cap, nfree;
+    size_t size, cap, nfree;   /* size: pending events */
     uint64_t next_seq;
 } sim_queue;
 
 /* Prepare an empty queue with room for `capacity` events (0 picks a small
  * default).  Returns SIM_OK or SIM_ENOMEM. */
 int sim_queue_init(sim_queue *q, size_t capacity);
+
+/* Fix the bucket width in time units (> 0), only while the queue is
+ * empty.  Returns SIM_OK or SIM_EINVAL.  Any width gives the same order;
+ * a width near the usual scheduling distance gives the speed. */
+int sim_queue_set_width(sim_queue *q, double width);
 
 /* Free everything the queue holds; the queue may be re-initialised. */
 void sim_queue_destroy(sim_queue *q);
@@ -96,10 +132,14 @@ const sim_event *sim_queue_get(const sim_queue *q, sim_handle h);
 
 static inline size_t sim_queue_size(const sim_queue *q) { return q->size; }
 
-/* Time of the first event; only valid when size > 0. */
-static inline double sim_queue_peek_time(const sim_queue *q)
+/* Time of the first event; HUGE_VAL when none.  (Not const: it drops
+ * cancelled keys and may bring the next bucket forward.) */
+double sim_queue_peek_slow(sim_queue *q);
+static inline double sim_queue_peek_time(sim_queue *q)
 {
-    return q->heap[0].time;
+    if (q->hn > 0 && q->gen[q->heap[0].slot] == q->heap[0].gen)
+        return q->heap[0].time;
+    return sim_queue_peek_slow(q);
 }
 
 #endif
