@@ -14,19 +14,33 @@ int sum_acc_init(sum_acc *a, size_t n, int nq, const double *p)
     for (int k = 0; k < nq; k++) {
         if (!(p[k] > 0 && p[k] < 1))
             return sim_err_set(SIM_EINVAL, "quantile %g is not inside (0, 1)", p[k]);
+        if (k > 0 && !(p[k] > p[k - 1]))
+            return sim_err_set(SIM_EINVAL, "quantiles must increase (%g after %g)", p[k], p[k - 1]);
         a->p[k] = p[k];
     }
     a->n = n;
     a->nq = nq;
+    a->nm = nq > 0 ? 2 * nq + 3 : 0;
+    /* Markers: 0, then for each quantile the midpoint below it and the
+     * quantile itself, the midpoint above the last, and 1. */
+    for (int k = 0; k < nq; k++) {
+        a->frac[2 * k + 1] = ((k ? p[k - 1] : 0.0) + p[k]) / 2;
+        a->frac[2 * k + 2] = p[k];
+    }
+    if (nq > 0) {
+        a->frac[2 * nq + 1] = (p[nq - 1] + 1.0) / 2;
+        a->frac[2 * nq + 2] = 1.0;
+    }
     a->mean = calloc(n + 1, sizeof(double));
     a->m2 = calloc(n + 1, sizeof(double));
     if (nq > 0) {
-        a->qh = calloc(n * (size_t)nq * 5 + 1, sizeof(double));
-        a->qn = calloc(n * (size_t)nq * 3 + 1, sizeof(int));
+        a->qh = calloc(n * (size_t)a->nm + 1, sizeof(double));
+        a->qn = calloc(n * (size_t)(a->nm - 2) + 1, sizeof(int));
         a->flat = calloc(n + 1, 1);
         a->flat_v = calloc(n + 1, sizeof(double));
+        a->varied = calloc(n + 1, sizeof(size_t));
     }
-    if (!a->mean || !a->m2 || (nq > 0 && (!a->qh || !a->qn || !a->flat || !a->flat_v))) {
+    if (!a->mean || !a->m2 || (nq > 0 && (!a->qh || !a->qn || !a->flat || !a->flat_v || !a->varied))) {
         sum_acc_free(a);
         return sim_err_set(SIM_ENOMEM, "out of memory for the summaries of %zu values", n);
     }
@@ -37,14 +51,15 @@ void sum_acc_reset(sum_acc *a)
 {
     a->count = 0;
     memset(a->mean, 0, a->n * sizeof(double));
+    memset(a->m2, 0, a->n * sizeof(double));
     if (a->nq > 0) {
-        memset(a->qh, 0, a->n * (size_t)a->nq * 5 * sizeof(double));
-        memset(a->qn, 0, a->n * (size_t)a->nq * 3 * sizeof(int));
+        memset(a->qh, 0, a->n * (size_t)a->nm * sizeof(double));
+        memset(a->qn, 0, a->n * (size_t)(a->nm - 2) * sizeof(int));
         memset(a->flat, 0, a->n);
     }
+    a->nvaried = 0;
     memset(a->flat_h, 0, sizeof a->flat_h);
     memset(a->flat_n, 0, sizeof a->flat_n);
-    memset(a->m2, 0, a->n * sizeof(double));
 }
 
 void sum_acc_free(sum_acc *a)
@@ -55,41 +70,54 @@ void sum_acc_free(sum_acc *a)
     free(a->qn);
     free(a->flat);
     free(a->flat_v);
+    free(a->varied);
     memset(a, 0, sizeof *a);
 }
 
-/* One P-square update of the five markers (heights h; inner positions
- * n[0..2] for markers 1..3, 0-based) with the count-th observation x
- * (count >= 6).  want[] holds the desired inner positions, the same for
- * every value of the replication. */
-static inline void p2_update(double *h, int *n, const double *want, long count, double x)
+/* Move inner marker i (1 <= i <= M-2) one position in direction s (+1 or
+ * -1): its height by the piecewise-parabolic (P-square) formula, or
+ * linearly when the parabola leaves the neighbours' interval.  pos[] holds
+ * every marker's position. */
+static inline double p2_move(const double *h, const double *pos, int i, double s)
 {
-    int k;
+    double dl = pos[i] - pos[i - 1], dr = pos[i + 1] - pos[i];
+    double qp = h[i] + s / (dl + dr) * ((dl + s) * (h[i + 1] - h[i]) / dr + (dr - s) * (h[i] - h[i - 1]) / dl);
+    if (h[i - 1] < qp && qp < h[i + 1])
+        return qp;
+    int j = i + (int)s;
+    return h[i] + s * (h[j] - h[i]) / (pos[j] - pos[i]);
+}
+
+/* One update of a value's M markers (heights h[0..M), inner positions
+ * n[0..M-2) for markers 1..M-2) with observation number count > M.
+ * want[] holds the desired inner positions, the same for every value. */
+static inline void p2_update(double *h, int *n, int M, const double *want, long count, double x)
+{
+    int k;   /* x falls in cell k: h[k] <= x < h[k+1] */
     if (x < h[0]) {
         h[0] = x;
         k = 0;
-    } else if (x >= h[4]) {
-        h[4] = x;
-        k = 3;
+    } else if (x >= h[M - 1]) {
+        h[M - 1] = x;
+        k = M - 2;
     } else {
-        k = (x >= h[1]) + (x >= h[2]) + (x >= h[3]);
+        k = 0;
+        while (x >= h[k + 1])
+            k++;
     }
-    /* Markers above the cell move up by one (marker 4 implicitly). */
-    for (int i = k; i < 3; i++)
+    /* Markers above the cell move up by one (the last implicitly). */
+    for (int i = k; i < M - 2; i++)
         n[i] += 1;
-    double pos[5] = { 0, n[0], n[1], n[2], (double)(count - 1) };
-    for (int i = 1; i <= 3; i++) {
-        double d = want[i - 1] - pos[i];
+    double pos[SUM_MAX_MARKERS];
+    pos[0] = 0;
+    for (int i = 1; i < M - 1; i++)
+        pos[i] = n[i - 1];
+    pos[M - 1] = (double)(count - 1);
+    for (int i = 1; i < M - 1; i++) {
+        double d = want[i] - pos[i];
         if ((d >= 1 && pos[i + 1] - pos[i] > 1) || (d <= -1 && pos[i - 1] - pos[i] < -1)) {
             double s = d > 0 ? 1.0 : -1.0;
-            double qp = h[i] + s / (pos[i + 1] - pos[i - 1]) *
-                                   ((pos[i] - pos[i - 1] + s) * (h[i + 1] - h[i]) / (pos[i + 1] - pos[i]) +
-                                    (pos[i + 1] - pos[i] - s) * (h[i] - h[i - 1]) / (pos[i] - pos[i - 1]));
-            if (!(h[i - 1] < qp && qp < h[i + 1])) {
-                int j = i + (int)s;
-                qp = h[i] + s * (h[j] - h[i]) / (pos[j] - pos[i]);
-            }
-            h[i] = qp;
+            h[i] = p2_move(h, pos, i, s);
             pos[i] += s;
             n[i - 1] = (int)pos[i];
         }
@@ -97,21 +125,27 @@ static inline void p2_update(double *h, int *n, const double *want, long count, 
 }
 
 /* Add observation number c (1-based) to one value's markers. */
-static inline void p2_add(double *h, int *n, const double *want, long c, double x)
+static inline void p2_add(double *h, int *n, int M, const double *want, long c, double x)
 {
-    if (c > 5) {
-        p2_update(h, n, want, c, x);
+    if (c > M) {
+        p2_update(h, n, M, want, c, x);
         return;
     }
-    int j = (int)c - 1;   /* keep the first five sorted (insertion) */
+    int j = (int)c - 1;   /* keep the first M sorted (insertion) */
     while (j > 0 && h[j - 1] > x) {
         h[j] = h[j - 1];
         j--;
     }
     h[j] = x;
-    if (c == 5)
-        for (int m = 0; m < 3; m++)
+    if (c == M)
+        for (int m = 0; m < M - 2; m++)
             n[m] = m + 1;
+}
+
+static int cmp_size(const void *x, const void *y)
+{
+    size_t a = *(const size_t *)x, b = *(const size_t *)y;
+    return (a > b) - (a < b);
 }
 
 /* Value i stops being constant: give it the markers a constant stream
@@ -119,12 +153,11 @@ static inline void p2_add(double *h, int *n, const double *want, long c, double 
 static void unflatten(sum_acc *a, size_t i)
 {
     a->flat[i] = 0;
-    for (int q = 0; q < a->nq; q++) {
-        double *h = a->qh + ((size_t)q * a->n + i) * 5;
-        for (int m = 0; m < 5; m++)
-            h[m] = a->flat_v[i];
-        memcpy(a->qn + ((size_t)q * a->n + i) * 3, a->flat_n[q], sizeof a->flat_n[q]);
-    }
+    a->varied[a->nvaried++] = i;
+    double *h = a->qh + i * (size_t)a->nm;
+    for (int m = 0; m < a->nm; m++)
+        h[m] = a->flat_v[i];
+    memcpy(a->qn + i * (size_t)(a->nm - 2), a->flat_n, (size_t)(a->nm - 2) * sizeof(int));
 }
 
 void sum_acc_add(sum_acc *a, const double *x)
@@ -143,21 +176,23 @@ void sum_acc_add(sum_acc *a, const double *x)
         memset(a->flat, 1, a->n);
         memcpy(a->flat_v, x, a->n * sizeof(double));
     } else {
+        size_t before = a->nvaried;
         for (size_t i = 0; i < a->n; i++)
             if (a->flat[i] && !(x[i] == a->flat_v[i]))
                 unflatten(a, i);
+        if (a->nvaried > before)   /* in index order: the walk below streams through memory */
+            qsort(a->varied, a->nvaried, sizeof *a->varied, cmp_size);
     }
-    for (int q = 0; q < a->nq; q++) {
-        double *hq = a->qh + (size_t)q * a->n * 5;
-        int *nq = a->qn + (size_t)q * a->n * 3;
-        double p = a->p[q], cc = (double)(c - 1);
-        const double want[3] = { cc * p / 2, cc * p, cc * (1 + p) / 2 };
-        for (size_t i = 0; i < a->n; i++)
-            if (!a->flat[i])
-                p2_add(hq + i * 5, nq + i * 3, want, c, x[i]);
-        /* The constant stream's markers (all zero) advance likewise. */
-        p2_add(a->flat_h[q], a->flat_n[q], want, c, 0.0);
+    int M = a->nm;
+    double want[SUM_MAX_MARKERS];
+    for (int m = 0; m < M; m++)
+        want[m] = (double)(c - 1) * a->frac[m];
+    for (size_t j = 0; j < a->nvaried; j++) {
+        size_t i = a->varied[j];
+        p2_add(a->qh + i * (size_t)M, a->qn + i * (size_t)(M - 2), M, want, c, x[i]);
     }
+    /* The constant stream's markers (all zero) advance likewise. */
+    p2_add(a->flat_h, a->flat_n, M, want, c, 0.0);
 }
 
 double sum_acc_mean(const sum_acc *a, size_t i)
@@ -176,10 +211,10 @@ double sum_acc_quantile(const sum_acc *a, size_t i, int k)
         return NAN;
     if (a->flat && a->flat[i])
         return a->flat_v[i];
-    const double *h = a->qh + ((size_t)k * a->n + i) * 5;
-    if (a->count > 5)
-        return h[2];
-    /* Up to five observations: interpolate the sorted sample. */
+    const double *h = a->qh + i * (size_t)a->nm;
+    if (a->count > a->nm)
+        return h[2 * k + 2];
+    /* Up to M observations: interpolate the sorted sample. */
     double pos = a->p[k] * (double)(a->count - 1);
     int lo = (int)floor(pos);
     int hi = lo + 1 < a->count ? lo + 1 : lo;

@@ -4,9 +4,12 @@
  * never on the number of replications.
  *
  *  - mean and standard deviation by Welford's algorithm;
- *  - quantiles by the P-square algorithm (Jain & Chlamtac 1985, CACM 28),
- *    five markers per quantile and value; exact (linear interpolation
- *    between order statistics) while fewer than five replications are in.
+ *  - quantiles by the extended P-square algorithm (Raatikainen 1987,
+ *    CACM 30; after Jain & Chlamtac 1985): one set of 2m + 3 markers per
+ *    value tracks all m quantiles at once (at each quantile, midway
+ *    between neighbours, and at the extremes), about half the work and
+ *    memory of m separate estimators; exact (linear interpolation between
+ *    order statistics) while fewer than 2m + 3 replications are in.
  *
  * Many values never change across replications (regions without plants,
  * months without exports).  A value whose replications have all been
@@ -27,24 +30,30 @@
 #include <stddef.h>
 
 #define SUM_MAX_QUANTILES 8
+#define SUM_MAX_MARKERS (2 * SUM_MAX_QUANTILES + 3)
 
 typedef struct sum_acc {
     size_t n;        /* values per replication */
     long count;      /* replications added */
     double *mean, *m2;
     int nq;          /* quantiles tracked (0: none) */
-    double p[SUM_MAX_QUANTILES];
-    double *qh;      /* marker heights [nq][n][5] */
-    int *qn;         /* positions of the three inner markers [nq][n][3]; the
-                        outer ones are always 0 and count - 1 */
+    double p[SUM_MAX_QUANTILES];   /* increasing */
+    int nm;          /* markers per value: 2 nq + 3 */
+    double frac[SUM_MAX_MARKERS];  /* desired position of each marker, as a share of count - 1 */
+    double *qh;      /* marker heights [n][nm] */
+    int *qn;         /* positions of the inner markers [n][nm - 2]; the outer
+                        ones are always 0 and count - 1 */
     unsigned char *flat;   /* [n] 1 while every replication of value i equalled flat_v[i] */
     double *flat_v;        /* [n] */
-    double flat_h[SUM_MAX_QUANTILES][5];   /* a constant stream's markers ... */
-    int flat_n[SUM_MAX_QUANTILES][3];      /* ... and their positions */
+    size_t *varied;        /* the values that are not flat, in index order */
+    size_t nvaried;
+    double flat_h[SUM_MAX_MARKERS];   /* a constant stream's markers ... */
+    int flat_n[SUM_MAX_MARKERS];      /* ... and their positions */
 } sum_acc;
 
-/* Track n values per replication and the nq quantiles p[0..nq) (each in
- * (0, 1)); nq may be 0.  Returns SIM_OK, SIM_EINVAL or SIM_ENOMEM. */
+/* Track n values per replication and the nq quantiles p[0..nq) (in
+ * (0, 1), increasing); nq may be 0.  Returns SIM_OK, SIM_EINVAL or
+ * SIM_ENOMEM. */
 int sum_acc_init(sum_acc *a, size_t n, int nq, const double *p);
 void sum_acc_free(sum_acc *a);
 
