@@ -65,29 +65,50 @@ static int inbound_push(model_instance *m, int p, int id)
     return SIM_OK;
 }
 
-/* Register a shipment whose legs are already in sh (nlegs, legs). */
-static int launch(model_instance *m, shipment *sh, double depart)
+/* A fresh shipment record: every field set here or by the caller (no
+ * zeroing of the whole record, which was a quarter of a send), or NULL
+ * when out of memory. */
+static shipment *open_shipment(model_instance *m, int com, double qty, int dest_node, int plant, int cust,
+                               int *id)
 {
-    int id = new_shipment(m);
-    if (id < 0)
-        return sim_err_set(SIM_ENOMEM, "out of memory for shipments");
+    *id = new_shipment(m);
+    if (*id < 0) {
+        sim_err_set(SIM_ENOMEM, "out of memory for shipments");
+        return NULL;
+    }
+    shipment *sh = &m->ship[*id];
+    sh->com = com;
+    sh->qty = qty;
+    sh->dest_node = dest_node;
+    sh->plant = plant;
+    sh->cust = cust;
+    sh->nlegs = 0;
     sh->live = 1;
     sh->next_free = -1;
     sh->seq = m->ship_seq++;
     sh->handle = SIM_HANDLE_NONE;
-    m->ship[id] = *sh;
+    return sh;
+}
+
+/* Put shipment id (from_node, arrive and legs set) on the road. */
+static int launch(model_instance *m, int id, double depart)
+{
+    shipment *sh = &m->ship[id];
     m->transit[sh->com] += sh->qty;
     if (m->trace)
         m->trace(m->trace_ctx, MODEL_TRACE_DEPART, depart, sh->com, sh->from_node, sh->dest_node, sh->qty);
     if (sh->com != COM_ANODE)
         return inbound_push(m, sh->plant, id);
-    return sim_engine_schedule(&m->eng, sh->arrive, PRIO_ARRIVE, EV_ARRIVE, 0, id, 0.0, &m->ship[id].handle);
+    return sim_engine_schedule(&m->eng, sh->arrive, PRIO_ARRIVE, EV_ARRIVE, 0, id, 0.0, &sh->handle);
 }
 
 int transport_send(model_instance *m, int com, double qty, const net_route *route,
                    int dest_node, int plant, int cust, double t_start)
 {
-    shipment sh = { .com = com, .dest_node = dest_node, .plant = plant, .cust = cust, .qty = qty };
+    int id;
+    shipment *sh = open_shipment(m, com, qty, dest_node, plant, cust, &id);
+    if (!sh)
+        return SIM_ENOMEM;
     double t = t_start, depart = t_start;
     const int *edges = m->d->net.edges + route->first;
     for (int k = 0; k < route->nedges; k++) {
@@ -102,27 +123,29 @@ int transport_send(model_instance *m, int com, double qty, const net_route *rout
             depart = dep;
         double out = dep + draw_lead(m, e);
         if (k < SHIP_LEGS) {
-            sh.leg_link[k] = e;
-            sh.leg_in[k] = dep;
-            sh.leg_out[k] = out;
-            sh.nlegs = k + 1;
+            sh->leg_link[k] = e;
+            sh->leg_in[k] = dep;
+            sh->leg_out[k] = out;
+            sh->nlegs = k + 1;
         }
         t = out;
     }
-    sh.from_node = route->nedges ? m->s->links[edges[0]].from : dest_node;
-    sh.arrive = t;
-    return launch(m, &sh, depart);
+    sh->from_node = route->nedges ? m->s->links[edges[0]].from : dest_node;
+    sh->arrive = t;
+    return launch(m, id, depart);
 }
 
 int transport_return(model_instance *m, double qty, const net_route *route, int plant)
 {
     /* Back-haul of butts: the mean lead time of the forward route, no
      * capacity used (empty return wagons). */
-    shipment sh = { .com = COM_BUTTS, .dest_node = m->s->plants[plant].node, .plant = plant, .cust = -1,
-                    .qty = qty, .arrive = m->eng.now + route->lead_mean };
-    sh.from_node = route->nedges ? m->s->links[m->d->net.edges[route->first + route->nedges - 1]].to
-                                 : sh.dest_node;
-    return launch(m, &sh, m->eng.now);
+    int id, node = m->s->plants[plant].node;
+    shipment *sh = open_shipment(m, COM_BUTTS, qty, node, plant, -1, &id);
+    if (!sh)
+        return SIM_ENOMEM;
+    sh->arrive = m->eng.now + route->lead_mean;
+    sh->from_node = route->nedges ? m->s->links[m->d->net.edges[route->first + route->nedges - 1]].to : node;
+    return launch(m, id, m->eng.now);
 }
 
 int transport_close(model_instance *m, int e, double until)
@@ -156,17 +179,24 @@ int transport_close(model_instance *m, int e, double until)
     return SIM_OK;
 }
 
-/* Take shipment id off the road: its record is freed, *out keeps a copy. */
-static void unload(model_instance *m, int id, shipment *out)
+/* What an arrival needs of a shipment once its record is freed. */
+typedef struct cargo {
+    int com, plant, cust, dest_node;
+    double qty;
+} cargo;
+
+/* Take shipment id off the road: its record is freed. */
+static cargo unload(model_instance *m, int id)
 {
-    *out = m->ship[id];
-    m->ship[id].live = 0;
-    m->ship[id].next_free = m->free_ship;
+    shipment *sh = &m->ship[id];
+    cargo c = { sh->com, sh->plant, sh->cust, sh->dest_node, sh->qty };
+    sh->live = 0;
+    sh->next_free = m->free_ship;
     m->free_ship = id;
-    m->transit[out->com] -= out->qty;
+    m->transit[c.com] -= c.qty;
     if (m->trace)
-        m->trace(m->trace_ctx, MODEL_TRACE_ARRIVE, out->arrive, out->com, out->from_node, out->dest_node,
-                 out->qty);
+        m->trace(m->trace_ctx, MODEL_TRACE_ARRIVE, sh->arrive, c.com, sh->from_node, c.dest_node, c.qty);
+    return c;
 }
 
 static int due(const shipment *sh, double t, int inclusive)
@@ -197,12 +227,11 @@ void transport_deliver_due(model_instance *m, int p, double t, int inclusive)
             return;
         int id = ps->inbound[best];
         ps->inbound[best] = ps->inbound[--ps->ninbound];
-        shipment sh;
-        unload(m, id, &sh);
-        if (sh.com == COM_BUTTS)
-            ps->raw[2] += sh.qty;
+        cargo c = unload(m, id);
+        if (c.com == COM_BUTTS)
+            ps->raw[2] += c.qty;
         else
-            (void)plant_raw_arrived(m, p, sh.com, sh.qty);
+            (void)plant_raw_arrived(m, p, c.com, c.qty);
     }
 }
 
@@ -210,12 +239,10 @@ int transport_on_arrive(sim_engine *e, const sim_event *ev, void *model)
 {
     model_instance *m = model;
     (void)e;
-    shipment sh;
-    unload(m, ev->arg, &sh);
-    const scenario *s = m->s;
-    if (sh.cust < s->nsmelters)
-        return smelter_receive(m, sh.cust, sh.plant, sh.qty);
-    mdl_add(m, mdl_region_of(m, sh.dest_node), RM_EXPORTS, sh.qty);
-    mdl_flow(m, BAL_ANODE, 0.0, sh.qty);
+    cargo c = unload(m, ev->arg);
+    if (c.cust < m->s->nsmelters)
+        return smelter_receive(m, c.cust, c.plant, c.qty);
+    mdl_add(m, mdl_region_of(m, c.dest_node), RM_EXPORTS, c.qty);
+    mdl_flow(m, BAL_ANODE, 0.0, c.qty);
     return SIM_OK;
 }

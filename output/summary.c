@@ -142,12 +142,6 @@ static inline void p2_add(double *h, int *n, int M, const double *want, long c, 
             n[m] = m + 1;
 }
 
-static int cmp_size(const void *x, const void *y)
-{
-    size_t a = *(const size_t *)x, b = *(const size_t *)y;
-    return (a > b) - (a < b);
-}
-
 /* Value i stops being constant: give it the markers a constant stream
  * of its value has after the previous observations. */
 static void unflatten(sum_acc *a, size_t i)
@@ -180,8 +174,12 @@ void sum_acc_add(sum_acc *a, const double *x)
         for (size_t i = 0; i < a->n; i++)
             if (a->flat[i] && !(x[i] == a->flat_v[i]))
                 unflatten(a, i);
-        if (a->nvaried > before)   /* in index order: the walk below streams through memory */
-            qsort(a->varied, a->nvaried, sizeof *a->varied, cmp_size);
+        if (a->nvaried > before) {   /* in index order: the walk below streams through memory */
+            size_t nv = 0;
+            for (size_t i = 0; i < a->n; i++)
+                if (!a->flat[i])
+                    a->varied[nv++] = i;
+        }
     }
     int M = a->nm;
     double want[SUM_MAX_MARKERS];
