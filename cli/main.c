@@ -94,6 +94,9 @@ int main(int argc, char **argv)
     /* HDF5 1.10 crashes at exit when a file failed to close (full disk):
      * the process is ending anyway, so skip its exit-time clean-up. */
     H5dont_atexit();
+    /* HDF5 keeps freed blocks on its own free lists (up to tens of MB by
+     * default); small limits keep memory flat over long runs. */
+    H5set_free_list_limits(256 << 10, 64 << 10, 256 << 10, 64 << 10, 1 << 20, 256 << 10);
     if (sim_mpi_init(&argc, &argv) != SIM_OK) {
         fprintf(stderr, "anodesim: %s\n", sim_err_msg());
         return 1;
