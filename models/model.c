@@ -476,9 +476,8 @@ model_instance *model_instance_new(const model_def *d)
     int ok = sim_engine_init(&m->eng, m, 4096) == SIM_OK;
     m->plants = calloc((size_t)s->nplants + 1, sizeof *m->plants);
     m->smelters = calloc((size_t)s->nsmelters + 1, sizeof *m->smelters);
-    m->link_rng = calloc((size_t)s->nlinks + 1, sizeof *m->link_rng);
+    m->link = calloc((size_t)s->nlinks + 1, sizeof *m->link);
     m->market_rng = calloc((size_t)s->nmarkets + 1, sizeof *m->market_rng);
-    m->link_busy = calloc((size_t)s->nlinks + 1, sizeof *m->link_busy);
     m->sup_busy = calloc((size_t)s->nsuppliers + 1, sizeof *m->sup_busy);
     size_t np = (size_t)s->nplants + 1, ng = (size_t)s->nregions + 1;
     m->plant_cost = calloc(np, sizeof(double));
@@ -489,13 +488,12 @@ model_instance *model_instance_new(const model_def *d)
     m->adopt_speed = calloc(ng, sizeof(double));
     m->adopt_ceiling = calloc(ng, sizeof(double));
     m->inert_share = calloc(ng, sizeof(double));
-    m->link_closed_until = calloc((size_t)s->nlinks + 1, sizeof(double));
     m->disrupt_rng = calloc((size_t)s->nlinks + 1, sizeof(gsl_rng *));
     m->price_rng = gsl_rng_alloc(sim_rng_xoshiro);
     m->adopt_rng = gsl_rng_alloc(sim_rng_xoshiro);
-    ok = ok && m->plants && m->smelters && m->link_rng && m->market_rng && m->link_busy && m->sup_busy &&
+    ok = ok && m->plants && m->smelters && m->link && m->market_rng && m->sup_busy &&
          m->plant_cost && m->plant_price && m->cand && m->cand_tc && m->adopt_start && m->adopt_speed && m->adopt_ceiling &&
-         m->inert_share && m->link_closed_until && m->disrupt_rng && m->price_rng && m->adopt_rng;
+         m->inert_share && m->disrupt_rng && m->price_rng && m->adopt_rng;
     int win = (int)s->plant.exit_months;
     for (int p = 0; ok && p < s->nplants; p++) {
         m->plants[p].util_prod = calloc((size_t)win, sizeof(double));
@@ -515,8 +513,15 @@ model_instance *model_instance_new(const model_def *d)
         ok = (m->plants[p].rng = gsl_rng_alloc(sim_rng_xoshiro)) != NULL;
     for (int i = 0; ok && i < s->nsmelters; i++)
         ok = (m->smelters[i].rng = gsl_rng_alloc(sim_rng_xoshiro)) != NULL;
-    for (int i = 0; ok && i < s->nlinks; i++)
-        ok = (m->link_rng[i] = gsl_rng_alloc(sim_rng_xoshiro)) != NULL;
+    for (int e = 0; ok && e < s->nlinks; e++) {
+        link_state *L = &m->link[e];
+        L->capacity_tpd = s->links[e].capacity_tpd;
+        L->lead_days = s->links[e].lead_days;
+        int lognormal = s->links[e].lead_cv > 0 && s->links[e].lead_days > 0;
+        L->lead_sigma = lognormal ? d->lead_sigma[e] : 0.0;
+        L->lead_drift = lognormal ? d->lead_drift[e] : 0.0;
+        sim_rng_embed(&L->rng);
+    }
     for (int i = 0; ok && i < s->nmarkets; i++)
         ok = (m->market_rng[i] = gsl_rng_alloc(sim_rng_xoshiro)) != NULL;
     ok = ok && month_table(m) == SIM_OK;
@@ -560,7 +565,6 @@ void model_instance_free(model_instance *m)
         if (m->disrupt_rng[i])
             gsl_rng_free(m->disrupt_rng[i]);
     free(m->disrupt_rng);
-    free(m->link_closed_until);
     free(m->plant_cost);
     free(m->plant_price);
     free(m->cand);
@@ -575,15 +579,12 @@ void model_instance_free(model_instance *m)
         gsl_rng_free(m->adopt_rng);
     for (int i = 0; m->smelters && i < s->nsmelters; i++)
         gsl_rng_free(m->smelters[i].rng);
-    for (int i = 0; m->link_rng && i < s->nlinks; i++)
-        gsl_rng_free(m->link_rng[i]);
     for (int i = 0; m->market_rng && i < s->nmarkets; i++)
         gsl_rng_free(m->market_rng[i]);
     free(m->plants);
     free(m->smelters);
-    free(m->link_rng);
+    free(m->link);
     free(m->market_rng);
-    free(m->link_busy);
     free(m->sup_busy);
     free(m->ship);
     free(m->month_start);
@@ -637,9 +638,9 @@ static int reset(model_instance *m, uint64_t point, long rep)
     memset(m->bal_out, 0, sizeof m->bal_out);
     memset(m->stock0, 0, sizeof m->stock0);
     for (int i = 0; i < s->nlinks; i++) {
-        sim_rng_reseed(m->link_rng[i], s->seed, point, (uint64_t)rep, stream(RS_LINK, i));
-        m->link_busy[i] = 0;
-        m->link_closed_until[i] = 0;
+        sim_rng_reseed(&m->link[i].rng.r, s->seed, point, (uint64_t)rep, stream(RS_LINK, i));
+        m->link[i].busy = 0;
+        m->link[i].closed_until = 0;
         if (m->disrupt_rng[i])
             sim_rng_reseed(m->disrupt_rng[i], s->seed, point, (uint64_t)rep, stream(RS_DISRUPT, i));
     }

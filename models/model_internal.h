@@ -14,6 +14,7 @@
 
 #include "model.h"
 #include "sim_engine.h"
+#include "sim_rng.h"
 
 enum mdl_event {
     EV_MONTH,            /* month boundary: accounting, rates, plans */
@@ -90,6 +91,16 @@ typedef struct smelter_state {
     gsl_rng *rng;
 } smelter_state;
 
+/* What a shipment reads and writes of a link, in one record: on large
+ * networks the scattered arrays it replaced cost a cache miss each. */
+typedef struct link_state {
+    double busy;           /* time the link is free again */
+    double closed_until;   /* closed before this time */
+    double capacity_tpd, lead_days;   /* the scenario's */
+    double lead_sigma, lead_drift;    /* lognormal lead time (sigma 0: always lead_days) */
+    sim_rng_inline rng;    /* the link's stream of lead times */
+} link_state;
+
 #define SHIP_LEGS 4
 typedef struct shipment {
     int com;
@@ -114,9 +125,8 @@ struct model_instance {
     sim_engine eng;
     plant_state *plants;
     smelter_state *smelters;
-    gsl_rng **link_rng;
+    link_state *link;     /* [nlinks] */
     gsl_rng **market_rng;
-    double *link_busy;    /* time each link is free again */
     double *sup_busy;     /* time each supplier can ship again */
     shipment *ship;
     int nship, capship, free_ship;
@@ -147,7 +157,6 @@ struct model_instance {
     double *adopt_start, *adopt_speed, *adopt_ceiling;   /* per region, drawn per replication */
     double *inert_share;      /* per region, this month */
     /* link closures (transport.c) */
-    double *link_closed_until;
     gsl_rng **disrupt_rng;
     int nmonth_bounds, first_month;
 };

@@ -18,15 +18,13 @@
 #include "model_internal.h"
 #include "sim_err.h"
 
-static double draw_lead(model_instance *m, int e)
+static double draw_lead(link_state *L)
 {
-    const scn_link *l = &m->s->links[e];
-    if (l->lead_cv <= 0 || l->lead_days <= 0)
-        return l->lead_days;
+    if (L->lead_sigma == 0)
+        return L->lead_days;
     /* Lognormal with the link's mean and CV; the Gaussian by the ziggurat
      * method, cheaper than gsl_ran_lognormal's Box-Muller. */
-    return l->lead_days *
-           exp(m->d->lead_sigma[e] * gsl_ran_gaussian_ziggurat(m->link_rng[e], 1.0) - m->d->lead_drift[e]);
+    return L->lead_days * exp(L->lead_sigma * gsl_ran_gaussian_ziggurat(&L->rng.r, 1.0) - L->lead_drift);
 }
 
 static int new_shipment(model_instance *m)
@@ -113,15 +111,15 @@ int transport_send(model_instance *m, int com, double qty, const net_route *rout
     const int *edges = m->d->net.edges + route->first;
     for (int k = 0; k < route->nedges; k++) {
         int e = edges[k];
-        double cap = m->s->links[e].capacity_tpd;
-        double dep = t > m->link_busy[e] ? t : m->link_busy[e];
-        if (dep < m->link_closed_until[e])
-            dep = m->link_closed_until[e];
-        if (cap < HUGE_VAL)
-            m->link_busy[e] = dep + qty / cap;
+        link_state *L = &m->link[e];
+        double dep = t > L->busy ? t : L->busy;
+        if (dep < L->closed_until)
+            dep = L->closed_until;
+        if (L->capacity_tpd < HUGE_VAL)
+            L->busy = dep + qty / L->capacity_tpd;
         if (k == 0)
             depart = dep;
-        double out = dep + draw_lead(m, e);
+        double out = dep + draw_lead(L);
         if (k < SHIP_LEGS) {
             sh->leg_link[k] = e;
             sh->leg_in[k] = dep;
@@ -151,8 +149,8 @@ int transport_return(model_instance *m, double qty, const net_route *route, int 
 int transport_close(model_instance *m, int e, double until)
 {
     double now = m->eng.now;
-    if (until > m->link_closed_until[e])
-        m->link_closed_until[e] = until;
+    if (until > m->link[e].closed_until)
+        m->link[e].closed_until = until;
     for (int id = 0; id < m->nship; id++) {
         shipment *sh = &m->ship[id];
         if (!sh->live)

@@ -90,6 +90,15 @@ gsl_rng *sim_rng_alloc(uint64_t seed, uint64_t point, uint64_t rep,
     return r;
 }
 
+_Static_assert(sizeof(((sim_rng_inline *)0)->state) == sizeof(xoshiro_state), "inline state size");
+
+void sim_rng_embed(sim_rng_inline *x)
+{
+    x->r.type = sim_rng_xoshiro;
+    x->r.state = x->state;
+    gsl_rng_set(&x->r, 0);   /* as gsl_rng_alloc does: the tables are ready before any draw */
+}
+
 void sim_rng_reseed(gsl_rng *r, uint64_t seed, uint64_t point, uint64_t rep,
                     uint64_t stream)
 {

@@ -46,6 +46,16 @@ uint64_t sim_rng_key(uint64_t seed, uint64_t point, uint64_t rep,
 gsl_rng *sim_rng_alloc(uint64_t seed, uint64_t point, uint64_t rep,
                        uint64_t stream);
 
+/* A generator of type sim_rng_xoshiro stored inside a caller's struct
+ * (no allocation; its state next to the data it drives, for locality).
+ * Bind once with sim_rng_embed, then seed with sim_rng_reseed and draw
+ * through `&x.r` like any gsl_rng.  Nothing to free. */
+typedef struct sim_rng_inline {
+    gsl_rng r;
+    uint64_t state[4];
+} sim_rng_inline;
+void sim_rng_embed(sim_rng_inline *x);
+
 /* Re-seed an existing generator (of type sim_rng_xoshiro) to a stream,
  * with no allocation. */
 void sim_rng_reseed(gsl_rng *r, uint64_t seed, uint64_t point, uint64_t rep,
