@@ -647,6 +647,10 @@ static int reset(model_instance *m, uint64_t point, long rep)
 
     for (int i = 0; i < s->nsuppliers; i++)
         m->sup_busy[i] = 0;
+    /* Inert-anode shares first: smelters size their opening stocks by
+     * them (a share left over from the previous replication made results
+     * depend on which thread ran what). */
+    adopt_reset(m);
     for (int p = 0; p < s->nplants; p++) {
         sim_rng_reseed(m->plants[p].rng, s->seed, point, (uint64_t)rep, stream(RS_PLANT, p));
         SIM_CHECK(plant_init(m, p));
@@ -661,7 +665,6 @@ static int reset(model_instance *m, uint64_t point, long rep)
     }
     sim_rng_reseed(m->price_rng, s->seed, point, (uint64_t)rep, stream(RS_PRICE, 0));
     price_reset(m);
-    adopt_reset(m);
     return events_reset(m);
 }
 

@@ -45,6 +45,12 @@ typedef struct mdl_order {
     double qty;
 } mdl_order;
 
+struct inbound {
+    double arrive;
+    unsigned long seq;
+    int id;          /* shipment */
+};
+
 typedef struct plant_state {
     int open, up;
     double cap_rate;     /* nameplate t/day of baked anode */
@@ -67,10 +73,11 @@ typedef struct plant_state {
      * (bake_days a multiple of campaign_days): a ring of (green t, end). */
     double *kiln_green, *kiln_end;
     int kiln_head, kiln_len, kiln_cap;
-    /* Coke, pitch and butts on their way here (shipment ids): they take
-     * effect when the plant next looks at its stocks, not by an event each
-     * (transport_deliver_due). */
-    int *inbound;
+    /* Coke, pitch and butts on their way here: they take effect when the
+     * plant next looks at its stocks, not by an event each
+     * (transport_deliver_due).  Arrival time and launch order are kept
+     * here too, so the scan touches no shipment record. */
+    struct inbound *inbound;
     int ninbound, inbound_cap;
     gsl_rng *rng;
 } plant_state;

@@ -53,14 +53,24 @@ static int inbound_push(model_instance *m, int p, int id)
     plant_state *ps = &m->plants[p];
     if (ps->ninbound == ps->inbound_cap) {
         int nc = ps->inbound_cap ? 2 * ps->inbound_cap : 16;
-        int *ni = realloc(ps->inbound, (size_t)nc * sizeof *ni);
+        struct inbound *ni = realloc(ps->inbound, (size_t)nc * sizeof *ni);
         if (!ni)
             return sim_err_set(SIM_ENOMEM, "out of memory for shipments");
         ps->inbound = ni;
         ps->inbound_cap = nc;
     }
-    ps->inbound[ps->ninbound++] = id;
+    const shipment *sh = &m->ship[id];
+    ps->inbound[ps->ninbound++] = (struct inbound){ sh->arrive, sh->seq, id };
     return SIM_OK;
+}
+
+/* A closure delayed shipment id, bound for plant p. */
+static void inbound_delay(model_instance *m, int p, int id, double arrive)
+{
+    plant_state *ps = &m->plants[p];
+    for (int k = 0; k < ps->ninbound; k++)
+        if (ps->inbound[k].id == id)
+            ps->inbound[k].arrive = arrive;
 }
 
 /* A fresh shipment record: every field set here or by the caller (no
@@ -170,6 +180,8 @@ int transport_close(model_instance *m, int e, double until)
                 sim_engine_cancel(&m->eng, sh->handle);
                 SIM_CHECK(sim_engine_schedule(&m->eng, sh->arrive, PRIO_ARRIVE, EV_ARRIVE, 0, id, 0.0,
                                               &sh->handle));
+            } else {
+                inbound_delay(m, sh->plant, id, sh->arrive);
             }
             break;
         }
@@ -197,9 +209,9 @@ static cargo unload(model_instance *m, int id)
     return c;
 }
 
-static int due(const shipment *sh, double t, int inclusive)
+static int due(const struct inbound *in, double t, int inclusive)
 {
-    return sh->arrive < t || (inclusive && sh->arrive == t);
+    return in->arrive < t || (inclusive && in->arrive == t);
 }
 
 void transport_deliver_due(model_instance *m, int p, double t, int inclusive)
@@ -210,20 +222,20 @@ void transport_deliver_due(model_instance *m, int p, double t, int inclusive)
          * is short: a few weeks of a plant's deliveries. */
         int best = -1;
         for (int k = 0; k < ps->ninbound; k++) {
-            const shipment *sh = &m->ship[ps->inbound[k]];
-            if (!due(sh, t, inclusive))
+            const struct inbound *in = &ps->inbound[k];
+            if (!due(in, t, inclusive))
                 continue;
             if (best < 0) {
                 best = k;
                 continue;
             }
-            const shipment *b = &m->ship[ps->inbound[best]];
-            if (sh->arrive < b->arrive || (sh->arrive == b->arrive && sh->seq < b->seq))
+            const struct inbound *b = &ps->inbound[best];
+            if (in->arrive < b->arrive || (in->arrive == b->arrive && in->seq < b->seq))
                 best = k;
         }
         if (best < 0)
             return;
-        int id = ps->inbound[best];
+        int id = ps->inbound[best].id;
         ps->inbound[best] = ps->inbound[--ps->ninbound];
         cargo c = unload(m, id);
         if (c.com == COM_BUTTS)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The determinism matrix: the same seed gives identical datasets with 1, 2
-# and 4 threads, with 2 shards merged, with a sweep split in 3 shards, and
+# and 4 threads, with 2 shards merged, for a scenario with every source of
+# randomness, with a sweep split in 3 shards, and
 # (when built with MPI) with 1 and 2 MPI ranks.  Provenance attributes
 # (threads, wall time) may differ; every dataset must not.
 # usage: test_determinism.sh ANODESIM SOURCE_DIR [MPIEXEC]
@@ -45,6 +46,16 @@ n=$((n + 1))
 [ -f "$tmp/sl.shard-1-of-2.h5" ] || { echo "FAIL: Slurm array task 4 (min 3) of 2 did not write shard 1-of-2"; fail=$((fail + 1)); }
 h5diff -q "$tmp/sh.shard-1-of-2.h5" "$tmp/sl.shard-1-of-2.h5" /production /production >/dev/null 2>&1 ||
   { echo "FAIL: the Slurm shard differs from --shard 1/2"; fail=$((fail + 1)); n=$((n + 1)); }
+
+# Every source of randomness at once (inert anodes, volatile prices,
+# outages, random closures): threads and shards must not matter either.
+stoch=$src/tests/data/stochastic.yaml
+run run "$stoch" -t 1 -o "$tmp/st1.h5"
+run run "$stoch" -t 2 -o "$tmp/st2.h5"
+same "$tmp/st1.h5" "$tmp/st2.h5" "stochastic scenario, 2 threads vs 1"
+for k in 0 1 2; do run run "$stoch" -t 2 --shard $k/3 -o "$tmp/sts.h5"; done
+run merge -o "$tmp/stm.h5" "$tmp"/sts.shard-*-of-3.h5
+same "$tmp/st1.h5" "$tmp/stm.h5" "stochastic scenario, 3 shards merged vs one run"
 
 run sweep "$sweep" -t 2 -o "$tmp/sw.h5"
 for k in 0 1 2; do run sweep "$sweep" -t 1 --shard $k/3 -o "$tmp/swsh.h5"; done

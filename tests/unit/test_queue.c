@@ -1,6 +1,7 @@
 /* The pending-event set against a reference: 10^6 random operations (push,
- * pop, cancel) with many ties in time and priority; every pop must return
- * exactly the event a sorted reference would. */
+ * pop, cancel) with many ties in time and priority, events near and far,
+ * and time scales that change; every pop must return exactly the event a
+ * sorted reference would. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,8 +52,16 @@ int main(void)
             u = 70;
         if (u < 55 || nlive == 0) {
             ref_ev *e = &ref[nref];
-            /* Coarse times and priorities make ties frequent. */
-            e->time = now + (double)gsl_rng_uniform_int(rng, 20);
+            /* Coarse times and priorities make ties frequent; some events
+             * far ahead (beyond the calendar's ring), and time scales that
+             * change by phase, so that bucket widths must adapt. */
+            double scale = op < nops / 3 ? 1.0 : op < 2 * nops / 3 ? 1e-3 : 50.0;
+            unsigned long kind = gsl_rng_uniform_int(rng, 20);
+            double ahead = kind < 12   ? (double)gsl_rng_uniform_int(rng, 20)
+                           : kind < 16 ? gsl_rng_uniform(rng)
+                           : kind < 19 ? 2000.0 * gsl_rng_uniform(rng)
+                                       : 1e6 * gsl_rng_uniform(rng);
+            e->time = now + scale * ahead;
             e->prio = (int)gsl_rng_uniform_int(rng, 3);
             e->id = nref;
             e->live = 1;
