@@ -117,6 +117,14 @@ static int supplier_lists(model_def *d)
                 sort_by_key(list + off, key, m, tmp);
             }
         }
+        /* Freight next to each supplier candidate: prices are re-costed
+         * every month without route look-ups. */
+        d->sup_tc = malloc(((size_t)nsp + 1) * sizeof *d->sup_tc);
+        if (!d->sup_tc)
+            rc = sim_err_set(SIM_ENOMEM, "out of memory for supplier lists");
+        for (int p = 0; rc == SIM_OK && p < np; p++)
+            for (int i = d->sup_start[p]; i < d->sup_start[p] + d->nsup_cand[2 * p] + d->nsup_cand[2 * p + 1]; i++)
+                d->sup_tc[i] = net_supplier_route(n, s, d->sup_cand[i], p)->cost;
     }
     free(fill);
     free(tmp);
@@ -233,6 +241,7 @@ void model_def_free(model_def *d)
     free(d->cand_tc);
     free(d->ncand);
     free(d->sup_cand);
+    free(d->sup_tc);
     free(d->sup_start);
     free(d->nsup_cand);
     free(d->owned);

@@ -80,6 +80,7 @@ typedef struct model_def {
     double *cand_tc;       /* freight from each candidate to its customer, aligned with cand */
     int *ncand;            /* [ncust] */
     int *sup_cand;         /* suppliers of plant p by landed cost, coke then pitch, from sup_start[p] */
+    double *sup_tc;        /* freight from each supplier candidate to its plant, aligned with sup_cand */
     int *sup_start;        /* [nplants + 1] */
     int *nsup_cand;        /* [nplants][2]: count per commodity (coke first) */
     double chol[3][3];     /* Cholesky factor of the price-shock correlations */

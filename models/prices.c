@@ -63,12 +63,13 @@ int price_def_init(model_def *d)
 double price_landed_raw(const model_def *d, int plant, int com, double mult)
 {
     const scenario *s = d->scn;
-    const int *cand = d->sup_cand + d->sup_start[plant] + (com == 1 ? d->nsup_cand[2 * plant] : 0);
+    int first = d->sup_start[plant] + (com == 1 ? d->nsup_cand[2 * plant] : 0);
+    const int *cand = d->sup_cand + first;
+    const double *tc = d->sup_tc + first;
     int n = d->nsup_cand[2 * plant + com];
     double best = HUGE_VAL;
     for (int i = 0; i < n; i++) {
-        int k = cand[i];
-        double c = s->suppliers[k].price * mult + net_supplier_route(&d->net, s, k, plant)->cost;
+        double c = s->suppliers[cand[i]].price * mult + tc[i];
         if (c < best)
             best = c;
     }
