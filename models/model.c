@@ -482,6 +482,7 @@ model_instance *model_instance_new(const model_def *d)
         return NULL;
     m->d = d;
     m->s = s;
+    m->bake_on_boundary = plant_bake_on_boundary(s);
     int ok = sim_engine_init(&m->eng, m, 4096) == SIM_OK;
     m->plants = calloc((size_t)s->nplants + 1, sizeof *m->plants);
     m->smelters = calloc((size_t)s->nsmelters + 1, sizeof *m->smelters);
@@ -522,15 +523,8 @@ model_instance *model_instance_new(const model_def *d)
         ok = (m->plants[p].rng = gsl_rng_alloc(sim_rng_xoshiro)) != NULL;
     for (int i = 0; ok && i < s->nsmelters; i++)
         ok = (m->smelters[i].rng = gsl_rng_alloc(sim_rng_xoshiro)) != NULL;
-    for (int e = 0; ok && e < s->nlinks; e++) {
-        link_state *L = &m->link[e];
-        L->capacity_tpd = s->links[e].capacity_tpd;
-        L->lead_days = s->links[e].lead_days;
-        int lognormal = s->links[e].lead_cv > 0 && s->links[e].lead_days > 0;
-        L->lead_sigma = lognormal ? d->lead_sigma[e] : 0.0;
-        L->lead_drift = lognormal ? d->lead_drift[e] : 0.0;
-        sim_rng_embed(&L->rng);
-    }
+    for (int e = 0; ok && e < s->nlinks; e++)
+        sim_rng_embed(&m->link[e].rng);
     for (int i = 0; ok && i < s->nmarkets; i++)
         ok = (m->market_rng[i] = gsl_rng_alloc(sim_rng_xoshiro)) != NULL;
     ok = ok && month_table(m) == SIM_OK;
@@ -647,9 +641,18 @@ static int reset(model_instance *m, uint64_t point, long rep)
     memset(m->bal_out, 0, sizeof m->bal_out);
     memset(m->stock0, 0, sizeof m->stock0);
     for (int i = 0; i < s->nlinks; i++) {
-        sim_rng_reseed(&m->link[i].rng.r, s->seed, point, (uint64_t)rep, stream(RS_LINK, i));
-        m->link[i].busy = 0;
-        m->link[i].closed_until = 0;
+        /* The link's parameters from this point's scenario (an instance
+         * serves every point of a sweep). */
+        link_state *L = &m->link[i];
+        const scn_link *l = &s->links[i];
+        int lognormal = l->lead_cv > 0 && l->lead_days > 0;
+        L->capacity_tpd = l->capacity_tpd;
+        L->lead_days = l->lead_days;
+        L->lead_sigma = lognormal ? m->d->lead_sigma[i] : 0.0;
+        L->lead_drift = lognormal ? m->d->lead_drift[i] : 0.0;
+        sim_rng_reseed(&L->rng.r, s->seed, point, (uint64_t)rep, stream(RS_LINK, i));
+        L->busy = 0;
+        L->closed_until = 0;
         if (m->disrupt_rng[i])
             sim_rng_reseed(m->disrupt_rng[i], s->seed, point, (uint64_t)rep, stream(RS_DISRUPT, i));
     }

@@ -138,6 +138,7 @@ struct model_instance {
     shipment *ship;
     int nship, capship, free_ship;
     unsigned long ship_seq;   /* shipments launched this replication */
+    int bake_on_boundary;     /* plant_bake_on_boundary(s), once */
     double transit[COM_N];
     model_result *out;
     double t0;            /* horizon start */
@@ -181,6 +182,10 @@ int plant_on_baked(sim_engine *e, const sim_event *ev, void *model);
 int plant_on_fail(sim_engine *e, const sim_event *ev, void *model);
 int plant_on_repair(sim_engine *e, const sim_event *ev, void *model);
 int plant_raw_arrived(model_instance *m, int plant, int com, double qty);
+/* Whether bakes end exactly on campaign boundaries: then they are
+ * completed by the campaign event itself, saving one event per campaign
+ * (a fifth of all events), with the same order of effects. */
+int plant_bake_on_boundary(const scenario *s);
 int plant_month(model_instance *m, int plant, int day);
 int plant_month_end(model_instance *m, int plant, int days);
 int plant_init(model_instance *m, int plant);

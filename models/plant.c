@@ -207,7 +207,6 @@ int plant_raw_arrived(model_instance *m, int p, int com, double qty)
     return SIM_OK;
 }
 
-static int bake_on_boundary(const model_instance *m);
 static int empty_kiln(model_instance *m, int p);
 
 /* Start a campaign of `baked` t of anode, less if materials run short. */
@@ -247,7 +246,7 @@ static int start_campaign(model_instance *m, int p, double baked)
     mdl_add(m, region, RM_CPC_USE, cpc);
     mdl_add(m, region, RM_PITCH_USE, pitch);
     mdl_add(m, region, RM_BUTTS_USE, butts);
-    if (bake_on_boundary(m) && ps->kiln_len < ps->kiln_cap) {
+    if (m->bake_on_boundary && ps->kiln_len < ps->kiln_cap) {
         int i = (ps->kiln_head + ps->kiln_len++) % ps->kiln_cap;
         ps->kiln_green[i] = green;
         ps->kiln_end[i] = m->eng.now + pp->bake_days;
@@ -283,12 +282,9 @@ int plant_on_cycle(sim_engine *e, const sim_event *ev, void *model)
     return check_raw(m, p);
 }
 
-/* Whether bakes end exactly on campaign boundaries: then they are
- * completed by the campaign event itself, saving one event per campaign
- * (a fifth of all events), with the same order of effects. */
-static int bake_on_boundary(const model_instance *m)
+int plant_bake_on_boundary(const scenario *s)
 {
-    const scn_plant_params *pp = &m->s->plant;
+    const scn_plant_params *pp = &s->plant;
     return pp->bake_days > 0 && fmod(pp->bake_days, pp->campaign_days) == 0.0;
 }
 
