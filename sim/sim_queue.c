@@ -312,8 +312,8 @@ static int advance(sim_queue *q)
     /* A ring slot between the current bucket and the first filled one is
      * empty, so the slot of `next` holds only keys of bucket `next`. */
     q->hn = 0;
-    if (next - q->cur < SIM_QUEUE_RING) {
-        sim_bucket *bk = ring_at(q, next);
+    sim_bucket *bk = next - q->cur < SIM_QUEUE_RING ? ring_at(q, next) : NULL;
+    if (bk && bk->n > 0) {   /* (an empty slot may not have its array yet) */
         if (reserve_keys(&q->heap, &q->hcap, bk->n) != SIM_OK)
             return -1;
         memcpy(q->heap, bk->k, bk->n * sizeof *bk->k);
