@@ -55,6 +55,7 @@ typedef struct batch {
     int mpi;                  /* several MPI ranks share the tasks */
     unsigned char *global_done;   /* MPI resume: tasks any rank's file already holds */
     char *overrides;          /* --set values as text, kept in the file */
+    struct rep_out *pool;     /* consumed replications' buffers, for reuse */
     char *input_abspath;
 } batch;
 
@@ -69,6 +70,7 @@ typedef struct rep_out {
     model_result *r;
     h5c_chunks ck;
     int packed;
+    struct rep_out *next;     /* in the pool */
 } rep_out;
 
 static void rep_out_free(rep_out *o)
@@ -201,6 +203,51 @@ static void task_scratch_free(void *ctx, void *p)
     free(sc);
 }
 
+/* Replications' buffers (about 0.5 MB each) go back to a pool and serve
+ * again: allocated and freed every replication, they fragmented the heap
+ * around HDF5's long-lived allocations and memory grew with the number
+ * of replications. */
+static rep_out *rep_out_take(batch *b, const model_def *d)
+{
+    rep_out *o;
+#pragma omp critical(anodesim_rep_pool)
+    {
+        o = b->pool;
+        if (o)
+            b->pool = o->next;
+    }
+    const scenario *s = d->scn;
+    if (o && (o->r->nmonths != s->nmonths || o->r->nregions != s->nregions || o->r->nyears != s->nyears ||
+              o->r->nplants != s->nplants)) {
+        rep_out_free(o);
+        o = NULL;
+    }
+    if (!o) {
+        o = calloc(1, sizeof *o);
+        if (o && !(o->r = model_result_alloc(d))) {
+            free(o);
+            o = NULL;
+        }
+    }
+    if (o) {
+        h5c_chunks_clear(&o->ck);
+        o->packed = 0;
+        o->next = NULL;
+    }
+    return o;
+}
+
+static void rep_out_give(batch *b, rep_out *o)
+{
+    if (!o)
+        return;
+#pragma omp critical(anodesim_rep_pool)
+    {
+        o->next = b->pool;
+        b->pool = o;
+    }
+}
+
 static long linear_of(const batch *b, long task)
 {
     return b->todo ? b->todo[task] : task;
@@ -218,18 +265,15 @@ static int task_run(void *ctx, void *p, long task, void **result)
         if (!sc->m)
             return sim_err_set(SIM_ENOMEM, "out of memory for a model instance");
     }
-    rep_out *o = calloc(1, sizeof *o);
-    model_result *r = o ? model_result_alloc(d) : NULL;
-    if (!r) {
-        free(o);
+    rep_out *o = rep_out_take(b, d);
+    if (!o)
         return sim_err_set(SIM_ENOMEM, "out of memory for the results of replication %ld", rep);
-    }
-    o->r = r;
+    model_result *r = o->r;
     /* Common random numbers: replication r of every point on the same streams. */
     uint64_t stream_point = b->sw->crn && !b->o->independent_streams ? 0 : (uint64_t)point;
     int rc = model_run(sc->m, stream_point, rep, r);
     if (rc != SIM_OK) {
-        rep_out_free(o);
+        rep_out_give(b, o);
         if (b->P > 1)
             sim_err_prefix(rc, "scenario point %ld", point);
         return rc;
@@ -244,7 +288,7 @@ static int task_run(void *ctx, void *p, long task, void **result)
         if (rc == SIM_OK)
             rc = h5o_pack(b->h5, sc->coder, r, &o->ck);
         if (rc != SIM_OK) {
-            rep_out_free(o);
+            rep_out_give(b, o);
             return rc;
         }
         o->packed = 1;
@@ -268,7 +312,7 @@ static int task_consume(void *ctx, long task, void *result)
     }
     if (rc == SIM_OK)
         rc = fold(b, o->r);
-    rep_out_free(o);
+    rep_out_give(b, o);
     b->done++;
     progress(b, 0);
     return rc;
@@ -287,8 +331,7 @@ static long task_claim(void *ctx)
 
 static void task_discard(void *ctx, void *result)
 {
-    (void)ctx;
-    rep_out_free(result);
+    rep_out_give(ctx, result);
 }
 
 /* ---- printing -------------------------------------------------------------------- */
@@ -639,6 +682,11 @@ static void cleanup(batch *b)
 {
     if (b->h5)
         h5o_abort(b->h5, 0);
+    while (b->pool) {
+        rep_out *o = b->pool;
+        b->pool = o->next;
+        rep_out_free(o);
+    }
     for (int i = 0; i < b->nshards; i++)
         h5o_close_input(b->shards[i]);
     free(b->shards);
