@@ -853,6 +853,11 @@ int batch_run(const batch_opts *o)
             .scratch_new = task_scratch, .scratch_free = task_scratch_free,
             .run_task = task_run, .consume = task_consume, .discard = task_discard,
             .cancel = &interrupted, .claim = b.mpi ? task_claim : NULL,
+            /* Results waiting for delivery in order: each holds about
+             * 0.6 MB, so a short queue (2 per thread) keeps memory flat
+             * over long runs; a stalled task still leaves every thread
+             * work for two replications. */
+            .window = 2 * threads,
         };
         rc = sim_runner_run(&spec, NULL);
     }
