@@ -40,6 +40,7 @@ struct h5o_file {
     int readonly;                    /* an input shard: never written */
     char price_units[64];
     double *scratch;                 /* gather buffer */
+    long pending_point, pending_rep; /* written and flushed, not yet marked done (rep -1: none) */
     h5c_coder *coder;                /* for replications not encoded by the caller */
     h5c_chunks packed;
     long completed;
@@ -461,6 +462,7 @@ static h5o_file *new_handle(const scenario *s, const model_def *d, const h5o_opt
     f->s = s;
     f->d = d;
     f->o = *o;
+    f->pending_rep = -1;
     f->file = f->summary = -1;
     for (int i = 0; i < D_N; i++)
         f->dim[i] = -1;
@@ -695,6 +697,17 @@ static double wall_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* Set the done mark of the replication written last, if any. */
+static int mark_pending(h5o_file *f)
+{
+    if (f->pending_rep < 0)
+        return SIM_OK;
+    unsigned char one = 1;
+    SIM_CHECK(slab_io(f, f->done, 2, f->pending_point, f->pending_rep, NULL, H5T_NATIVE_UCHAR, &one, 0));
+    f->pending_rep = -1;
+    return SIM_OK;
+}
+
 int h5o_write(h5o_file *f, const model_result *r, const h5c_chunks *packed)
 {
     long point = (long)r->point, rep = r->rep;
@@ -708,18 +721,23 @@ int h5o_write(h5o_file *f, const model_result *r, const h5c_chunks *packed)
         SIM_CHECK(rep_write(f, r, packed));
     }
     unsigned long long seed = r->seed_key, ev = r->events;
-    unsigned char one = 1;
     SIM_CHECK(slab_io(f, f->seed, 2, point, rep, NULL, H5T_NATIVE_ULLONG, &seed, 0));
     SIM_CHECK(slab_io(f, f->events, 2, point, rep, NULL, H5T_NATIVE_ULLONG, &ev, 0));
-    SIM_CHECK(slab_io(f, f->done, 2, point, rep, NULL, H5T_NATIVE_UCHAR, &one, 0));
+    /* Durable in two steps: a replication's data is flushed with this
+     * write, its done mark with the next one (or at the end).  A kill -9
+     * in the middle of a flush, which HDF5 does not make atomic, can then
+     * only lose marks of replications whose data is already on disk (they
+     * are simply run again on resume), never mark one whose data is not:
+     * marking in the same flush left, once in a few dozen kills, a
+     * replication marked done with its chunks unindexed. */
+    SIM_CHECK(mark_pending(f));
+    f->pending_point = point;
+    f->pending_rep = rep;
     f->completed++;
-    /* Durable at once: a replication is on disk before the next is
-     * written, so a kill -9 loses at most the one being written, and the
-     * Fletcher-32 checksums let a resume detect a torn chunk. */
     HCHECK(H5Fflush(f->file, H5F_SCOPE_GLOBAL), "flush the results file");
     double now = wall_now();
     if (now - f->last_flush >= 1.0) {
-        SIM_CHECK(attr_long(f, f->file, "replications_completed", f->completed));
+        SIM_CHECK(attr_long(f, f->file, "replications_completed", f->completed - 1));
         f->last_flush = now;
     }
     return SIM_OK;
@@ -867,7 +885,9 @@ int h5o_write_summary(h5o_file *f, long point, const h5o_summaries *sm)
 
 int h5o_finish(h5o_file *f, double wall_s, unsigned long long events)
 {
-    int rc = attr_long(f, f->file, "replications_completed", f->completed);
+    int rc = mark_pending(f);
+    if (rc == SIM_OK)
+        rc = attr_long(f, f->file, "replications_completed", f->completed);
     if (rc == SIM_OK)
         rc = attr_double(f, f->file, "wall_time_s", wall_s);
     if (rc == SIM_OK)
@@ -904,7 +924,12 @@ void h5o_abort(h5o_file *f, int keep)
         return;
     }
     if (keep && f->file >= 0) {
-        attr_long(f, f->file, "replications_completed", f->completed);
+        /* The last replication's data went out with its own write: after
+         * a flush of everything, its mark is safe too. */
+        long marked = f->completed - (f->pending_rep >= 0);
+        if (H5Fflush(f->file, H5F_SCOPE_GLOBAL) >= 0 && mark_pending(f) == SIM_OK)
+            marked = f->completed;
+        attr_long(f, f->file, "replications_completed", marked);
         attr_text(f, f->file, "status", "partial");
         H5Fflush(f->file, H5F_SCOPE_GLOBAL);
     }
@@ -1027,6 +1052,12 @@ static int open_existing(h5o_file **out, const char *exact, int readonly, const 
     int rc = f->file < 0 ? sim_err_set(SIM_EINPUT, "%s is unreadable (interrupted while writing?); delete it to start over",
                                        exact)
                          : SIM_OK;
+    /* A kill during a flush can leave chunk index entries on disk whose
+     * chunks lie past the end of file recorded in the superblock (it is
+     * written last).  Those replications are not marked done and will be
+     * written again in place: take the end of file as it really is. */
+    if (rc == SIM_OK && !readonly && H5Fincrement_filesize(f->file, 0) < 0)
+        rc = h5_fail(f, "recover the end of the file");
     if (rc == SIM_OK)
         rc = same_run(f);
     if (rc == SIM_OK)
