@@ -13,10 +13,10 @@
  *
  * Safety: the file is written as PATH.partial and renamed to PATH only by
  * h5o_finish.  Replications are written as they arrive and the file is
- * flushed at least once a second, so an interrupted run leaves a
- * PATH.partial whose `realization_done` dataset and
- * `replications_completed` attribute say what it holds; h5o_open_resume
- * continues it.
+ * flushed after each; a replication's done mark goes out with the next
+ * flush, once its data is on disk.  An interrupted run (even kill -9)
+ * leaves a PATH.partial whose `realization_done` dataset says what it
+ * holds; h5o_open_resume continues it.
  *
  * Ownership: h5o_create/h5o_open_resume return a handle that h5o_finish
  * or h5o_abort releases (exactly one of them).
