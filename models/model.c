@@ -205,10 +205,12 @@ int model_def_init(model_def *d, const scenario *s)
     }
     for (int e = 0; e < s->nlinks; e++) {
         /* Lognormal lead times with the link's mean and CV:
-         * exp(sigma z - sigma^2 / 2) has mean 1. */
+         * exp(sigma z - sigma^2 / 2) has mean 1.  Sigma 0: always the
+         * mean, no draw (no variation, or no lead time). */
         double cv = s->links[e].lead_cv, s2 = log1p(cv * cv);
-        d->lead_sigma[e] = sqrt(s2);
-        d->lead_drift[e] = 0.5 * s2;
+        int lognormal = cv > 0 && s->links[e].lead_days > 0;
+        d->lead_sigma[e] = lognormal ? sqrt(s2) : 0.0;
+        d->lead_drift[e] = lognormal ? 0.5 * s2 : 0.0;
     }
     for (int i = 0, k = 0; i < s->nsmelters; i++) {
         d->owned_start[i] = k;
@@ -644,12 +646,10 @@ static int reset(model_instance *m, uint64_t point, long rep)
         /* The link's parameters from this point's scenario (an instance
          * serves every point of a sweep). */
         link_state *L = &m->link[i];
-        const scn_link *l = &s->links[i];
-        int lognormal = l->lead_cv > 0 && l->lead_days > 0;
-        L->capacity_tpd = l->capacity_tpd;
-        L->lead_days = l->lead_days;
-        L->lead_sigma = lognormal ? m->d->lead_sigma[i] : 0.0;
-        L->lead_drift = lognormal ? m->d->lead_drift[i] : 0.0;
+        L->capacity_tpd = s->links[i].capacity_tpd;
+        L->lead_days = s->links[i].lead_days;
+        L->lead_sigma = m->d->lead_sigma[i];
+        L->lead_drift = m->d->lead_drift[i];
         sim_rng_reseed(&L->rng.r, s->seed, point, (uint64_t)rep, stream(RS_LINK, i));
         L->busy = 0;
         L->closed_until = 0;

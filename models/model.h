@@ -87,7 +87,7 @@ typedef struct model_def {
     int *owned;            /* plants owned by each smelter, smelter by smelter */
     int *owned_start;      /* [nsmelters + 1]: smelter i owns owned[owned_start[i] .. owned_start[i+1]) */
     double base_price[PRICE_N];  /* capacity-weighted base prices (anode: filled per month) */
-    double *lead_sigma, *lead_drift;   /* [nlinks] lognormal lead time: mean x exp(sigma z - drift) */
+    double *lead_sigma, *lead_drift;   /* [nlinks] lognormal lead time: mean x exp(sigma z - drift); sigma 0: the mean */
 } model_def;
 
 /* Build the shared part: network, routes, costs and candidate lists.

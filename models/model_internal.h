@@ -181,7 +181,7 @@ int plant_on_cycle(sim_engine *e, const sim_event *ev, void *model);
 int plant_on_baked(sim_engine *e, const sim_event *ev, void *model);
 int plant_on_fail(sim_engine *e, const sim_event *ev, void *model);
 int plant_on_repair(sim_engine *e, const sim_event *ev, void *model);
-int plant_raw_arrived(model_instance *m, int plant, int com, double qty);
+void plant_raw_arrived(model_instance *m, int plant, int com, double qty);
 /* Whether bakes end exactly on campaign boundaries: then they are
  * completed by the campaign event itself, saving one event per campaign
  * (a fifth of all events), with the same order of effects. */

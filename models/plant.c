@@ -199,12 +199,11 @@ static int check_raw(model_instance *m, int p)
     return SIM_OK;
 }
 
-int plant_raw_arrived(model_instance *m, int p, int com, double qty)
+void plant_raw_arrived(model_instance *m, int p, int com, double qty)
 {
     plant_state *ps = &m->plants[p];
     ps->raw[com] += qty;
     ps->on_order[com] = fmax(ps->on_order[com] - qty, 0.0);
-    return SIM_OK;
 }
 
 static int empty_kiln(model_instance *m, int p);

@@ -241,7 +241,7 @@ void transport_deliver_due(model_instance *m, int p, double t, int inclusive)
         if (c.com == COM_BUTTS)
             ps->raw[2] += c.qty;
         else
-            (void)plant_raw_arrived(m, p, c.com, c.qty);
+            plant_raw_arrived(m, p, c.com, c.qty);
     }
 }
 

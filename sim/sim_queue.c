@@ -231,11 +231,7 @@ static int file_key(sim_queue *q, const sim_heap_key *k)
         return heap_push(&q->heap, &q->hn, &q->hcap, k);
     if (b - q->cur < SIM_QUEUE_RING) {
         sim_bucket *bk = ring_at(q, b);
-        if (bk->n == bk->cap) {
-            size_t cap = bk->cap;
-            SIM_CHECK(reserve_keys(&bk->k, &cap, (size_t)bk->n + 1));
-            bk->cap = (uint32_t)cap;
-        }
+        SIM_CHECK(reserve_keys(&bk->k, &bk->cap, bk->n + 1));
         bk->k[bk->n++] = *k;
         return SIM_OK;
     }
@@ -251,7 +247,7 @@ static int refile(sim_queue *q, double width)
             SIM_CHECK(heap_push(&q->far, &q->fn, &q->fcap, &q->heap[i]));
     for (size_t b = 0; b < SIM_QUEUE_RING; b++) {
         sim_bucket *bk = &q->ring[b];
-        for (uint32_t i = 0; i < bk->n; i++)
+        for (size_t i = 0; i < bk->n; i++)
             if (key_live(q, &bk->k[i]))
                 SIM_CHECK(heap_push(&q->far, &q->fn, &q->fcap, &bk->k[i]));
         bk->n = 0;

@@ -68,7 +68,7 @@ typedef struct sim_heap_key {
 /* Keys of one future bucket, in insertion order. */
 typedef struct sim_bucket {
     sim_heap_key *k;
-    uint32_t n, cap;
+    size_t n, cap;
 } sim_bucket;
 
 #define SIM_QUEUE_RING 256   /* buckets ahead of the current one */
