@@ -585,84 +585,74 @@ int h5o_create(h5o_file **out, const scenario *s, const model_def *d, const h5o_
 /* ---- replications ------------------------------------------------------ */
 
 /* Write (or read, when `read` is set) buf into the slab [point, rep, ...]
- * of a dataset of rank nd whose trailing dims are `tail`. */
-static int slab_io(h5o_file *f, hid_t ds, int nd, long point, long rep, const hsize_t *tail, hid_t type,
-                   void *buf, int read)
+ * of a dataset: everything under those two leading indices. */
+static int slab_io(h5o_file *f, hid_t ds, long point, long rep, hid_t type, void *buf, int read)
 {
-    hsize_t start[5] = { (hsize_t)point, (hsize_t)rep, 0, 0, 0 }, count[5] = { 1, 1, 1, 1, 1 };
-    hsize_t n = 1;
-    for (int i = 2; i < nd; i++) {
-        count[i] = tail[i - 2];
-        n *= tail[i - 2];
-    }
-    if (n == 0)
-        return SIM_OK;
     hid_t fs = H5Dget_space(ds);
-    hid_t ms = H5Screate_simple(1, &n, NULL);
-    herr_t rc = H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
-    if (rc >= 0)
+    hsize_t dims[H5S_MAX_RANK], start[H5S_MAX_RANK] = { (hsize_t)point, (hsize_t)rep }, n = 1;
+    int nd = H5Sget_simple_extent_dims(fs, dims, NULL);
+    herr_t rc = nd >= 2 ? 0 : -1;
+    for (int i = 0; i < nd; i++) {
+        if (i >= 2)
+            n *= dims[i];
+        dims[i] = i < 2 ? 1 : dims[i];   /* now the count of the selection */
+    }
+    hid_t ms = rc >= 0 && n > 0 ? H5Screate_simple(1, &n, NULL) : -1;
+    if (ms >= 0)
+        rc = H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, dims, NULL);
+    if (ms >= 0 && rc >= 0)
         rc = read ? H5Dread(ds, type, ms, fs, H5P_DEFAULT, buf) : H5Dwrite(ds, type, ms, fs, H5P_DEFAULT, buf);
-    H5Sclose(ms);
+    if (ms >= 0)
+        H5Sclose(ms);
     H5Sclose(fs);
     HCHECK(rc, read ? "read a replication" : "write a replication");
     return SIM_OK;
 }
 
-/* Read one metric m of an array laid out [n][nm] (values of all metrics
- * interleaved) from its own dataset, via scratch. */
-static int metric_read(h5o_file *f, hid_t ds, long point, long rep, const hsize_t *dims, double *base, size_t n,
-                       int nm, int m)
-{
-    double *b = f->scratch;
-    SIM_CHECK(slab_io(f, ds, 4, point, rep, dims, H5T_NATIVE_DOUBLE, b, 1));
-    for (size_t i = 0; i < n; i++)
-        base[i * (size_t)nm + (size_t)m] = b[i];
-    return SIM_OK;
-}
-
-static int rep_read(h5o_file *f, long point, long rep, model_result *r)
-{
-    const scenario *s = f->s;
-    hsize_t T = (hsize_t)s->nmonths, G = (hsize_t)s->nregions, Y = (hsize_t)s->nyears, NP = (hsize_t)s->nplants;
-    hsize_t tg[2] = { T, G }, ygg[3] = { Y, G, G }, yp[2] = { Y, NP }, nb[1] = { BAL_N };
-    for (int m = 0; m < RM_NMETRICS; m++)
-        SIM_CHECK(metric_read(f, f->rm[m], point, rep, tg, r->region_month, (size_t)(T * G), RM_NMETRICS, m));
-    SIM_CHECK(slab_io(f, f->flow, 5, point, rep, ygg, H5T_NATIVE_DOUBLE, r->od_year, 1));
-    for (int m = 0; m < PM_NMETRICS; m++)
-        SIM_CHECK(metric_read(f, f->pm[m], point, rep, yp, r->plant_year, (size_t)(Y * NP), PM_NMETRICS, m));
-    hsize_t tp[2] = { T, PRICE_N };
-    SIM_CHECK(slab_io(f, f->price, 4, point, rep, tp, H5T_NATIVE_DOUBLE, r->price_month, 1));
-    SIM_CHECK(slab_io(f, f->inert, 4, point, rep, tg, H5T_NATIVE_DOUBLE, r->inert_month, 1));
-    return slab_io(f, f->balance, 3, point, rep, nb, H5T_NATIVE_DOUBLE, r->balance, 1);
-}
-
 /* The per-replication chunks, in the order h5o_pack encodes them and
- * rep_write stores them: dataset, rank, values, stride, element size. */
+ * rep_write stores them: dataset, values (n of them, `stride` apart in
+ * the result), element size in the file. */
 typedef struct rep_chunk {
     hid_t ds;
-    int nd;
-    const double *src;
+    double *src;
     size_t n, stride;
     int elem;
 } rep_chunk;
 
+/* The table serves writing (r only read) and reading back (rep_read
+ * passes a result to fill), hence the writable pointers. */
 static int rep_chunks(const h5o_file *f, const model_result *r, rep_chunk *c)
 {
     const scenario *s = f->s;
     size_t T = (size_t)s->nmonths, G = (size_t)s->nregions, Y = (size_t)s->nyears, NP = (size_t)s->nplants;
     int k = 0;
     for (int m = 0; m < RM_NMETRICS; m++)
-        c[k++] = (rep_chunk){ f->rm[m], 4, r->region_month + m, T * G, RM_NMETRICS, 4 };
-    c[k++] = (rep_chunk){ f->flow, 5, r->od_year, Y * G * G, 1, 4 };
+        c[k++] = (rep_chunk){ f->rm[m], r->region_month + m, T * G, RM_NMETRICS, 4 };
+    c[k++] = (rep_chunk){ f->flow, r->od_year, Y * G * G, 1, 4 };
     for (int m = 0; m < PM_NMETRICS; m++)
-        c[k++] = (rep_chunk){ f->pm[m], 4, r->plant_year + m, Y * NP, PM_NMETRICS, 4 };
-    c[k++] = (rep_chunk){ f->price, 4, r->price_month, T * PRICE_N, 1, 4 };
-    c[k++] = (rep_chunk){ f->inert, 4, r->inert_month, T * G, 1, 4 };
-    c[k++] = (rep_chunk){ f->balance, 3, r->balance, BAL_N, 1, 8 };
+        c[k++] = (rep_chunk){ f->pm[m], r->plant_year + m, Y * NP, PM_NMETRICS, 4 };
+    c[k++] = (rep_chunk){ f->price, r->price_month, T * PRICE_N, 1, 4 };
+    c[k++] = (rep_chunk){ f->inert, r->inert_month, T * G, 1, 4 };
+    c[k++] = (rep_chunk){ f->balance, (double *)r->balance, BAL_N, 1, 8 };
     return k;
 }
 
 enum { REP_CHUNKS = RM_NMETRICS + PM_NMETRICS + 4 };
+
+/* Read a replication back (resume, merge): the same datasets, converted
+ * to double by HDF5; interleaved metrics go through scratch. */
+static int rep_read(h5o_file *f, long point, long rep, model_result *r)
+{
+    rep_chunk c[REP_CHUNKS];
+    int n = rep_chunks(f, r, c);
+    for (int i = 0; i < n; i++) {
+        double *dst = c[i].stride == 1 ? c[i].src : f->scratch;
+        SIM_CHECK(slab_io(f, c[i].ds, point, rep, H5T_NATIVE_DOUBLE, dst, 1));
+        for (size_t j = 0; c[i].stride != 1 && j < c[i].n; j++)
+            c[i].src[j * c[i].stride] = dst[j];
+    }
+    return SIM_OK;
+}
 
 int h5o_pack(const h5o_file *f, h5c_coder *coder, const model_result *r, h5c_chunks *out)
 {
@@ -703,7 +693,7 @@ static int mark_pending(h5o_file *f)
     if (f->pending_rep < 0)
         return SIM_OK;
     unsigned char one = 1;
-    SIM_CHECK(slab_io(f, f->done, 2, f->pending_point, f->pending_rep, NULL, H5T_NATIVE_UCHAR, &one, 0));
+    SIM_CHECK(slab_io(f, f->done, f->pending_point, f->pending_rep, H5T_NATIVE_UCHAR, &one, 0));
     f->pending_rep = -1;
     return SIM_OK;
 }
@@ -721,8 +711,8 @@ int h5o_write(h5o_file *f, const model_result *r, const h5c_chunks *packed)
         SIM_CHECK(rep_write(f, r, packed));
     }
     unsigned long long seed = r->seed_key, ev = r->events;
-    SIM_CHECK(slab_io(f, f->seed, 2, point, rep, NULL, H5T_NATIVE_ULLONG, &seed, 0));
-    SIM_CHECK(slab_io(f, f->events, 2, point, rep, NULL, H5T_NATIVE_ULLONG, &ev, 0));
+    SIM_CHECK(slab_io(f, f->seed, point, rep, H5T_NATIVE_ULLONG, &seed, 0));
+    SIM_CHECK(slab_io(f, f->events, point, rep, H5T_NATIVE_ULLONG, &ev, 0));
     /* Durable in two steps: a replication's data is flushed with this
      * write, its done mark with the next one (or at the end).  A kill -9
      * in the middle of a flush, which HDF5 does not make atomic, can then
@@ -749,8 +739,8 @@ int h5o_read(h5o_file *f, long point, long rep, model_result *r)
         return sim_err_set(SIM_EINPUT, "%s holds no per-replication data to resume from", f->partial);
     SIM_CHECK(rep_read(f, point, rep, r));
     unsigned long long seed, ev;
-    SIM_CHECK(slab_io(f, f->seed, 2, point, rep, NULL, H5T_NATIVE_ULLONG, &seed, 1));
-    SIM_CHECK(slab_io(f, f->events, 2, point, rep, NULL, H5T_NATIVE_ULLONG, &ev, 1));
+    SIM_CHECK(slab_io(f, f->seed, point, rep, H5T_NATIVE_ULLONG, &seed, 1));
+    SIM_CHECK(slab_io(f, f->events, point, rep, H5T_NATIVE_ULLONG, &ev, 1));
     r->seed_key = seed;
     r->events = ev;
     r->point = (uint64_t)point;
@@ -1086,25 +1076,28 @@ static int open_existing(h5o_file **out, const char *exact, int readonly, const 
 
 /* ---- description of a file ------------------------------------------------ */
 
+/* Read a numeric attribute as `type` into v, which keeps its value when
+ * the attribute is absent. */
+static void read_attr_num(hid_t obj, const char *name, hid_t type, void *v)
+{
+    if (H5Aexists(obj, name) > 0) {
+        hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+        H5Aread(a, type, v);
+        H5Aclose(a);
+    }
+}
+
 static long long read_attr_ll(hid_t obj, const char *name)
 {
     long long v = -1;
-    if (H5Aexists(obj, name) > 0) {
-        hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-        H5Aread(a, H5T_NATIVE_LLONG, &v);
-        H5Aclose(a);
-    }
+    read_attr_num(obj, name, H5T_NATIVE_LLONG, &v);
     return v;
 }
 
 static double read_attr_d(hid_t obj, const char *name)
 {
     double v = NAN;
-    if (H5Aexists(obj, name) > 0) {
-        hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-        H5Aread(a, H5T_NATIVE_DOUBLE, &v);
-        H5Aclose(a);
-    }
+    read_attr_num(obj, name, H5T_NATIVE_DOUBLE, &v);
     return v;
 }
 
@@ -1133,40 +1126,18 @@ static herr_t list_var(hid_t grp, const char *name, const H5L_info_t *info, void
     return 0;
 }
 
-int h5o_info(const char *path, FILE *out)
+/* The text attributes `anodesim info` shows. */
+enum { T_NAME, T_STATUS, T_VER, T_REV, T_CREATED, T_PATH, T_CUR, T_N };
+static const char *const info_text_names[T_N] = { "scenario_name", "status", "anodesim_version", "source_revision",
+                                                  "created", "scenario_path", "currency" };
+
+static void info_print(hid_t f, const char *path, FILE *out, const char *const *txt)
 {
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0)
-        return sim_err_set(access(path, F_OK) == 0 ? SIM_EINPUT : SIM_EIO,
-                           "%s: cannot open as an HDF5 results file (%s)", path,
-                           access(path, F_OK) == 0 ? "not HDF5, or damaged" : strerror(errno));
-    char *name = read_attr_text(f, "scenario_name"), *status = read_attr_text(f, "status");
-    char *ver = read_attr_text(f, "anodesim_version"), *rev = read_attr_text(f, "source_revision");
-    char *created = read_attr_text(f, "created"), *spath = read_attr_text(f, "scenario_path");
-    char *cur = read_attr_text(f, "currency");
-    if (!name || !status) {
-        free(name);
-        free(status);
-        free(ver);
-        free(rev);
-        free(created);
-        free(spath);
-        free(cur);
-        H5Fclose(f);
-        return sim_err_set(SIM_EINPUT, "%s: not an anodesim results file (no scenario_name or status attribute)", path);
-    }
+    const char *name = txt[T_NAME], *status = txt[T_STATUS], *ver = txt[T_VER], *rev = txt[T_REV],
+               *created = txt[T_CREATED], *spath = txt[T_PATH], *cur = txt[T_CUR];
     unsigned long long seed = 0, events = 0;
-    if (H5Aexists(f, "seed") > 0) {
-        hid_t a = H5Aopen(f, "seed", H5P_DEFAULT);
-        H5Aread(a, H5T_NATIVE_ULLONG, &seed);
-        H5Aclose(a);
-    }
-    if (H5Aexists(f, "events_processed") > 0) {
-        hid_t a = H5Aopen(f, "events_processed", H5P_DEFAULT);
-        H5Aread(a, H5T_NATIVE_ULLONG, &events);
-        H5Aclose(a);
-    }
+    read_attr_num(f, "seed", H5T_NATIVE_ULLONG, &seed);
+    read_attr_num(f, "events_processed", H5T_NATIVE_ULLONG, &events);
     fprintf(out, "%s\n", path);
     fprintf(out, "  status        %s%s\n", status,
             strcmp(status, "complete") ? " (resume with: anodesim run SCENARIO -o FINAL.h5 --resume)" : "");
@@ -1204,14 +1175,27 @@ int h5o_info(const char *path, FILE *out)
         fprintf(out, "\n");
         H5Gclose(g);
     }
-    free(name);
-    free(status);
-    free(ver);
-    free(rev);
-    free(created);
-    free(spath);
-    free(cur);
+}
+
+int h5o_info(const char *path, FILE *out)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+        return sim_err_set(access(path, F_OK) == 0 ? SIM_EINPUT : SIM_EIO,
+                           "%s: cannot open as an HDF5 results file (%s)", path,
+                           access(path, F_OK) == 0 ? "not HDF5, or damaged" : strerror(errno));
+    char *txt[T_N];
+    for (int i = 0; i < T_N; i++)
+        txt[i] = read_attr_text(f, info_text_names[i]);
+    int ours = txt[T_NAME] && txt[T_STATUS];
+    if (ours)
+        info_print(f, path, out, (const char *const *)txt);
+    for (int i = 0; i < T_N; i++)
+        free(txt[i]);
     H5Fclose(f);
+    if (!ours)
+        return sim_err_set(SIM_EINPUT, "%s: not an anodesim results file (no scenario_name or status attribute)", path);
     return SIM_OK;
 }
 
