@@ -476,6 +476,19 @@ static int month_table(model_instance *m)
 
 /* ==== instances ========================================================== */
 
+/* Each link's parameters from the definition the instance serves (a
+ * sweep rebinds one instance to every point in turn). */
+static void bind_links(model_instance *m)
+{
+    for (int e = 0; e < m->s->nlinks; e++) {
+        link_state *L = &m->link[e];
+        L->capacity_tpd = m->s->links[e].capacity_tpd;
+        L->lead_days = m->s->links[e].lead_days;
+        L->lead_sigma = m->d->lead_sigma[e];
+        L->lead_drift = m->d->lead_drift[e];
+    }
+}
+
 model_instance *model_instance_new(const model_def *d)
 {
     const scenario *s = d->scn;
@@ -527,6 +540,8 @@ model_instance *model_instance_new(const model_def *d)
         ok = (m->smelters[i].rng = gsl_rng_alloc(sim_rng_xoshiro)) != NULL;
     for (int e = 0; ok && e < s->nlinks; e++)
         sim_rng_embed(&m->link[e].rng);
+    if (ok)
+        bind_links(m);
     for (int i = 0; ok && i < s->nmarkets; i++)
         ok = (m->market_rng[i] = gsl_rng_alloc(sim_rng_xoshiro)) != NULL;
     ok = ok && month_table(m) == SIM_OK;
@@ -599,6 +614,8 @@ void model_instance_free(model_instance *m)
 
 int model_instance_rebind(model_instance *m, const model_def *d)
 {
+    if (d == m->d)
+        return SIM_OK;
     const scenario *a = m->s, *b = d->scn;
     if (a->nplants != b->nplants || a->nsmelters != b->nsmelters || a->nlinks != b->nlinks ||
         a->nmarkets != b->nmarkets || a->nregions != b->nregions || a->nsuppliers != b->nsuppliers ||
@@ -609,6 +626,7 @@ int model_instance_rebind(model_instance *m, const model_def *d)
         return SIM_EINVAL;
     m->d = d;
     m->s = b;
+    bind_links(m);
     return SIM_OK;
 }
 
@@ -643,13 +661,7 @@ static int reset(model_instance *m, uint64_t point, long rep)
     memset(m->bal_out, 0, sizeof m->bal_out);
     memset(m->stock0, 0, sizeof m->stock0);
     for (int i = 0; i < s->nlinks; i++) {
-        /* The link's parameters from this point's scenario (an instance
-         * serves every point of a sweep). */
         link_state *L = &m->link[i];
-        L->capacity_tpd = s->links[i].capacity_tpd;
-        L->lead_days = s->links[i].lead_days;
-        L->lead_sigma = m->d->lead_sigma[i];
-        L->lead_drift = m->d->lead_drift[i];
         sim_rng_reseed(&L->rng.r, s->seed, point, (uint64_t)rep, stream(RS_LINK, i));
         L->busy = 0;
         L->closed_until = 0;
