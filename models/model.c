@@ -398,12 +398,14 @@ static int on_month(sim_engine *e, const sim_event *ev, void *model)
     const scenario *s = m->s;
     int k = ev->arg;
     (void)e;
-    /* Raw materials that arrived before this moment count in the month's
-     * stocks (month events go before arrivals at the same time). */
+    /* What arrived before this moment counts in the month just ended
+     * (month events go before arrivals at the same time). */
     for (int p = 0; p < s->nplants; p++)
         transport_deliver_due(m, p, m->eng.now, 0);
+    for (int c = 0; c < m->d->ncust; c++)
+        transport_deliver_anodes(m, c, m->eng.now, 0);
     for (int i = 0; i < s->nsmelters; i++)
-        smelter_advance(m, i);
+        smelter_advance(m, i, m->eng.now);
     for (int i = 0; i < s->nsmelters; i++)
         SIM_CHECK(smelter_month(m, i));      /* butts of the month just ended */
     if (m->recording)
@@ -504,6 +506,7 @@ model_instance *model_instance_new(const model_def *d)
     m->link = calloc((size_t)s->nlinks + 1, sizeof *m->link);
     m->market_rng = calloc((size_t)s->nmarkets + 1, sizeof *m->market_rng);
     m->sup_busy = calloc((size_t)s->nsuppliers + 1, sizeof *m->sup_busy);
+    m->cust_in = calloc((size_t)d->ncust + 1, sizeof *m->cust_in);
     size_t np = (size_t)s->nplants + 1, ng = (size_t)s->nregions + 1;
     m->plant_cost = calloc(np, sizeof(double));
     m->plant_price = calloc(np, sizeof(double));
@@ -516,7 +519,7 @@ model_instance *model_instance_new(const model_def *d)
     m->disrupt_rng = calloc((size_t)s->nlinks + 1, sizeof(gsl_rng *));
     m->price_rng = gsl_rng_alloc(sim_rng_xoshiro);
     m->adopt_rng = gsl_rng_alloc(sim_rng_xoshiro);
-    ok = ok && m->plants && m->smelters && m->link && m->market_rng && m->sup_busy &&
+    ok = ok && m->plants && m->smelters && m->link && m->market_rng && m->sup_busy && m->cust_in &&
          m->plant_cost && m->plant_price && m->cand && m->cand_tc && m->adopt_start && m->adopt_speed && m->adopt_ceiling &&
          m->inert_share && m->disrupt_rng && m->price_rng && m->adopt_rng;
     int win = (int)s->plant.exit_months;
@@ -550,7 +553,6 @@ model_instance *model_instance_new(const model_def *d)
         [EV_SMELTER_REORDER] = smelter_on_reorder,
         [EV_PLANT_CYCLE] = plant_on_cycle,
         [EV_PLANT_BAKED] = plant_on_baked,
-        [EV_ARRIVE] = transport_on_arrive,
         [EV_MARKET_ORDER] = market_on_order,
         [EV_PLANT_FAIL] = plant_on_fail,
         [EV_PLANT_REPAIR] = plant_on_repair,
@@ -578,7 +580,7 @@ void model_instance_free(model_instance *m)
         free(m->plants[p].util_cap);
         free(m->plants[p].cost_hist);
         free(m->plants[p].kiln_green);
-        free(m->plants[p].inbound);
+        free(m->plants[p].inbound.v);
         free(m->plants[p].kiln_end);
     }
     for (int i = 0; m->disrupt_rng && i < s->nlinks; i++)
@@ -607,6 +609,9 @@ void model_instance_free(model_instance *m)
     free(m->market_rng);
     free(m->sup_busy);
     free(m->ship);
+    for (int c = 0; m->cust_in && c < m->d->ncust; c++)
+        free(m->cust_in[c].v);
+    free(m->cust_in);
     free(m->month_start);
     sim_engine_destroy(&m->eng);
     free(m);
@@ -656,6 +661,8 @@ static int reset(model_instance *m, uint64_t point, long rep)
     m->nship = 0;
     m->free_ship = -1;
     m->ship_seq = 0;
+    for (int c = 0; c < m->d->ncust; c++)
+        m->cust_in[c].n = 0;
     memset(m->transit, 0, sizeof m->transit);
     memset(m->bal_in, 0, sizeof m->bal_in);
     memset(m->bal_out, 0, sizeof m->bal_out);

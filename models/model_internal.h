@@ -21,7 +21,6 @@ enum mdl_event {
     EV_SMELTER_REORDER,  /* a smelter's inventory position reached its reorder point */
     EV_PLANT_CYCLE,      /* a plant starts a production campaign */
     EV_PLANT_BAKED,      /* a campaign leaves the baking furnace (value: green t) */
-    EV_ARRIVE,           /* a shipment arrives (arg: shipment id) */
     EV_MARKET_ORDER,     /* an export destination orders */
     EV_PLANT_FAIL,       /* outage starts */
     EV_PLANT_REPAIR,     /* outage ends */
@@ -30,8 +29,9 @@ enum mdl_event {
     EV_COUNT
 };
 
-/* Same-time ordering: month accounting first, then arrivals, then the
- * decisions that use what arrived. */
+/* Same-time ordering: month accounting first, then arrivals (applied
+ * lazily, see inbound_list) and scenario events, then the decisions that
+ * use what arrived. */
 enum { PRIO_MONTH = 0, PRIO_ARRIVE = 1, PRIO_PLANT = 2, PRIO_ORDER = 3 };
 
 enum mdl_commodity { COM_CPC = 0, COM_PITCH = 1, COM_ANODE = 2, COM_BUTTS = 3, COM_N = 4 };
@@ -45,11 +45,22 @@ typedef struct mdl_order {
     double qty;
 } mdl_order;
 
+/* Shipments on their way to one plant or customer.  Arrivals take no
+ * event: they take effect when their destination next looks at its
+ * stocks (transport_deliver_*), in order of arrival time, then launch
+ * order, exactly as if each had been an event of priority PRIO_ARRIVE.
+ * Arrival time and launch order are kept here so that the scan touches
+ * no shipment record. */
 struct inbound {
     double arrive;
     unsigned long seq;
     int id;          /* shipment */
 };
+
+typedef struct inbound_list {
+    struct inbound *v;
+    int n, cap;
+} inbound_list;
 
 typedef struct plant_state {
     int open, up;
@@ -73,12 +84,7 @@ typedef struct plant_state {
      * (bake_days a multiple of campaign_days): a ring of (green t, end). */
     double *kiln_green, *kiln_end;
     int kiln_head, kiln_len, kiln_cap;
-    /* Coke, pitch and butts on their way here: they take effect when the
-     * plant next looks at its stocks, not by an event each
-     * (transport_deliver_due).  Arrival time and launch order are kept
-     * here too, so the scan touches no shipment record. */
-    struct inbound *inbound;
-    int ninbound, inbound_cap;
+    inbound_list inbound;   /* coke, pitch and butts on their way here */
     gsl_rng *rng;
 } plant_state;
 
@@ -117,7 +123,6 @@ typedef struct shipment {
     int leg_link[SHIP_LEGS];
     double leg_in[SHIP_LEGS], leg_out[SHIP_LEGS];
     double arrive;
-    sim_handle handle;
     int dest_node;
     int plant;           /* origin plant of anodes; destination plant of raw materials and butts */
     int cust;            /* anode customer (smelter, or nsmelters + market) */
@@ -137,6 +142,7 @@ struct model_instance {
     double *sup_busy;     /* time each supplier can ship again */
     shipment *ship;
     int nship, capship, free_ship;
+    inbound_list *cust_in;    /* [nsmelters + nmarkets] anodes on their way to each customer */
     unsigned long ship_seq;   /* shipments launched this replication */
     int bake_on_boundary;     /* plant_bake_on_boundary(s), once */
     double transit[COM_N];
@@ -192,10 +198,12 @@ int plant_init(model_instance *m, int plant);
 double plant_cap_rate_now(const model_instance *m, int plant);
 
 /* ---- smelter.c ---- */
-void smelter_advance(model_instance *m, int smelter);
+/* Bring a smelter's stock and use up to time t (>= its last update). */
+void smelter_advance(model_instance *m, int smelter, double t);
 int smelter_reschedule(model_instance *m, int smelter);
 int smelter_on_reorder(sim_engine *e, const sim_event *ev, void *model);
-int smelter_receive(model_instance *m, int smelter, int plant, double qty);
+/* Anodes from `plant` arrive at time t (not before the smelter's last update). */
+void smelter_receive(model_instance *m, int smelter, int plant, double qty, double t);
 int smelter_month(model_instance *m, int smelter);
 int smelter_init(model_instance *m, int smelter);
 void smelter_cancel_orders(model_instance *m, int smelter, double qty);
@@ -208,18 +216,21 @@ int market_init(model_instance *m, int market);
 
 /* ---- transport.c ---- */
 /* Send qty of a commodity along a route starting now.  `plant` and `cust`
- * are recorded for the arrival handler (see shipment).  The goods leave
+ * are recorded for the arrival (see shipment).  The goods leave
  * at t_start (>= now; a supplier's queue may delay them). */
 int transport_send(model_instance *m, int com, double qty, const net_route *route,
                    int dest_node, int plant, int cust, double t_start);
 /* Send back along a route's reverse at its mean lead time (butts). */
 int transport_return(model_instance *m, double qty, const net_route *route, int plant);
-int transport_on_arrive(sim_engine *e, const sim_event *ev, void *model);
 /* Apply the coke, pitch and butts shipments to plant p that have arrived
  * by time t (inclusive: also those arriving at t), in arrival order.
  * Callers run it before reading the plant's raw stocks, so that lazily
  * applied arrivals are exactly as if each had been an event. */
 void transport_deliver_due(model_instance *m, int p, double t, int inclusive);
+/* Likewise the anodes due at customer `cust` (smelter, or nsmelters +
+ * market) by time t; run before reading or changing a smelter's stock or
+ * orders, and for every customer when a month closes. */
+void transport_deliver_anodes(model_instance *m, int cust, double t, int inclusive);
 
 /* ---- prices.c ---- */
 /* Cheapest landed price of coke (com 0) or pitch (1) at a plant, supplier

@@ -22,12 +22,11 @@ static double al_rate(const model_instance *m, int i)
     return sm->al_tpy * pow(1.0 + sm->growth, m->year) / m->days_in_year;
 }
 
-void smelter_advance(model_instance *m, int i)
+void smelter_advance(model_instance *m, int i, double t)
 {
     smelter_state *st = &m->smelters[i];
-    double now = m->eng.now;
-    double dt = now - st->t_last;
-    st->t_last = now;
+    double dt = t - st->t_last;
+    st->t_last = t;
     if (dt <= 0)
         return;
     int region = mdl_region_of(m, m->s->smelters[i].node);
@@ -103,18 +102,18 @@ int smelter_reschedule(model_instance *m, int i)
 int smelter_on_reorder(sim_engine *e, const sim_event *ev, void *model)
 {
     model_instance *m = model;
-    (void)e;
     int i = ev->target;
     m->smelters[i].reorder = SIM_HANDLE_NONE;
-    smelter_advance(m, i);
+    transport_deliver_anodes(m, i, e->now, 1);   /* arrivals at this moment come first */
+    smelter_advance(m, i, e->now);
     SIM_CHECK(order_now(m, i));
     return smelter_reschedule(m, i);
 }
 
-int smelter_receive(model_instance *m, int i, int plant, double qty)
+void smelter_receive(model_instance *m, int i, int plant, double qty, double t)
 {
     smelter_state *st = &m->smelters[i];
-    smelter_advance(m, i);
+    smelter_advance(m, i, t);
     st->stock += qty;
     st->on_order = fmax(st->on_order - qty, 0.0);
     /* Remember who delivered, for the butts. */
@@ -134,7 +133,6 @@ int smelter_receive(model_instance *m, int i, int plant, double qty)
                 slot = k;
     }
     st->recv_qty[slot] += qty;
-    return SIM_OK;
 }
 
 void smelter_cancel_orders(model_instance *m, int i, double qty)

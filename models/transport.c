@@ -10,6 +10,11 @@
  * from the link's own random stream.  When a link closes, shipments on it
  * or due to enter it before it reopens are delayed to the reopening; the
  * first SHIP_LEGS legs of each route are tracked for this.
+ *
+ * Arrivals are not events: a shipment waits on its destination's inbound
+ * list and takes effect, at its arrival time, when the destination next
+ * looks at its stocks (a plant's campaign, a smelter's reorder, every
+ * month close).  Half of all events were arrivals.
  */
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -45,32 +50,62 @@ static int new_shipment(model_instance *m)
     return m->nship++;
 }
 
-/* Anodes arrive by an event (a smelter's stock-outs depend on the
- * moment); coke, pitch and butts only matter when their plant next looks
- * at its stocks, so they wait on the plant's inbound list instead. */
-static int inbound_push(model_instance *m, int p, int id)
+/* Where shipment sh waits to take effect: its plant's list for coke,
+ * pitch and butts, its customer's for anodes. */
+static inbound_list *inbound_of(model_instance *m, const shipment *sh)
 {
-    plant_state *ps = &m->plants[p];
-    if (ps->ninbound == ps->inbound_cap) {
-        int nc = ps->inbound_cap ? 2 * ps->inbound_cap : 16;
-        struct inbound *ni = realloc(ps->inbound, (size_t)nc * sizeof *ni);
-        if (!ni)
+    return sh->com == COM_ANODE ? &m->cust_in[sh->cust] : &m->plants[sh->plant].inbound;
+}
+
+static int inbound_push(inbound_list *l, const shipment *sh, int id)
+{
+    if (l->n == l->cap) {
+        int nc = l->cap ? 2 * l->cap : 16;
+        struct inbound *nv = realloc(l->v, (size_t)nc * sizeof *nv);
+        if (!nv)
             return sim_err_set(SIM_ENOMEM, "out of memory for shipments");
-        ps->inbound = ni;
-        ps->inbound_cap = nc;
+        l->v = nv;
+        l->cap = nc;
     }
-    const shipment *sh = &m->ship[id];
-    ps->inbound[ps->ninbound++] = (struct inbound){ sh->arrive, sh->seq, id };
+    l->v[l->n++] = (struct inbound){ sh->arrive, sh->seq, id };
     return SIM_OK;
 }
 
-/* A closure delayed shipment id, bound for plant p. */
-static void inbound_delay(model_instance *m, int p, int id, double arrive)
+/* A closure delayed shipment id to `arrive`. */
+static void inbound_delay(inbound_list *l, int id, double arrive)
 {
-    plant_state *ps = &m->plants[p];
-    for (int k = 0; k < ps->ninbound; k++)
-        if (ps->inbound[k].id == id)
-            ps->inbound[k].arrive = arrive;
+    for (int k = 0; k < l->n; k++)
+        if (l->v[k].id == id)
+            l->v[k].arrive = arrive;
+}
+
+static int due(const struct inbound *in, double t, int inclusive)
+{
+    return in->arrive < t || (inclusive && in->arrive == t);
+}
+
+/* Take the earliest shipment due by t (then the earliest launched) off
+ * the list: its id, or -1 when none is due.  Lists are short: a few
+ * weeks of one destination's deliveries. */
+static int inbound_take(inbound_list *l, double t, int inclusive)
+{
+    int best = -1;
+    for (int k = 0; k < l->n; k++) {
+        const struct inbound *in = &l->v[k];
+        if (!due(in, t, inclusive))
+            continue;
+        if (best >= 0) {
+            const struct inbound *b = &l->v[best];
+            if (in->arrive > b->arrive || (in->arrive == b->arrive && in->seq > b->seq))
+                continue;
+        }
+        best = k;
+    }
+    if (best < 0)
+        return -1;
+    int id = l->v[best].id;
+    l->v[best] = l->v[--l->n];
+    return id;
 }
 
 /* A fresh shipment record: every field set here or by the caller (no
@@ -94,7 +129,6 @@ static shipment *open_shipment(model_instance *m, int com, double qty, int dest_
     sh->live = 1;
     sh->next_free = -1;
     sh->seq = m->ship_seq++;
-    sh->handle = SIM_HANDLE_NONE;
     return sh;
 }
 
@@ -105,9 +139,7 @@ static int launch(model_instance *m, int id, double depart)
     m->transit[sh->com] += sh->qty;
     if (m->trace)
         m->trace(m->trace_ctx, MODEL_TRACE_DEPART, depart, sh->com, sh->from_node, sh->dest_node, sh->qty);
-    if (sh->com != COM_ANODE)
-        return inbound_push(m, sh->plant, id);
-    return sim_engine_schedule(&m->eng, sh->arrive, PRIO_ARRIVE, EV_ARRIVE, 0, id, 0.0, &sh->handle);
+    return inbound_push(inbound_of(m, sh), sh, id);
 }
 
 int transport_send(model_instance *m, int com, double qty, const net_route *route,
@@ -176,13 +208,7 @@ int transport_close(model_instance *m, int e, double until)
                 sh->leg_out[j] += delay;
             }
             sh->arrive += delay;
-            if (sh->handle != SIM_HANDLE_NONE) {   /* anodes: move the arrival event */
-                sim_engine_cancel(&m->eng, sh->handle);
-                SIM_CHECK(sim_engine_schedule(&m->eng, sh->arrive, PRIO_ARRIVE, EV_ARRIVE, 0, id, 0.0,
-                                              &sh->handle));
-            } else {
-                inbound_delay(m, sh->plant, id, sh->arrive);
-            }
+            inbound_delay(inbound_of(m, sh), id, sh->arrive);
             break;
         }
     }
@@ -192,14 +218,14 @@ int transport_close(model_instance *m, int e, double until)
 /* What an arrival needs of a shipment once its record is freed. */
 typedef struct cargo {
     int com, plant, cust, dest_node;
-    double qty;
+    double qty, arrive;
 } cargo;
 
 /* Take shipment id off the road: its record is freed. */
 static cargo unload(model_instance *m, int id)
 {
     shipment *sh = &m->ship[id];
-    cargo c = { sh->com, sh->plant, sh->cust, sh->dest_node, sh->qty };
+    cargo c = { sh->com, sh->plant, sh->cust, sh->dest_node, sh->qty, sh->arrive };
     sh->live = 0;
     sh->next_free = m->free_ship;
     m->free_ship = id;
@@ -209,50 +235,28 @@ static cargo unload(model_instance *m, int id)
     return c;
 }
 
-static int due(const struct inbound *in, double t, int inclusive)
-{
-    return in->arrive < t || (inclusive && in->arrive == t);
-}
-
 void transport_deliver_due(model_instance *m, int p, double t, int inclusive)
 {
-    plant_state *ps = &m->plants[p];
-    for (;;) {
-        /* The earliest due shipment (then the earliest launched); the list
-         * is short: a few weeks of a plant's deliveries. */
-        int best = -1;
-        for (int k = 0; k < ps->ninbound; k++) {
-            const struct inbound *in = &ps->inbound[k];
-            if (!due(in, t, inclusive))
-                continue;
-            if (best < 0) {
-                best = k;
-                continue;
-            }
-            const struct inbound *b = &ps->inbound[best];
-            if (in->arrive < b->arrive || (in->arrive == b->arrive && in->seq < b->seq))
-                best = k;
-        }
-        if (best < 0)
-            return;
-        int id = ps->inbound[best].id;
-        ps->inbound[best] = ps->inbound[--ps->ninbound];
+    int id;
+    while ((id = inbound_take(&m->plants[p].inbound, t, inclusive)) >= 0) {
         cargo c = unload(m, id);
         if (c.com == COM_BUTTS)
-            ps->raw[2] += c.qty;
+            m->plants[p].raw[2] += c.qty;
         else
             plant_raw_arrived(m, p, c.com, c.qty);
     }
 }
 
-int transport_on_arrive(sim_engine *e, const sim_event *ev, void *model)
+void transport_deliver_anodes(model_instance *m, int cust, double t, int inclusive)
 {
-    model_instance *m = model;
-    (void)e;
-    cargo c = unload(m, ev->arg);
-    if (c.cust < m->s->nsmelters)
-        return smelter_receive(m, c.cust, c.plant, c.qty);
-    mdl_add(m, mdl_region_of(m, c.dest_node), RM_EXPORTS, c.qty);
-    mdl_flow(m, BAL_ANODE, 0.0, c.qty);
-    return SIM_OK;
+    int id;
+    while ((id = inbound_take(&m->cust_in[cust], t, inclusive)) >= 0) {
+        cargo c = unload(m, id);
+        if (cust < m->s->nsmelters) {
+            smelter_receive(m, cust, c.plant, c.qty, c.arrive);
+            continue;
+        }
+        mdl_add(m, mdl_region_of(m, c.dest_node), RM_EXPORTS, c.qty);
+        mdl_flow(m, BAL_ANODE, 0.0, c.qty);
+    }
 }
