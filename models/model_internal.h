@@ -220,8 +220,9 @@ int market_init(model_instance *m, int market);
  * at t_start (>= now; a supplier's queue may delay them). */
 int transport_send(model_instance *m, int com, double qty, const net_route *route,
                    int dest_node, int plant, int cust, double t_start);
-/* Send back along a route's reverse at its mean lead time (butts). */
-int transport_return(model_instance *m, double qty, const net_route *route, int plant);
+/* Send back from from_node (where `route` ends) to `plant` (where it
+ * starts) at the route's mean lead time (butts). */
+int transport_return(model_instance *m, double qty, const net_route *route, int plant, int from_node);
 /* Apply the coke, pitch and butts shipments to plant p that have arrived
  * by time t (inclusive: also those arriving at t), in arrival order.
  * Callers run it before reading the plant's raw stocks, so that lazily

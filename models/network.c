@@ -55,7 +55,7 @@ static int rv_push(routevec *rv, const net_route *r)
     return SIM_OK;
 }
 
-static const net_route missing = { -1, 0, 0, HUGE_VAL, 0 };
+static const net_route missing = { -1, 0, 0, -1, HUGE_VAL, 0 };
 
 const net_route *net_find(const net_route *r, int lo, int hi, int target)
 {
@@ -98,7 +98,7 @@ static int routes_from(const scenario *s, const igraph_t *g, int src,
     int rc = ie == IGRAPH_SUCCESS ? SIM_OK : igraph_fail(ie);
     for (int k = 0; k < ntargets && rc == SIM_OK; k++) {
         igraph_vector_int_t *ep = igraph_vector_int_list_get_ptr(&epaths, k);
-        net_route r = { k, (int)igraph_vector_int_size(ep), store->n, 0, 0 };
+        net_route r = { k, (int)igraph_vector_int_size(ep), store->n, src, 0, 0 };
         if (r.nedges == 0)     /* unreachable (a node is never its own target here) */
             continue;
         for (int j = 0; j < r.nedges && rc == SIM_OK; j++) {

@@ -30,6 +30,9 @@ typedef struct net_route {
     int target;         /* customer or plant index */
     int nedges;
     int first;          /* index into network.edges */
+    int from;           /* node the route starts at (a shipment's origin,
+                           kept here: looking it up in the link table was
+                           a cache miss per shipment on large networks) */
     double cost;        /* transport cost per tonne, reporting currency */
     double lead_mean;   /* sum of mean lead times, days */
 } net_route;

@@ -164,7 +164,7 @@ int smelter_month(model_instance *m, int i)
         if (q <= 0)
             continue;
         int p = st->recv_plant[k];
-        SIM_CHECK(transport_return(m, q, net_plant_route(&m->d->net, p, i), p));
+        SIM_CHECK(transport_return(m, q, net_plant_route(&m->d->net, p, i), p, m->s->smelters[i].node));
     }
     st->butts_held = 0;
     st->nrecv = 0;

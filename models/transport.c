@@ -151,6 +151,10 @@ int transport_send(model_instance *m, int com, double qty, const net_route *rout
         return SIM_ENOMEM;
     double t = t_start, depart = t_start;
     const int *edges = m->d->net.edges + route->first;
+    /* Each leg waits for the one before, but the links' records can be
+     * fetched together: on large networks each is a cache miss. */
+    for (int k = 0; k < route->nedges; k++)
+        __builtin_prefetch(&m->link[edges[k]]);
     for (int k = 0; k < route->nedges; k++) {
         int e = edges[k];
         link_state *L = &m->link[e];
@@ -170,12 +174,12 @@ int transport_send(model_instance *m, int com, double qty, const net_route *rout
         }
         t = out;
     }
-    sh->from_node = route->nedges ? m->s->links[edges[0]].from : dest_node;
+    sh->from_node = route->nedges ? route->from : dest_node;
     sh->arrive = t;
     return launch(m, id, depart);
 }
 
-int transport_return(model_instance *m, double qty, const net_route *route, int plant)
+int transport_return(model_instance *m, double qty, const net_route *route, int plant, int from_node)
 {
     /* Back-haul of butts: the mean lead time of the forward route, no
      * capacity used (empty return wagons). */
@@ -184,7 +188,7 @@ int transport_return(model_instance *m, double qty, const net_route *route, int 
     if (!sh)
         return SIM_ENOMEM;
     sh->arrive = m->eng.now + route->lead_mean;
-    sh->from_node = route->nedges ? m->s->links[m->d->net.edges[route->first + route->nedges - 1]].to : node;
+    sh->from_node = route->nedges ? from_node : node;
     return launch(m, id, m->eng.now);
 }
 
