@@ -40,7 +40,10 @@ struct h5o_file {
     int readonly;                    /* an input shard: never written */
     char price_units[64];
     double *scratch;                 /* gather buffer */
-    long pending_point, pending_rep; /* written and flushed, not yet marked done (rep -1: none) */
+    /* Done marks lag one flush behind the data (see h5o_write): the
+     * replications flushed last, not yet marked, and those written since. */
+    struct rep_id { long point, rep; } *ids, *flushed, *written;   /* ids: both, owned */
+    int nflushed, nwritten;
     h5c_coder *coder;                /* for replications not encoded by the caller */
     h5c_chunks packed;
     long completed;
@@ -454,6 +457,13 @@ static hid_t file_access(void)
     return fapl;
 }
 
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 static h5o_file *new_handle(const scenario *s, const model_def *d, const h5o_options *o)
 {
     h5o_file *f = calloc(1, sizeof *f);
@@ -462,7 +472,14 @@ static h5o_file *new_handle(const scenario *s, const model_def *d, const h5o_opt
     f->s = s;
     f->d = d;
     f->o = *o;
-    f->pending_rep = -1;
+    f->ids = malloc(2 * H5O_FLUSH_BATCH * sizeof *f->ids);
+    if (!f->ids) {
+        free(f);
+        return NULL;
+    }
+    f->flushed = f->ids;
+    f->written = f->ids + H5O_FLUSH_BATCH;
+    f->last_flush = wall_now();
     f->file = f->summary = -1;
     for (int i = 0; i < D_N; i++)
         f->dim[i] = -1;
@@ -533,6 +550,7 @@ static void free_handle(h5o_file *f)
     free(f->path);
     free(f->partial);
     free(f->scratch);
+    free(f->ids);
     h5c_coder_free(f->coder);
     h5c_chunks_free(&f->packed);
     free(f);
@@ -680,21 +698,29 @@ static int rep_write(h5o_file *f, const model_result *r, const h5c_chunks *ck)
     return SIM_OK;
 }
 
-static double wall_now(void)
+/* Set the done marks of the replications flushed last. */
+static int mark_flushed(h5o_file *f)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    unsigned char one = 1;
+    for (int i = 0; i < f->nflushed; i++)
+        SIM_CHECK(slab_io(f, f->done, f->flushed[i].point, f->flushed[i].rep, H5T_NATIVE_UCHAR, &one, 0));
+    f->nflushed = 0;
+    return SIM_OK;
 }
 
-/* Set the done mark of the replication written last, if any. */
-static int mark_pending(h5o_file *f)
+/* Mark what the last flush made durable, then flush: the replications
+ * written since become the ones to mark next time. */
+static int flush_batch(h5o_file *f)
 {
-    if (f->pending_rep < 0)
-        return SIM_OK;
-    unsigned char one = 1;
-    SIM_CHECK(slab_io(f, f->done, f->pending_point, f->pending_rep, H5T_NATIVE_UCHAR, &one, 0));
-    f->pending_rep = -1;
+    SIM_CHECK(mark_flushed(f));
+    SIM_CHECK(attr_long(f, f->file, "replications_completed", f->completed - f->nwritten));
+    HCHECK(H5Fflush(f->file, H5F_SCOPE_GLOBAL), "flush the results file");
+    struct rep_id *t = f->flushed;
+    f->flushed = f->written;
+    f->written = t;
+    f->nflushed = f->nwritten;
+    f->nwritten = 0;
+    f->last_flush = wall_now();
     return SIM_OK;
 }
 
@@ -713,23 +739,20 @@ int h5o_write(h5o_file *f, const model_result *r, const h5c_chunks *packed)
     unsigned long long seed = r->seed_key, ev = r->events;
     SIM_CHECK(slab_io(f, f->seed, point, rep, H5T_NATIVE_ULLONG, &seed, 0));
     SIM_CHECK(slab_io(f, f->events, point, rep, H5T_NATIVE_ULLONG, &ev, 0));
-    /* Durable in two steps: a replication's data is flushed with this
-     * write, its done mark with the next one (or at the end).  A kill -9
-     * in the middle of a flush, which HDF5 does not make atomic, can then
-     * only lose marks of replications whose data is already on disk (they
-     * are simply run again on resume), never mark one whose data is not:
-     * marking in the same flush left, once in a few dozen kills, a
-     * replication marked done with its chunks unindexed. */
-    SIM_CHECK(mark_pending(f));
-    f->pending_point = point;
-    f->pending_rep = rep;
+    f->written[f->nwritten++] = (struct rep_id){ point, rep };
     f->completed++;
-    HCHECK(H5Fflush(f->file, H5F_SCOPE_GLOBAL), "flush the results file");
-    double now = wall_now();
-    if (now - f->last_flush >= 1.0) {
-        SIM_CHECK(attr_long(f, f->file, "replications_completed", f->completed - 1));
-        f->last_flush = now;
-    }
+    /* Durable in two steps: data goes out with a flush, its done marks
+     * with the next one (or at the end).  A kill -9 in the middle of a
+     * flush, which HDF5 does not make atomic, can then only lose marks of
+     * replications whose data is already on disk (they are simply run
+     * again on resume), never mark one whose data is not: marking in the
+     * same flush left, once in a few dozen kills, a replication marked
+     * done with its chunks unindexed.  Flushes come every
+     * H5O_FLUSH_SECONDS, not after every replication (a flush was
+     * 0.5-1 ms, as much as writing the replication): a kill loses at most
+     * that much finished work. */
+    if (f->nwritten == H5O_FLUSH_BATCH || wall_now() - f->last_flush >= H5O_FLUSH_SECONDS)
+        SIM_CHECK(flush_batch(f));
     return SIM_OK;
 }
 
@@ -875,7 +898,9 @@ int h5o_write_summary(h5o_file *f, long point, const h5o_summaries *sm)
 
 int h5o_finish(h5o_file *f, double wall_s, unsigned long long events)
 {
-    int rc = mark_pending(f);
+    int rc = flush_batch(f);
+    if (rc == SIM_OK)
+        rc = mark_flushed(f);
     if (rc == SIM_OK)
         rc = attr_long(f, f->file, "replications_completed", f->completed);
     if (rc == SIM_OK)
@@ -914,10 +939,10 @@ void h5o_abort(h5o_file *f, int keep)
         return;
     }
     if (keep && f->file >= 0) {
-        /* The last replication's data went out with its own write: after
-         * a flush of everything, its mark is safe too. */
-        long marked = f->completed - (f->pending_rep >= 0);
-        if (H5Fflush(f->file, H5F_SCOPE_GLOBAL) >= 0 && mark_pending(f) == SIM_OK)
+        /* After two flushes, every written replication's data and then its
+         * mark are on disk. */
+        long marked = f->completed - f->nwritten - f->nflushed;
+        if (flush_batch(f) == SIM_OK && mark_flushed(f) == SIM_OK)
             marked = f->completed;
         attr_long(f, f->file, "replications_completed", marked);
         attr_text(f, f->file, "status", "partial");

@@ -83,6 +83,10 @@ int h5o_read(h5o_file *f, long point, long rep, model_result *r);
 /* Deflate level of the per-replication series (coders for h5o_pack):
  * level 1 gets most of what level 6 would at a fraction of the time. */
 #define H5O_DEFLATE_LEVEL 1
+/* Replications are made durable together, every H5O_FLUSH_SECONDS or
+ * H5O_FLUSH_BATCH replications, whichever comes first. */
+#define H5O_FLUSH_SECONDS 0.25
+#define H5O_FLUSH_BATCH 1024
 
 /* Encode one replication's chunks for h5o_write (compression and
  * checksums).  Thread-safe: it reads only the layout of f, fixed at
