@@ -74,6 +74,9 @@ void sum_acc_free(sum_acc *a)
     memset(a, 0, sizeof *a);
 }
 
+/* Values ahead whose state is fetched while one is updated. */
+#define PREFETCH_AHEAD 4
+
 /* Move inner marker i (1 <= i <= M-2) one position in direction s (+1 or
  * -1): its height by the piecewise-parabolic (P-square) formula, or
  * linearly when the parabola leaves the neighbours' interval.  pos[] holds
@@ -93,21 +96,14 @@ static inline double p2_move(const double *h, const double *pos, int i, double s
  * want[] holds the desired inner positions, the same for every value. */
 static inline void p2_update(double *h, int *n, int M, const double *want, long count, double x)
 {
-    int k;   /* x falls in cell k: h[k] <= x < h[k+1] */
-    if (x < h[0]) {
+    if (x < h[0])
         h[0] = x;
-        k = 0;
-    } else if (x >= h[M - 1]) {
+    else if (x > h[M - 1])
         h[M - 1] = x;
-        k = M - 2;
-    } else {
-        k = 0;
-        while (x >= h[k + 1])
-            k++;
-    }
-    /* Markers above the cell move up by one (the last implicitly). */
-    for (int i = k; i < M - 2; i++)
-        n[i] += 1;
+    /* The markers above x move up by one (the last implicitly).  Heights
+     * are sorted, so this needs no search for x's cell, and no branch. */
+    for (int i = 0; i < M - 2; i++)
+        n[i] += x < h[i + 1];
     double pos[SUM_MAX_MARKERS];
     pos[0] = 0;
     for (int i = 1; i < M - 1; i++)
@@ -187,6 +183,12 @@ void sum_acc_add(sum_acc *a, const double *x)
         want[m] = (double)(c - 1) * a->frac[m];
     for (size_t j = 0; j < a->nvaried; j++) {
         size_t i = a->varied[j];
+        if (j + PREFETCH_AHEAD < a->nvaried) {   /* the walk skips constant values: help the prefetcher */
+            size_t ahead = a->varied[j + PREFETCH_AHEAD];
+            __builtin_prefetch(a->qh + ahead * (size_t)M, 1);
+            __builtin_prefetch(a->qh + ahead * (size_t)M + 8, 1);
+            __builtin_prefetch(a->qn + ahead * (size_t)(M - 2), 1);
+        }
         p2_add(a->qh + i * (size_t)M, a->qn + i * (size_t)(M - 2), M, want, c, x[i]);
     }
     /* The constant stream's markers (all zero) advance likewise. */
