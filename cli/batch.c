@@ -248,6 +248,33 @@ static void rep_out_give(batch *b, rep_out *o)
     }
 }
 
+/* Allocate (and touch) the n buffers the runner's window can hold at
+ * once, so that a run's memory peaks when it starts: otherwise it crept up
+ * by ~2 MB over the first thousands of replications as timing now and
+ * then filled the window, and a job that started fine could run out of
+ * memory hours later. */
+static int reserve_pool(batch *b, int n)
+{
+    rep_out *taken = NULL;
+    int rc = SIM_OK;
+    for (int i = 0; i < n && rc == SIM_OK; i++) {
+        rep_out *o = rep_out_take(b, &b->def[0]);
+        if (!o) {
+            rc = sim_err_set(SIM_ENOMEM, "out of memory for %d replications' results", n);
+            break;
+        }
+        model_result_clear(o->r);
+        o->next = taken;
+        taken = o;
+    }
+    while (taken) {
+        rep_out *o = taken;
+        taken = o->next;
+        rep_out_give(b, o);
+    }
+    return rc;
+}
+
 static long linear_of(const batch *b, long task)
 {
     return b->todo ? b->todo[task] : task;
@@ -847,17 +874,20 @@ int batch_run(const batch_opts *o)
     sigaction(SIGTERM, &sa, NULL);
     if (b.mpi && rc == SIM_OK)
         rc = sim_mpi_counter_open();
+    /* Results waiting for delivery in order: each holds about 0.6 MB, so
+     * a short queue (2 per thread) keeps memory small; a stalled task
+     * still leaves every thread work for two replications.  One more
+     * buffer is in the consumer's hands. */
+    int window = 2 * threads;
+    if (rc == SIM_OK)
+        rc = reserve_pool(&b, window + 1);
     if (rc == SIM_OK) {
         sim_runner_spec spec = {
             .ntasks = ntodo, .nthreads = threads, .ctx = &b,
             .scratch_new = task_scratch, .scratch_free = task_scratch_free,
             .run_task = task_run, .consume = task_consume, .discard = task_discard,
             .cancel = &interrupted, .claim = b.mpi ? task_claim : NULL,
-            /* Results waiting for delivery in order: each holds about
-             * 0.6 MB, so a short queue (2 per thread) keeps memory flat
-             * over long runs; a stalled task still leaves every thread
-             * work for two replications. */
-            .window = 2 * threads,
+            .window = window,
         };
         rc = sim_runner_run(&spec, NULL);
     }

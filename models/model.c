@@ -304,7 +304,7 @@ void model_result_free(model_result *r)
     free(r);
 }
 
-static void result_clear(model_result *r)
+void model_result_clear(model_result *r)
 {
     memset(r->region_month, 0, (size_t)r->nmonths * (size_t)r->nregions * RM_NMETRICS * sizeof(double));
     memset(r->od_year, 0, (size_t)r->nyears * (size_t)r->nregions * (size_t)r->nregions * sizeof(double));
@@ -702,7 +702,7 @@ static int reset(model_instance *m, uint64_t point, long rep)
 int model_run(model_instance *m, uint64_t point, long rep, model_result *out)
 {
     const scenario *s = m->s;
-    result_clear(out);
+    model_result_clear(out);
     out->rep = rep;
     out->point = point;
     out->seed_key = sim_rng_key(s->seed, point, (uint64_t)rep, 0);

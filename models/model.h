@@ -111,6 +111,8 @@ typedef struct model_result {
 } model_result;
 
 model_result *model_result_alloc(const model_def *d);
+/* Zero every series (model_run does it before a replication). */
+void model_result_clear(model_result *r);
 
 /* Round every series of a result to the nearest float (as stored in
  * results files), leaving mass-balance residuals as they are. */
