@@ -662,7 +662,7 @@ static int reset(model_instance *m, uint64_t point, long rep)
     m->free_ship = -1;
     m->ship_seq = 0;
     for (int c = 0; c < m->d->ncust; c++)
-        m->cust_in[c].n = 0;
+        m->cust_in[c].head = m->cust_in[c].n = 0;
     memset(m->transit, 0, sizeof m->transit);
     memset(m->bal_in, 0, sizeof m->bal_in);
     memset(m->bal_out, 0, sizeof m->bal_out);

@@ -58,8 +58,8 @@ struct inbound {
 };
 
 typedef struct inbound_list {
-    struct inbound *v;
-    int n, cap;
+    struct inbound *v;   /* v[head..n): in the order they take effect */
+    int head, n, cap;
 } inbound_list;
 
 typedef struct plant_state {

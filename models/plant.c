@@ -73,7 +73,7 @@ int plant_init(model_instance *m, int p)
     ps->kiln_green = keep.kiln_green;
     ps->kiln_end = keep.kiln_end;
     ps->kiln_cap = keep.kiln_cap;
-    ps->inbound = (inbound_list){ keep.inbound.v, 0, keep.inbound.cap };
+    ps->inbound = (inbound_list){ .v = keep.inbound.v, .cap = keep.inbound.cap };
     ps->curb = 1.0;
     for (int i = 0; i < (int)s->plant.exit_months; i++)
         ps->util_prod[i] = ps->util_cap[i] = 0;

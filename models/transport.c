@@ -19,6 +19,7 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "model_internal.h"
 #include "sim_err.h"
@@ -57,8 +58,19 @@ static inbound_list *inbound_of(model_instance *m, const shipment *sh)
     return sh->com == COM_ANODE ? &m->cust_in[sh->cust] : &m->plants[sh->plant].inbound;
 }
 
+/* a takes effect after b: by arrival time, then launch order. */
+static int later(const struct inbound *a, const struct inbound *b)
+{
+    return a->arrive > b->arrive || (a->arrive == b->arrive && a->seq > b->seq);
+}
+
 static int inbound_push(inbound_list *l, const shipment *sh, int id)
 {
+    if (l->n == l->cap && l->head > 0) {   /* taken entries make room */
+        memmove(l->v, l->v + l->head, (size_t)(l->n - l->head) * sizeof *l->v);
+        l->n -= l->head;
+        l->head = 0;
+    }
     if (l->n == l->cap) {
         int nc = l->cap ? 2 * l->cap : 16;
         struct inbound *nv = realloc(l->v, (size_t)nc * sizeof *nv);
@@ -67,44 +79,44 @@ static int inbound_push(inbound_list *l, const shipment *sh, int id)
         l->v = nv;
         l->cap = nc;
     }
-    l->v[l->n++] = (struct inbound){ sh->arrive, sh->seq, id };
+    /* Keep the list in order; a new shipment usually arrives last. */
+    struct inbound x = { sh->arrive, sh->seq, id };
+    int j = l->n++;
+    for (; j > l->head && later(&l->v[j - 1], &x); j--)
+        l->v[j] = l->v[j - 1];
+    l->v[j] = x;
     return SIM_OK;
 }
 
-/* A closure delayed shipment id to `arrive`. */
+/* A closure delayed shipment id to `arrive`: move it to its new place. */
 static void inbound_delay(inbound_list *l, int id, double arrive)
 {
-    for (int k = 0; k < l->n; k++)
-        if (l->v[k].id == id)
-            l->v[k].arrive = arrive;
+    int k = l->head;
+    while (k < l->n && l->v[k].id != id)
+        k++;
+    if (k == l->n)
+        return;
+    struct inbound x = l->v[k];
+    x.arrive = arrive;
+    for (; k + 1 < l->n && later(&x, &l->v[k + 1]); k++)
+        l->v[k] = l->v[k + 1];
+    for (; k > l->head && later(&l->v[k - 1], &x); k--)
+        l->v[k] = l->v[k - 1];
+    l->v[k] = x;
 }
 
-static int due(const struct inbound *in, double t, int inclusive)
-{
-    return in->arrive < t || (inclusive && in->arrive == t);
-}
-
-/* Take the earliest shipment due by t (then the earliest launched) off
- * the list: its id, or -1 when none is due.  Lists are short: a few
- * weeks of one destination's deliveries. */
+/* Take the earliest shipment due by t (inclusive: also one arriving at
+ * t) off the list: its id, or -1 when none is due. */
 static int inbound_take(inbound_list *l, double t, int inclusive)
 {
-    int best = -1;
-    for (int k = 0; k < l->n; k++) {
-        const struct inbound *in = &l->v[k];
-        if (!due(in, t, inclusive))
-            continue;
-        if (best >= 0) {
-            const struct inbound *b = &l->v[best];
-            if (in->arrive > b->arrive || (in->arrive == b->arrive && in->seq > b->seq))
-                continue;
-        }
-        best = k;
-    }
-    if (best < 0)
+    if (l->head == l->n)
         return -1;
-    int id = l->v[best].id;
-    l->v[best] = l->v[--l->n];
+    const struct inbound *in = &l->v[l->head];
+    if (!(in->arrive < t || (inclusive && in->arrive == t)))
+        return -1;
+    int id = in->id;
+    if (++l->head == l->n)
+        l->head = l->n = 0;
     return id;
 }
 
