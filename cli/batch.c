@@ -106,20 +106,22 @@ static void fold_yearly(batch *b, const model_result *r)
     memset(b->vec, 0, vec_len(b) * sizeof(double));
     for (int k = 0; k < r->nmonths; k++) {
         int y = (s->start_month - 1 + k) / 12;
-        for (int g = 0; g < s->nregions; g++)
+        double *nat = &b->vec[vec_index(b, y, NR, 0)];
+        for (int g = 0; g < s->nregions; g++) {
+            const double *v = model_rm(r, k, g, 0);
+            double *reg = NR ? &b->vec[vec_index(b, y, g, 0)] : NULL;
             for (int mt = 0; mt < RM_NMETRICS; mt++) {
-                double v = *model_rm(r, k, g, mt);
-                int last = mt == RM_ANODE_STOCK;   /* a level: the year's last month */
-                if (NR) {
-                    double *x = &b->vec[vec_index(b, y, g, mt)];
-                    *x = last ? v : *x + v;
+                if (mt == RM_ANODE_STOCK) {   /* a level: the year's last month */
+                    if (reg)
+                        reg[mt] = v[mt];
+                    nat[mt] = (g == 0 ? 0 : nat[mt]) + v[mt];
+                } else {
+                    if (reg)
+                        reg[mt] += v[mt];
+                    nat[mt] += v[mt];
                 }
-                double *nat = &b->vec[vec_index(b, y, NR, mt)];
-                if (last)
-                    *nat = (g == 0 ? 0 : *nat) + v;
-                else
-                    *nat += v;
             }
+        }
     }
     sum_acc_add(&b->yearly[r->point], b->vec);
 }

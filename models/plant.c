@@ -91,20 +91,17 @@ int plant_init(model_instance *m, int p)
     return SIM_OK;
 }
 
-static int ship(model_instance *m, int p, int cust, double qty)
+static int ship(model_instance *m, int p, const mdl_order *o, double qty)
 {
-    const scenario *s = m->s;
-    int dest = cust < s->nsmelters ? s->smelters[cust].node : s->markets[cust - s->nsmelters].node;
-    int from_r = mdl_region_of(m, s->plants[p].node), to_r = mdl_region_of(m, dest);
     if (m->recording) {
+        int from_r = mdl_region_of(m, m->s->plants[p].node), to_r = mdl_region_of(m, o->dest);
         *model_od(m->out, m->year, from_r, to_r) += qty;
         if (from_r != to_r) {
             mdl_add(m, from_r, RM_SHIP_OUT, qty);
             mdl_add(m, to_r, RM_SHIP_IN, qty);
         }
     }
-    return transport_send(m, COM_ANODE, qty, net_plant_route(&m->d->net, p, cust), dest, p, cust,
-                          m->eng.now);
+    return transport_send(m, COM_ANODE, qty, o->route, o->dest, p, o->cust, m->eng.now);
 }
 
 /* Ship finished anodes to the backlog, first come first served. */
@@ -114,7 +111,7 @@ static int fill(model_instance *m, int p)
     while (ps->qlen > 0 && ps->finished > 0) {
         mdl_order *o = &ps->q[ps->qhead];
         double q = o->qty <= ps->finished ? o->qty : ps->finished;
-        SIM_CHECK(ship(m, p, o->cust, q));
+        SIM_CHECK(ship(m, p, o, q));
         ps->finished -= q;
         if (q == o->qty) {
             ps->qhead = (ps->qhead + 1) % ps->qcap;
@@ -129,8 +126,10 @@ static int fill(model_instance *m, int p)
     return SIM_OK;
 }
 
-static int push_order(plant_state *ps, int cust, double qty)
+static int push_order(model_instance *m, int p, int cust, double qty)
 {
+    plant_state *ps = &m->plants[p];
+    const scenario *s = m->s;
     if (ps->qlen == ps->qcap) {
         int nc = ps->qcap ? 2 * ps->qcap : 16;
         mdl_order *nq = malloc((size_t)nc * sizeof *nq);
@@ -143,14 +142,16 @@ static int push_order(plant_state *ps, int cust, double qty)
         ps->qcap = nc;
         ps->qhead = 0;
     }
-    ps->q[(ps->qhead + ps->qlen++) % ps->qcap] = (mdl_order){ cust, qty };
+    int dest = cust < s->nsmelters ? s->smelters[cust].node : s->markets[cust - s->nsmelters].node;
+    ps->q[(ps->qhead + ps->qlen++) % ps->qcap] =
+        (mdl_order){ cust, dest, net_plant_route(&m->d->net, p, cust), qty };
     return SIM_OK;
 }
 
 int plant_receive_order(model_instance *m, int p, int cust, double qty)
 {
     plant_state *ps = &m->plants[p];
-    SIM_CHECK(push_order(ps, cust, qty));
+    SIM_CHECK(push_order(m, p, cust, qty));
     ps->backlog += qty;
     ps->intake += qty;
     return fill(m, p);
