@@ -55,7 +55,7 @@ static int rv_push(routevec *rv, const net_route *r)
     return SIM_OK;
 }
 
-static const net_route missing = { -1, 0, 0, -1, HUGE_VAL, 0 };
+const net_route net_missing = { -1, 0, 0, -1, HUGE_VAL, 0 };
 
 const net_route *net_find(const net_route *r, int lo, int hi, int target)
 {
@@ -68,7 +68,7 @@ const net_route *net_find(const net_route *r, int lo, int hi, int target)
         else
             return &r[mid];
     }
-    return &missing;
+    return &net_missing;
 }
 
 /* Cheapest routes from `src` to each node of `targets` (target k is index
@@ -113,6 +113,24 @@ static int routes_from(const scenario *s, const igraph_t *g, int src,
     igraph_vector_int_destroy(&to);
     igraph_vector_int_list_destroy(&epaths);
     return rc;
+}
+
+/* index[a][b] = position in r of a's route to b (routes of a in
+ * r[start[a], start[a+1]), by target), -1 where there is none; NULL
+ * when the table would be large or memory is short (callers then search). */
+static int *dense_index(const net_route *r, const int *start, int na, int nb)
+{
+    if (na <= 0 || nb <= 0 || (size_t)na * (size_t)nb > NET_DENSE_MAX)
+        return NULL;
+    int *ix = malloc((size_t)na * (size_t)nb * sizeof *ix);
+    if (!ix)
+        return NULL;
+    for (size_t i = 0; i < (size_t)na * (size_t)nb; i++)
+        ix[i] = -1;
+    for (int a = 0; a < na; a++)
+        for (int k = start[a]; k < start[a + 1]; k++)
+            ix[(size_t)a * (size_t)nb + (size_t)r[k].target] = k;
+    return ix;
 }
 
 int net_build(const scenario *s, network *n)
@@ -173,6 +191,11 @@ int net_build(const scenario *s, network *n)
     n->sup_plant = sp.v;
     n->edges = store.v;
     n->nedges_total = store.n;
+    n->nplants = s->nplants;
+    if (rc == SIM_OK) {
+        n->pc_dense = dense_index(n->plant_cust, n->pc_start, s->nplants, n->ncust);
+        n->sp_dense = dense_index(n->sup_plant, n->sp_start, s->nsuppliers, s->nplants);
+    }
     if (rc != SIM_OK)
         net_free(n);
     return rc;
@@ -186,6 +209,8 @@ void net_free(network *n)
     free(n->sup_plant);
     free(n->pc_start);
     free(n->sp_start);
+    free(n->pc_dense);
+    free(n->sp_dense);
     free(n->edges);
     memset(n, 0, sizeof *n);
 }

@@ -45,6 +45,12 @@ typedef struct network {
     int *pc_start;
     net_route *sup_plant;      /* routes of supplier k: [sp_start[k], sp_start[k+1]) */
     int *sp_start;
+    /* Where the tables are small (NET_DENSE_MAX entries), the index of
+     * every route by (plant, customer) and (supplier, plant), -1 when
+     * unreachable: a look-up per order instead of a binary search. */
+    int *pc_dense;             /* [nplants][ncust] or NULL */
+    int *sp_dense;             /* [nsuppliers][nplants] or NULL */
+    int nplants;
     int *edges;                /* concatenated link indices of all routes */
     int nedges_total;
 } network;
@@ -53,11 +59,19 @@ typedef struct network {
 int net_build(const scenario *s, network *n);
 void net_free(network *n);
 
+#define NET_DENSE_MAX (1 << 18)
+
+extern const net_route net_missing;   /* what look-ups return for no route */
+
 /* The route in r[lo, hi) to `target`, or the missing route. */
 const net_route *net_find(const net_route *r, int lo, int hi, int target);
 
 static inline const net_route *net_plant_route(const network *n, int plant, int cust)
 {
+    if (n->pc_dense) {
+        int k = n->pc_dense[(size_t)plant * (size_t)n->ncust + (size_t)cust];
+        return k >= 0 ? &n->plant_cust[k] : &net_missing;
+    }
     return net_find(n->plant_cust, n->pc_start[plant], n->pc_start[plant + 1], cust);
 }
 
@@ -65,6 +79,10 @@ static inline const net_route *net_supplier_route(const network *n, const scenar
                                                   int sup, int plant)
 {
     (void)s;
+    if (n->sp_dense) {
+        int k = n->sp_dense[(size_t)sup * (size_t)n->nplants + (size_t)plant];
+        return k >= 0 ? &n->sup_plant[k] : &net_missing;
+    }
     return net_find(n->sup_plant, n->sp_start[sup], n->sp_start[sup + 1], plant);
 }
 

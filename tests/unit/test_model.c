@@ -190,6 +190,21 @@ static void test_stockout(void)
     sim_close(&x);
 }
 
+/* The direct route index (small networks) answers like the binary search
+ * large networks use, for every pair. */
+static void check_route_index(const network *n, const scenario *s)
+{
+    CHECK(n->pc_dense != NULL && n->sp_dense != NULL);
+    int bad = 0;
+    for (int p = 0; p < s->nplants; p++)
+        for (int c = 0; c < n->ncust; c++)
+            bad += net_plant_route(n, p, c) != net_find(n->plant_cust, n->pc_start[p], n->pc_start[p + 1], c);
+    for (int k = 0; k < s->nsuppliers; k++)
+        for (int p = 0; p < s->nplants; p++)
+            bad += net_supplier_route(n, s, k, p) != net_find(n->sup_plant, n->sp_start[k], n->sp_start[k + 1], p);
+    CHECK_MSG(bad == 0, "%d route look-ups differ", bad);
+}
+
 static void test_default_balance(const char *src)
 {
     char path[512];
@@ -197,6 +212,7 @@ static void test_default_balance(const char *src)
     sim x;
     CHECK(scn_load(path, NULL, 0, &x.s) == SIM_OK);
     CHECK(model_def_init(&x.d, &x.s) == SIM_OK);
+    check_route_index(&x.d.net, &x.s);
     x.m = model_instance_new(&x.d);
     x.r = model_result_alloc(&x.d);
     for (long rep = 0; rep < 3; rep++) {
