@@ -512,6 +512,10 @@ model_instance *model_instance_new(const model_def *d)
     m->plant_price = calloc(np, sizeof(double));
     m->cand = calloc((size_t)d->cand_start[d->ncust] + 1, sizeof(int));
     m->cand_tc = calloc((size_t)d->cand_start[d->ncust] + 1, sizeof(double));
+    int most = 0;
+    for (int c = 0; c < d->ncust; c++)
+        most = d->ncand[c] > most ? d->ncand[c] : most;
+    m->cand_key = calloc((size_t)most + 1, sizeof(double));
     m->adopt_start = calloc(ng, sizeof(double));
     m->adopt_speed = calloc(ng, sizeof(double));
     m->adopt_ceiling = calloc(ng, sizeof(double));
@@ -520,7 +524,7 @@ model_instance *model_instance_new(const model_def *d)
     m->price_rng = gsl_rng_alloc(sim_rng_xoshiro);
     m->adopt_rng = gsl_rng_alloc(sim_rng_xoshiro);
     ok = ok && m->plants && m->smelters && m->link && m->market_rng && m->sup_busy && m->cust_in &&
-         m->plant_cost && m->plant_price && m->cand && m->cand_tc && m->adopt_start && m->adopt_speed && m->adopt_ceiling &&
+         m->plant_cost && m->plant_price && m->cand && m->cand_tc && m->cand_key && m->adopt_start && m->adopt_speed && m->adopt_ceiling &&
          m->inert_share && m->disrupt_rng && m->price_rng && m->adopt_rng;
     int win = (int)s->plant.exit_months;
     for (int p = 0; ok && p < s->nplants; p++) {
@@ -591,6 +595,7 @@ void model_instance_free(model_instance *m)
     free(m->plant_price);
     free(m->cand);
     free(m->cand_tc);
+    free(m->cand_key);
     free(m->adopt_start);
     free(m->adopt_speed);
     free(m->adopt_ceiling);

@@ -167,6 +167,7 @@ struct model_instance {
     double *plant_price;      /* ex-works price now (lagged cost-plus) */
     int *cand;                /* sourcing candidates re-sorted by current landed cost */
     double *cand_tc;          /* their freight to the customer, kept aligned with cand */
+    double *cand_key;         /* scratch for ranking: landed prices of one customer's candidates */
     int cost_month;           /* months of cost history recorded */
     /* inert anodes (adoption.c) */
     gsl_rng *adopt_rng;

@@ -76,28 +76,32 @@ double price_landed_raw(const model_def *d, int plant, int com, double mult)
     return best;
 }
 
-/* Re-rank each customer's candidate plants by landed price.  Insertion
- * sort: month to month the order barely changes, so this is near linear. */
+/* Re-rank each customer's candidate plants by landed price (ties by plant
+ * index).  Insertion sort over landed prices computed once per candidate:
+ * month to month the order barely changes, so this is near linear. */
 static void rank_candidates(model_instance *m)
 {
     const model_def *d = m->d;
+    double *key = m->cand_key;
     for (int c = 0; c < d->ncust; c++) {
         int *cand = m->cand + d->cand_start[c];
         double *tc = m->cand_tc + d->cand_start[c];
         int n = d->ncand[c];
+        for (int i = 0; i < n; i++)
+            key[i] = m->plant_price[cand[i]] + tc[i];
         for (int i = 1; i < n; i++) {
+            double kp = key[i];
             int p = cand[i];
-            double tp = tc[i], kp = m->plant_price[p] + tp;
+            if (key[i - 1] < kp || (key[i - 1] == kp && cand[i - 1] < p))
+                continue;   /* in place already: the usual case */
+            double tp = tc[i];
             int j = i - 1;
-            while (j >= 0) {
-                int q = cand[j];
-                double kq = m->plant_price[q] + tc[j];
-                if (kq < kp || (kq == kp && q < p))
-                    break;
-                cand[j + 1] = q;
+            for (; j >= 0 && !(key[j] < kp || (key[j] == kp && cand[j] < p)); j--) {
+                key[j + 1] = key[j];
+                cand[j + 1] = cand[j];
                 tc[j + 1] = tc[j];
-                j--;
             }
+            key[j + 1] = kp;
             cand[j + 1] = p;
             tc[j + 1] = tp;
         }
