@@ -13,7 +13,7 @@
 double market_demand_tpy(const model_instance *m, int k)
 {
     const scn_market *mk = &m->s->markets[k];
-    return mk->demand_tpy * pow(1.0 + mk->growth, m->year);
+    return mk->demand_tpy * mdl_growth(m, m->s->nsmelters + k);
 }
 
 int market_init(model_instance *m, int k)

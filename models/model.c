@@ -199,7 +199,8 @@ int model_def_init(model_def *d, const scenario *s)
     d->owned_start = calloc((size_t)s->nsmelters + 2, sizeof *d->owned_start);
     d->lead_sigma = calloc((size_t)s->nlinks + 1, sizeof *d->lead_sigma);
     d->lead_drift = calloc((size_t)s->nlinks + 1, sizeof *d->lead_drift);
-    if (!d->owned || !d->owned_start || !d->lead_sigma || !d->lead_drift) {
+    d->growth = calloc((size_t)d->ncust * (size_t)s->nyears + 1, sizeof *d->growth);
+    if (!d->owned || !d->owned_start || !d->lead_sigma || !d->lead_drift || !d->growth) {
         model_def_free(d);
         return sim_err_set(SIM_ENOMEM, "out of memory for the model definition");
     }
@@ -211,6 +212,11 @@ int model_def_init(model_def *d, const scenario *s)
         int lognormal = cv > 0 && s->links[e].lead_days > 0;
         d->lead_sigma[e] = lognormal ? sqrt(s2) : 0.0;
         d->lead_drift[e] = lognormal ? 0.5 * s2 : 0.0;
+    }
+    for (int c = 0; c < d->ncust; c++) {   /* once here, not a pow() per month and order */
+        double g = c < s->nsmelters ? s->smelters[c].growth : s->markets[c - s->nsmelters].growth;
+        for (int y = 0; y < s->nyears; y++)
+            d->growth[(size_t)c * (size_t)s->nyears + (size_t)y] = pow(1.0 + g, y);
     }
     for (int i = 0, k = 0; i < s->nsmelters; i++) {
         d->owned_start[i] = k;
@@ -250,6 +256,7 @@ void model_def_free(model_def *d)
     free(d->owned_start);
     free(d->lead_sigma);
     free(d->lead_drift);
+    free(d->growth);
     memset(d, 0, sizeof *d);
 }
 

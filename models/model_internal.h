@@ -272,6 +272,26 @@ double events_export_allowed(const model_instance *m, int market);
 int transport_close(model_instance *m, int link, double until);
 
 /* ---- model.c: accounting helpers ---- */
+/* Larger and smaller of two numbers, as SSE's maxsd and minsd: fmax and
+ * fmin are library calls that GCC does not inline (they must handle NaN,
+ * which the model never produces), 1-2 % of a replication on the hot
+ * paths.  For numbers they return what x86-64's libm returns. */
+static inline double mdl_max(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+static inline double mdl_min(double a, double b)
+{
+    return a < b ? a : b;
+}
+
+/* (1 + growth)^year of customer c (smelter, or nsmelters + market) now. */
+static inline double mdl_growth(const model_instance *m, int c)
+{
+    return m->d->growth[(size_t)c * (size_t)m->s->nyears + (size_t)m->year];
+}
+
 static inline int mdl_region_of(const model_instance *m, int node)
 {
     return m->s->nodes[node].region;

@@ -52,7 +52,7 @@ static double raw_use_rate(const model_instance *m, int p, int com)
 {
     const plant_state *ps = &m->plants[p];
     const scn_plant_params *pp = &m->s->plant;
-    double anode = fmax(ps->ewma_intake, RAW_PLAN_FLOOR * ps->cap_rate);
+    double anode = mdl_max(ps->ewma_intake, RAW_PLAN_FLOOR * ps->cap_rate);
     double green = anode / (1.0 - loss_of(m, p));
     return green * (com == COM_CPC ? pp->recipe_cpc + pp->recipe_butts : pp->recipe_pitch);
 }
@@ -178,7 +178,7 @@ static int order_raw(model_instance *m, int p, int com, double qty)
             if (m->sup_busy[cand[i]] < m->sup_busy[pick])
                 pick = cand[i];
     }
-    double ready = fmax(now, m->sup_busy[pick]);
+    double ready = mdl_max(now, m->sup_busy[pick]);
     m->sup_busy[pick] = ready + qty / (s->suppliers[pick].capacity_tpy / m->days_in_year);
     m->plants[p].on_order[com] += qty;
     mdl_flow(m, com == COM_CPC ? BAL_CPC : BAL_PITCH, qty, 0.0);
@@ -203,7 +203,7 @@ void plant_raw_arrived(model_instance *m, int p, int com, double qty)
 {
     plant_state *ps = &m->plants[p];
     ps->raw[com] += qty;
-    ps->on_order[com] = fmax(ps->on_order[com] - qty, 0.0);
+    ps->on_order[com] = mdl_max(ps->on_order[com] - qty, 0.0);
 }
 
 static int empty_kiln(model_instance *m, int p);
@@ -215,21 +215,21 @@ static int start_campaign(model_instance *m, int p, double baked)
     const scn_plant_params *pp = &m->s->plant;
     double green = baked / (1.0 - loss_of(m, p));
     /* Coke stands in for butts that did not come back. */
-    double butts = fmin(pp->recipe_butts * green, ps->raw[2]);
+    double butts = mdl_min(pp->recipe_butts * green, ps->raw[2]);
     double cpc_need = pp->recipe_cpc * green + (pp->recipe_butts * green - butts);
     double pitch_need = pp->recipe_pitch * green;
     double f = 1.0;
     if (cpc_need > ps->raw[COM_CPC])
-        f = fmin(f, ps->raw[COM_CPC] / cpc_need);
+        f = mdl_min(f, ps->raw[COM_CPC] / cpc_need);
     if (pitch_need > ps->raw[COM_PITCH])
-        f = fmin(f, ps->raw[COM_PITCH] / pitch_need);
+        f = mdl_min(f, ps->raw[COM_PITCH] / pitch_need);
     if (f < 1.0) {
         green *= f;
-        butts = fmin(pp->recipe_butts * green, ps->raw[2]);
+        butts = mdl_min(pp->recipe_butts * green, ps->raw[2]);
         cpc_need = pp->recipe_cpc * green + (pp->recipe_butts * green - butts);
         pitch_need = pp->recipe_pitch * green;
     }
-    double cpc = fmin(cpc_need, ps->raw[COM_CPC]), pitch = fmin(pitch_need, ps->raw[COM_PITCH]);
+    double cpc = mdl_min(cpc_need, ps->raw[COM_CPC]), pitch = mdl_min(pitch_need, ps->raw[COM_PITCH]);
     green = cpc + pitch + butts;     /* exactly the mass that went in */
     if (green <= 0)
         return SIM_OK;
@@ -275,7 +275,7 @@ int plant_on_cycle(sim_engine *e, const sim_event *ev, void *model)
      * the finished-stock target, all at the smoothed intake rate. */
     double cover = pp->campaign_days + pp->bake_days + pp->finished_target_days;
     double want = ps->backlog - ps->finished - baking + cover * ps->ewma_intake;
-    double batch = fmin(fmax(want, 0.0), cap);
+    double batch = mdl_min(mdl_max(want, 0.0), cap);
     if (batch > 0)
         SIM_CHECK(start_campaign(m, p, batch));
     return check_raw(m, p);
@@ -342,7 +342,7 @@ int plant_on_repair(sim_engine *e, const sim_event *ev, void *model)
     plant_state *ps = &m->plants[ev->target];
     ps->up = 1;
     if (m->recording)
-        *model_pm(m->out, m->year, ev->target, PM_DOWN_DAYS) += e->now - fmax(ps->down_since, m->t0);
+        *model_pm(m->out, m->year, ev->target, PM_DOWN_DAYS) += e->now - mdl_max(ps->down_since, m->t0);
     double next = sim_rng_exponential(ps->rng, m->s->plant.mtbf_days);
     return sim_engine_schedule(e, e->now + next, PRIO_PLANT, EV_PLANT_FAIL, ev->target, 0, 0.0, NULL);
 }

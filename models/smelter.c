@@ -19,7 +19,7 @@
 static double al_rate(const model_instance *m, int i)
 {
     const scn_smelter *sm = &m->s->smelters[i];
-    return sm->al_tpy * pow(1.0 + sm->growth, m->year) / m->days_in_year;
+    return sm->al_tpy * mdl_growth(m, i) / m->days_in_year;
 }
 
 void smelter_advance(model_instance *m, int i, double t)
@@ -95,7 +95,7 @@ int smelter_reschedule(model_instance *m, int i)
     }
     /* The inventory position falls at `rate` and changes otherwise only
      * when this smelter orders, so the crossing time is exact. */
-    double when = m->eng.now + fmax(ip - rop, 0.0) / st->rate;
+    double when = m->eng.now + mdl_max(ip - rop, 0.0) / st->rate;
     return sim_engine_schedule(&m->eng, when, PRIO_ORDER, EV_SMELTER_REORDER, i, 0, 0.0, &st->reorder);
 }
 
@@ -115,7 +115,7 @@ void smelter_receive(model_instance *m, int i, int plant, double qty, double t)
     smelter_state *st = &m->smelters[i];
     smelter_advance(m, i, t);
     st->stock += qty;
-    st->on_order = fmax(st->on_order - qty, 0.0);
+    st->on_order = mdl_max(st->on_order - qty, 0.0);
     /* Remember who delivered, for the butts. */
     int slot = -1;
     for (int k = 0; k < st->nrecv; k++)
@@ -138,7 +138,7 @@ void smelter_receive(model_instance *m, int i, int plant, double qty, double t)
 void smelter_cancel_orders(model_instance *m, int i, double qty)
 {
     smelter_state *st = &m->smelters[i];
-    st->on_order = fmax(st->on_order - qty, 0.0);
+    st->on_order = mdl_max(st->on_order - qty, 0.0);
 }
 
 /* Close a month: butts from the month's use go back to the plants that
