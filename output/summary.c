@@ -74,6 +74,10 @@ void sum_acc_free(sum_acc *a)
     memset(a, 0, sizeof *a);
 }
 
+/* Markers of the usual five quantiles (2 * 5 + 3), for which the update
+ * is compiled with its loop lengths known. */
+#define P2_COMMON_M 13
+
 /* Values ahead whose state is fetched while one is updated. */
 #define PREFETCH_AHEAD 4
 
@@ -189,7 +193,12 @@ void sum_acc_add(sum_acc *a, const double *x)
             __builtin_prefetch(a->qh + ahead * (size_t)M + 8, 1);
             __builtin_prefetch(a->qn + ahead * (size_t)(M - 2), 1);
         }
-        p2_add(a->qh + i * (size_t)M, a->qn + i * (size_t)(M - 2), M, want, c, x[i]);
+        double *h = a->qh + i * (size_t)M;
+        int *n = a->qn + i * (size_t)(M - 2);
+        if (M == P2_COMMON_M)   /* the usual five quantiles: loops of known length, unrolled */
+            p2_add(h, n, P2_COMMON_M, want, c, x[i]);
+        else
+            p2_add(h, n, M, want, c, x[i]);
     }
     /* The constant stream's markers (all zero) advance likewise. */
     p2_add(a->flat_h, a->flat_n, M, want, c, 0.0);
