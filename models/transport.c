@@ -16,7 +16,6 @@
  * looks at its stocks (a plant's campaign, a smelter's reorder, every
  * month close).  Half of all events were arrivals.
  */
-#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +29,7 @@ static double draw_lead(link_state *L)
         return L->lead_days;
     /* Lognormal with the link's mean and CV; the Gaussian by the ziggurat
      * method, cheaper than gsl_ran_lognormal's Box-Muller. */
-    return L->lead_days * exp(L->lead_sigma * gsl_ran_gaussian_ziggurat(&L->rng.r, 1.0) - L->lead_drift);
+    return L->lead_days * exp(L->lead_sigma * sim_rng_gaussian(&L->rng.r) - L->lead_drift);
 }
 
 static int new_shipment(model_instance *m)

@@ -66,5 +66,7 @@ void sim_rng_reseed(gsl_rng *r, uint64_t seed, uint64_t point, uint64_t rep,
 double sim_rng_uniform_pos(gsl_rng *r);          /* in (0, 1) */
 /* Exponential with the given mean, by the ziggurat method (exact). */
 double sim_rng_exponential(gsl_rng *r, double mean);
+/* Standard normal, by the ziggurat method (exact). */
+double sim_rng_gaussian(gsl_rng *r);
 
 #endif

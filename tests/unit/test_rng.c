@@ -70,6 +70,32 @@ int main(void)
             CHECK_NEAR((double)cnt[k] / m, p, 5 * sdv + 1e-9);
         }
     }
+    /* The ziggurat normal: mean, variance and the exact two-sided tail
+     * P(|Z| > x) = erfc(x / sqrt 2), beyond the last layer (3.44) too;
+     * both signs equally often. */
+    {
+        const double xs[] = { 0.05, 0.5, 1.0, 2.0, 3.0, 3.4, 3.5, 4.0, 4.5 };
+        long cnt[9] = { 0 }, pos = 0;
+        long m = 4000000;
+        double sz = 0, sz2 = 0;
+        for (long i = 0; i < m; i++) {
+            double z = sim_rng_gaussian(a);
+            sz += z;
+            sz2 += z * z;
+            pos += z > 0;
+            for (int k = 0; k < 9; k++)
+                cnt[k] += fabs(z) > xs[k];
+        }
+        CHECK_NEAR(sz / m, 0.0, 5.0 / sqrt((double)m));
+        CHECK_NEAR(sz2 / m, 1.0, 5.0 * sqrt(2.0 / m));
+        CHECK_NEAR((double)pos / m, 0.5, 5.0 * 0.5 / sqrt((double)m));
+        for (int k = 0; k < 9; k++) {
+            double p = erfc(xs[k] / sqrt(2.0));
+            double sdv = sqrt(p * (1 - p) / m);
+            CHECK_MSG(fabs((double)cnt[k] / m - p) <= 5 * sdv + 1e-9, "P(|Z| > %g) = %g, expected %g", xs[k],
+                      (double)cnt[k] / m, p);
+        }
+    }
     /* GSL distributions work on the custom type. */
     double g = 0;
     for (long i = 0; i < 100000; i++)
