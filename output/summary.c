@@ -113,7 +113,15 @@ static inline void p2_update(double *h, int *n, int M, const double *want, long 
     for (int i = 1; i < M - 1; i++)
         pos[i] = n[i - 1];
     pos[M - 1] = (double)(count - 1);
-    for (int i = 1; i < M - 1; i++) {
+    /* Markers within one position of where they should be stay: find the
+     * others without a branch each (a marker's distance changes only when
+     * it moves itself), then visit them in order. */
+    unsigned far = 0;
+    for (int i = 1; i < M - 1; i++)
+        far |= (unsigned)(fabs(want[i] - pos[i]) >= 1.0) << i;
+    while (far) {
+        int i = __builtin_ctz(far);
+        far &= far - 1;
         double d = want[i] - pos[i];
         if ((d >= 1 && pos[i + 1] - pos[i] > 1) || (d <= -1 && pos[i - 1] - pos[i] < -1)) {
             double s = d > 0 ? 1.0 : -1.0;
