@@ -76,9 +76,24 @@ static unsigned long xo_get(void *vstate)
     return (unsigned long)(xo_next(vstate) >> 32);
 }
 
+/* Uniform on [0, 1) from the top 53 bits, and on (0, 1). */
+static double xo_uniform(xoshiro_state *st)
+{
+    return (double)(xo_next(st) >> 11) * 0x1.0p-53;
+}
+
+static double xo_uniform_pos(xoshiro_state *st)
+{
+    double u;
+    do {
+        u = xo_uniform(st);
+    } while (u == 0.0);
+    return u;
+}
+
 static double xo_get_double(void *vstate)
 {
-    return (double)(xo_next(vstate) >> 11) * 0x1.0p-53;
+    return xo_uniform(vstate);
 }
 
 static const gsl_rng_type xoshiro_type = {
@@ -114,11 +129,7 @@ void sim_rng_reseed(gsl_rng *r, uint64_t seed, uint64_t point, uint64_t rep,
 
 double sim_rng_uniform_pos(gsl_rng *r)
 {
-    double u;
-    do {
-        u = xo_get_double(r->state);
-    } while (u == 0.0);
-    return u;
+    return xo_uniform_pos(r->state);
 }
 
 /*
@@ -159,15 +170,10 @@ static void zig_setup(void)
 static double zig_exp_slow(xoshiro_state *st, uint64_t jz, unsigned iz)
 {
     for (;;) {
-        if (iz == 0) {
-            double u;
-            do {
-                u = (double)(xo_next(st) >> 11) * 0x1.0p-53;
-            } while (u == 0.0);
-            return ZIG_R - log(u);
-        }
+        if (iz == 0)
+            return ZIG_R - log(xo_uniform_pos(st));
         double x = (double)jz * zig_w[iz];
-        double u = (double)(xo_next(st) >> 11) * 0x1.0p-53;
+        double u = xo_uniform(st);
         if (zig_f[iz] + u * (zig_f[iz - 1] - zig_f[iz]) < exp(-x))
             return x;
         uint64_t b = xo_next(st);
@@ -224,15 +230,6 @@ static void zign_setup(void)
     }
 }
 
-static double uniform_pos(xoshiro_state *st)
-{
-    double u;
-    do {
-        u = (double)(xo_next(st) >> 11) * 0x1.0p-53;
-    } while (u == 0.0);
-    return u;
-}
-
 /* |z| for a draw that missed its layer's rectangle. */
 static double zign_slow(xoshiro_state *st, uint64_t jz, unsigned iz)
 {
@@ -240,13 +237,13 @@ static double zign_slow(xoshiro_state *st, uint64_t jz, unsigned iz)
         if (iz == 0) {   /* the tail beyond ZIGN_R */
             double x, y;
             do {
-                x = -log(uniform_pos(st)) / ZIGN_R;
-                y = -log(uniform_pos(st));
+                x = -log(xo_uniform_pos(st)) / ZIGN_R;
+                y = -log(xo_uniform_pos(st));
             } while (y + y < x * x);
             return ZIGN_R + x;
         }
         double x = (double)jz * zign_w[iz];
-        double u = (double)(xo_next(st) >> 11) * 0x1.0p-53;
+        double u = xo_uniform(st);
         if (zign_f[iz] + u * (zign_f[iz - 1] - zign_f[iz]) < exp(-0.5 * x * x))
             return x;
         uint64_t b = xo_next(st);
