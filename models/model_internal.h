@@ -51,12 +51,15 @@ typedef struct mdl_order {
  * event: they take effect when their destination next looks at its
  * stocks (transport_deliver_*), in order of arrival time, then launch
  * order, exactly as if each had been an event of priority PRIO_ARRIVE.
- * Arrival time and launch order are kept here so that the scan touches
- * no shipment record. */
+ * What an arrival needs is kept here, so that it reads no shipment record
+ * (on large networks a cache miss each). */
 struct inbound {
     double arrive;
+    double qty;
     unsigned long seq;
     int id;          /* shipment */
+    int plant;       /* its origin plant (anodes) or destination plant (coke, pitch, butts) */
+    int com;
 };
 
 typedef struct inbound_list {

@@ -79,7 +79,7 @@ static int inbound_push(inbound_list *l, const shipment *sh, int id)
         l->cap = nc;
     }
     /* Keep the list in order; a new shipment usually arrives last. */
-    struct inbound x = { sh->arrive, sh->seq, id };
+    struct inbound x = { sh->arrive, sh->qty, sh->seq, id, sh->plant, sh->com };
     int j = l->n++;
     for (; j > l->head && later(&l->v[j - 1], &x); j--)
         l->v[j] = l->v[j - 1];
@@ -105,18 +105,18 @@ static void inbound_delay(inbound_list *l, int id, double arrive)
 }
 
 /* Take the earliest shipment due by t (inclusive: also one arriving at
- * t) off the list: its id, or -1 when none is due. */
-static int inbound_take(inbound_list *l, double t, int inclusive)
+ * t) off the list into *out; 0 when none is due. */
+static int inbound_take(inbound_list *l, double t, int inclusive, struct inbound *out)
 {
     if (l->head == l->n)
-        return -1;
+        return 0;
     const struct inbound *in = &l->v[l->head];
     if (!(in->arrive < t || (inclusive && in->arrive == t)))
-        return -1;
-    int id = in->id;
+        return 0;
+    *out = *in;
     if (++l->head == l->n)
         l->head = l->n = 0;
-    return id;
+    return 1;
 }
 
 /* A fresh shipment record: every field set here or by the caller (no
@@ -230,48 +230,42 @@ int transport_close(model_instance *m, int e, double until)
     return SIM_OK;
 }
 
-/* What an arrival needs of a shipment once its record is freed. */
-typedef struct cargo {
-    int com, plant, cust, dest_node;
-    double qty, arrive;
-} cargo;
-
-/* Take shipment id off the road: its record is freed. */
-static cargo unload(model_instance *m, int id)
+/* Take the shipment of inbound entry `in` off the road: its record is
+ * freed (written, not read: the entry holds what the arrival needs). */
+static void unload(model_instance *m, const struct inbound *in)
 {
-    shipment *sh = &m->ship[id];
-    cargo c = { sh->com, sh->plant, sh->cust, sh->dest_node, sh->qty, sh->arrive };
+    shipment *sh = &m->ship[in->id];
+    if (m->trace)
+        m->trace(m->trace_ctx, MODEL_TRACE_ARRIVE, in->arrive, in->com, sh->from_node, sh->dest_node, in->qty);
     sh->live = 0;
     sh->next_free = m->free_ship;
-    m->free_ship = id;
-    m->transit[c.com] -= c.qty;
-    if (m->trace)
-        m->trace(m->trace_ctx, MODEL_TRACE_ARRIVE, sh->arrive, c.com, sh->from_node, c.dest_node, c.qty);
-    return c;
+    m->free_ship = in->id;
+    m->transit[in->com] -= in->qty;
 }
 
 void transport_deliver_due(model_instance *m, int p, double t, int inclusive)
 {
-    int id;
-    while ((id = inbound_take(&m->plants[p].inbound, t, inclusive)) >= 0) {
-        cargo c = unload(m, id);
-        if (c.com == COM_BUTTS)
-            m->plants[p].raw[2] += c.qty;
+    struct inbound in;
+    while (inbound_take(&m->plants[p].inbound, t, inclusive, &in)) {
+        unload(m, &in);
+        if (in.com == COM_BUTTS)
+            m->plants[p].raw[2] += in.qty;
         else
-            plant_raw_arrived(m, p, c.com, c.qty);
+            plant_raw_arrived(m, p, in.com, in.qty);
     }
 }
 
 void transport_deliver_anodes(model_instance *m, int cust, double t, int inclusive)
 {
-    int id;
-    while ((id = inbound_take(&m->cust_in[cust], t, inclusive)) >= 0) {
-        cargo c = unload(m, id);
-        if (cust < m->s->nsmelters) {
-            smelter_receive(m, cust, c.plant, c.qty, c.arrive);
+    const scenario *s = m->s;
+    struct inbound in;
+    while (inbound_take(&m->cust_in[cust], t, inclusive, &in)) {
+        unload(m, &in);
+        if (cust < s->nsmelters) {
+            smelter_receive(m, cust, in.plant, in.qty, in.arrive);
             continue;
         }
-        mdl_add(m, mdl_region_of(m, c.dest_node), RM_EXPORTS, c.qty);
-        mdl_flow(m, BAL_ANODE, 0.0, c.qty);
+        mdl_add(m, mdl_region_of(m, s->markets[cust - s->nsmelters].node), RM_EXPORTS, in.qty);
+        mdl_flow(m, BAL_ANODE, 0.0, in.qty);
     }
 }
