@@ -213,6 +213,9 @@ int model_def_init(model_def *d, const scenario *s)
         d->lead_sigma[e] = lognormal ? sqrt(s2) : 0.0;
         d->lead_drift[e] = lognormal ? 0.5 * s2 : 0.0;
     }
+    d->closures = s->transport.disruption_rate > 0;
+    for (int i = 0; i < s->nevents; i++)
+        d->closures |= s->events[i].kind == EVT_LINK_CLOSURE;
     for (int c = 0; c < d->ncust; c++) {   /* once here, not a pow() per month and order */
         double g = c < s->nsmelters ? s->smelters[c].growth : s->markets[c - s->nsmelters].growth;
         for (int y = 0; y < s->nyears; y++)

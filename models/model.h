@@ -89,6 +89,7 @@ typedef struct model_def {
     double base_price[PRICE_N];  /* capacity-weighted base prices (anode: filled per month) */
     double *lead_sigma, *lead_drift;   /* [nlinks] lognormal lead time: mean x exp(sigma z - drift); sigma 0: the mean */
     double *growth;        /* [ncust][nyears]: (1 + growth)^year of each smelter's output and market's demand */
+    int closures;          /* links can close (scheduled closures or random disruptions) */
 } model_def;
 
 /* Build the shared part: network, routes, costs and candidate lists.

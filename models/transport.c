@@ -162,6 +162,7 @@ int transport_send(model_instance *m, int com, double qty, const net_route *rout
         return SIM_ENOMEM;
     double t = t_start, depart = t_start;
     const int *edges = m->d->net.edges + route->first;
+    int track = m->d->closures;
     /* Each leg waits for the one before, but the links' records can be
      * fetched together: on large networks each is a cache miss. */
     for (int k = 0; k < route->nedges; k++)
@@ -177,7 +178,7 @@ int transport_send(model_instance *m, int com, double qty, const net_route *rout
         if (k == 0)
             depart = dep;
         double out = dep + draw_lead(L);
-        if (k < SHIP_LEGS) {
+        if (k < SHIP_LEGS && track) {   /* legs matter only to closures */
             sh->leg_link[k] = e;
             sh->leg_in[k] = dep;
             sh->leg_out[k] = out;
