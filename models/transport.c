@@ -9,7 +9,8 @@
  * and coefficient of variation (exactly the mean when the CV is 0), drawn
  * from the link's own random stream.  When a link closes, shipments on it
  * or due to enter it before it reopens are delayed to the reopening; the
- * first SHIP_LEGS legs of each route are tracked for this.
+ * first SHIP_LEGS legs of each route are tracked for this (in scenarios
+ * where links can close: nothing else needs them).
  *
  * Arrivals are not events: a shipment waits on its destination's inbound
  * list and takes effect, at its arrival time, when the destination next
