@@ -28,9 +28,9 @@ static double draw_lead(link_state *L)
 {
     if (L->lead_sigma == 0)
         return L->lead_days;
-    /* Lognormal with the link's mean and CV; the Gaussian by the ziggurat
-     * method, cheaper than gsl_ran_lognormal's Box-Muller. */
-    return L->lead_days * exp(L->lead_sigma * sim_rng_gaussian(&L->rng.r) - L->lead_drift);
+    /* Lognormal with the link's mean and CV (sim_rng_lognormal: ziggurat
+     * normal, inline e^x; cheaper than gsl_ran_lognormal's Box-Muller). */
+    return L->lead_days * sim_rng_lognormal(&L->rng.r, L->lead_sigma, -L->lead_drift);
 }
 
 static int new_shipment(model_instance *m)

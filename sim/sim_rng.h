@@ -68,5 +68,10 @@ double sim_rng_uniform_pos(gsl_rng *r);          /* in (0, 1) */
 double sim_rng_exponential(gsl_rng *r, double mean);
 /* Standard normal, by the ziggurat method (exact). */
 double sim_rng_gaussian(gsl_rng *r);
+/* exp(mu + sigma Z), Z standard normal: a lognormal variate. */
+double sim_rng_lognormal(gsl_rng *r, double sigma, double mu);
+/* The e^x it uses (within about one unit in the last place of libm's;
+ * exposed for its test). */
+double sim_rng_exp(double x);
 
 #endif
