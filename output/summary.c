@@ -155,7 +155,6 @@ static inline void p2_add(double *h, int *n, int M, const double *want, long c, 
 static void unflatten(sum_acc *a, size_t i)
 {
     a->flat[i] = 0;
-    a->varied[a->nvaried++] = i;
     double *h = a->qh + i * (size_t)a->nm;
     for (int m = 0; m < a->nm; m++)
         h[m] = a->flat_v[i];
@@ -178,15 +177,18 @@ void sum_acc_add(sum_acc *a, const double *x)
         memset(a->flat, 1, a->n);
         memcpy(a->flat_v, x, a->n * sizeof(double));
     } else {
-        size_t before = a->nvaried;
+        int changed = 0;
         for (size_t i = 0; i < a->n; i++)
-            if (a->flat[i] && !(x[i] == a->flat_v[i]))
+            if (a->flat[i] && !(x[i] == a->flat_v[i])) {
                 unflatten(a, i);
-        if (a->nvaried > before) {   /* in index order: the walk below streams through memory */
+                changed = 1;
+            }
+        if (changed) {   /* in index order: the walk below streams through memory */
             size_t nv = 0;
             for (size_t i = 0; i < a->n; i++)
                 if (!a->flat[i])
                     a->varied[nv++] = i;
+            a->nvaried = nv;
         }
     }
     int M = a->nm;
