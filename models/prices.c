@@ -90,11 +90,8 @@ static void rank_candidates(model_instance *m)
         for (int i = 0; i < n; i++)
             key[i] = m->plant_price[cand[i]] + tc[i];
         for (int i = 1; i < n; i++) {
-            double kp = key[i];
+            double kp = key[i], tp = tc[i];
             int p = cand[i];
-            if (key[i - 1] < kp || (key[i - 1] == kp && cand[i - 1] < p))
-                continue;   /* in place already: the usual case */
-            double tp = tc[i];
             int j = i - 1;
             for (; j >= 0 && !(key[j] < kp || (key[j] == kp && cand[j] < p)); j--) {
                 key[j + 1] = key[j];
