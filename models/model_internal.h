@@ -295,6 +295,12 @@ static inline double mdl_growth(const model_instance *m, int c)
     return m->d->growth[(size_t)c * (size_t)m->s->nyears + (size_t)m->year];
 }
 
+/* Node of customer c (smelter, or nsmelters + market). */
+static inline int mdl_cust_node(const scenario *s, int c)
+{
+    return c < s->nsmelters ? s->smelters[c].node : s->markets[c - s->nsmelters].node;
+}
+
 static inline int mdl_region_of(const model_instance *m, int node)
 {
     return m->s->nodes[node].region;

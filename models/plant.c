@@ -129,7 +129,6 @@ static int fill(model_instance *m, int p)
 static int push_order(model_instance *m, int p, int cust, double qty)
 {
     plant_state *ps = &m->plants[p];
-    const scenario *s = m->s;
     if (ps->qlen == ps->qcap) {
         int nc = ps->qcap ? 2 * ps->qcap : 16;
         mdl_order *nq = malloc((size_t)nc * sizeof *nq);
@@ -142,9 +141,8 @@ static int push_order(model_instance *m, int p, int cust, double qty)
         ps->qcap = nc;
         ps->qhead = 0;
     }
-    int dest = cust < s->nsmelters ? s->smelters[cust].node : s->markets[cust - s->nsmelters].node;
     ps->q[(ps->qhead + ps->qlen++) % ps->qcap] =
-        (mdl_order){ cust, dest, net_plant_route(&m->d->net, p, cust), qty };
+        (mdl_order){ cust, mdl_cust_node(m->s, cust), net_plant_route(&m->d->net, p, cust), qty };
     return SIM_OK;
 }
 
