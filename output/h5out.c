@@ -724,6 +724,13 @@ static int flush_batch(h5o_file *f)
     return SIM_OK;
 }
 
+/* Make every written replication durable and marked: two flushes' worth. */
+static int flush_and_mark_all(h5o_file *f)
+{
+    SIM_CHECK(flush_batch(f));
+    return mark_flushed(f);
+}
+
 int h5o_write(h5o_file *f, const model_result *r, const h5c_chunks *packed)
 {
     long point = (long)r->point, rep = r->rep;
@@ -898,9 +905,7 @@ int h5o_write_summary(h5o_file *f, long point, const h5o_summaries *sm)
 
 int h5o_finish(h5o_file *f, double wall_s, unsigned long long events)
 {
-    int rc = flush_batch(f);
-    if (rc == SIM_OK)
-        rc = mark_flushed(f);
+    int rc = flush_and_mark_all(f);
     if (rc == SIM_OK)
         rc = attr_long(f, f->file, "replications_completed", f->completed);
     if (rc == SIM_OK)
@@ -942,7 +947,7 @@ void h5o_abort(h5o_file *f, int keep)
         /* After two flushes, every written replication's data and then its
          * mark are on disk. */
         long marked = f->completed - f->nwritten - f->nflushed;
-        if (flush_batch(f) == SIM_OK && mark_flushed(f) == SIM_OK)
+        if (flush_and_mark_all(f) == SIM_OK)
             marked = f->completed;
         attr_long(f, f->file, "replications_completed", marked);
         attr_text(f, f->file, "status", "partial");
