@@ -321,5 +321,9 @@ double sim_rng_lognormal(gsl_rng *r, double sigma, double mu)
 
 double sim_rng_exp(double x)
 {
+    /* The table is otherwise set up with the first generator seeded,
+     * which sim_rng_lognormal's callers always have; this one may come
+     * first. */
+    pthread_once(&zig_once, zig_setup_all);
     return exp_inline(x);
 }
