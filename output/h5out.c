@@ -724,7 +724,8 @@ static int flush_batch(h5o_file *f)
     return SIM_OK;
 }
 
-/* Make every written replication durable and marked: two flushes' worth. */
+/* Flush every written replication's data, then mark all of them done
+ * (the marks reach the disk with the caller's last flush). */
 static int flush_and_mark_all(h5o_file *f)
 {
     SIM_CHECK(flush_batch(f));
