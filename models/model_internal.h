@@ -57,9 +57,10 @@ struct inbound {
     double arrive;
     double qty;
     unsigned long seq;
-    int id;          /* shipment */
+    int id;          /* its record, or -1: records are kept only where links can close */
     int plant;       /* its origin plant (anodes) or destination plant (coke, pitch, butts) */
     int com;
+    int from;        /* origin node (for tracing) */
 };
 
 typedef struct inbound_list {

@@ -16,6 +16,12 @@
  * list and takes effect, at its arrival time, when the destination next
  * looks at its stocks (a plant's campaign, a smelter's reorder, every
  * month close).  Half of all events were arrivals.
+ *
+ * A shipment's record (struct shipment) exists only in scenarios where
+ * links can close: the closure needs its legs.  Elsewhere the inbound
+ * entry is all there is of it, which saves writing a record when it
+ * leaves and again when it arrives (on large networks a cache miss
+ * each).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -51,11 +57,11 @@ static int new_shipment(model_instance *m)
     return m->nship++;
 }
 
-/* Where shipment sh waits to take effect: its plant's list for coke,
- * pitch and butts, its customer's for anodes. */
-static inbound_list *inbound_of(model_instance *m, const shipment *sh)
+/* Where a shipment of commodity com waits to take effect: its plant's
+ * list for coke, pitch and butts, its customer's for anodes. */
+static inbound_list *inbound_of(model_instance *m, int com, int plant, int cust)
 {
-    return sh->com == COM_ANODE ? &m->cust_in[sh->cust] : &m->plants[sh->plant].inbound;
+    return com == COM_ANODE ? &m->cust_in[cust] : &m->plants[plant].inbound;
 }
 
 /* a takes effect after b: by arrival time, then launch order. */
@@ -64,7 +70,7 @@ static int later(const struct inbound *a, const struct inbound *b)
     return a->arrive > b->arrive || (a->arrive == b->arrive && a->seq > b->seq);
 }
 
-static int inbound_push(inbound_list *l, const shipment *sh, int id)
+static int inbound_push(inbound_list *l, struct inbound x)
 {
     if (l->n == l->cap && l->head > 0) {   /* taken entries make room */
         memmove(l->v, l->v + l->head, (size_t)(l->n - l->head) * sizeof *l->v);
@@ -80,7 +86,6 @@ static int inbound_push(inbound_list *l, const shipment *sh, int id)
         l->cap = nc;
     }
     /* Keep the list in order; a new shipment usually arrives last. */
-    struct inbound x = { sh->arrive, sh->qty, sh->seq, id, sh->plant, sh->com };
     int j = l->n++;
     for (; j > l->head && later(&l->v[j - 1], &x); j--)
         l->v[j] = l->v[j - 1];
@@ -120,50 +125,48 @@ static int inbound_take(inbound_list *l, double t, int inclusive, struct inbound
     return 1;
 }
 
-/* A fresh shipment record: every field set here or by the caller (no
- * zeroing of the whole record, which was a quarter of a send), or NULL
- * when out of memory. */
-static shipment *open_shipment(model_instance *m, int com, double qty, int dest_node, int plant, int cust,
-                               int *id)
+/* A record for shipment x (closures: see the top), its id set in x;
+ * SIM_ENOMEM when out of memory. */
+static int open_record(model_instance *m, struct inbound *x, int dest_node, int cust)
 {
-    *id = new_shipment(m);
-    if (*id < 0) {
-        sim_err_set(SIM_ENOMEM, "out of memory for shipments");
-        return NULL;
-    }
-    shipment *sh = &m->ship[*id];
-    sh->com = com;
-    sh->qty = qty;
+    x->id = new_shipment(m);
+    if (x->id < 0)
+        return sim_err_set(SIM_ENOMEM, "out of memory for shipments");
+    shipment *sh = &m->ship[x->id];
+    sh->com = x->com;
+    sh->qty = x->qty;
+    sh->from_node = x->from;
     sh->dest_node = dest_node;
-    sh->plant = plant;
+    sh->plant = x->plant;
     sh->cust = cust;
     sh->nlegs = 0;
     sh->live = 1;
     sh->next_free = -1;
-    sh->seq = m->ship_seq++;
-    return sh;
+    sh->seq = x->seq;
+    return SIM_OK;
 }
 
-/* Put shipment id (from_node, arrive and legs set) on the road. */
-static int launch(model_instance *m, int id, double depart)
+/* Put shipment x (arrival, cargo and origin set) on the road. */
+static int launch(model_instance *m, struct inbound x, int dest_node, int cust, double depart)
 {
-    shipment *sh = &m->ship[id];
-    m->transit[sh->com] += sh->qty;
+    m->transit[x.com] += x.qty;
     if (m->trace)
-        m->trace(m->trace_ctx, MODEL_TRACE_DEPART, depart, sh->com, sh->from_node, sh->dest_node, sh->qty);
-    return inbound_push(inbound_of(m, sh), sh, id);
+        m->trace(m->trace_ctx, MODEL_TRACE_DEPART, depart, x.com, x.from, dest_node, x.qty);
+    return inbound_push(inbound_of(m, x.com, x.plant, cust), x);
 }
 
 int transport_send(model_instance *m, int com, double qty, const net_route *route,
                    int dest_node, int plant, int cust, double t_start)
 {
-    int id;
-    shipment *sh = open_shipment(m, com, qty, dest_node, plant, cust, &id);
-    if (!sh)
-        return SIM_ENOMEM;
+    struct inbound x = { .qty = qty, .seq = m->ship_seq++, .id = -1, .plant = plant, .com = com,
+                         .from = route->nedges ? route->from : dest_node };
+    shipment *sh = NULL;
+    if (m->d->closures) {   /* legs matter only to closures */
+        SIM_CHECK(open_record(m, &x, dest_node, cust));
+        sh = &m->ship[x.id];
+    }
     double t = t_start, depart = t_start;
     const int *edges = m->d->net.edges + route->first;
-    int track = m->d->closures;
     /* Each leg waits for the one before, but the links' records can be
      * fetched together: on large networks each is a cache miss. */
     for (int k = 0; k < route->nedges; k++)
@@ -179,7 +182,7 @@ int transport_send(model_instance *m, int com, double qty, const net_route *rout
         if (k == 0)
             depart = dep;
         double out = dep + draw_lead(L);
-        if (k < SHIP_LEGS && track) {   /* legs matter only to closures */
+        if (sh && k < SHIP_LEGS) {
             sh->leg_link[k] = e;
             sh->leg_in[k] = dep;
             sh->leg_out[k] = out;
@@ -187,22 +190,25 @@ int transport_send(model_instance *m, int com, double qty, const net_route *rout
         }
         t = out;
     }
-    sh->from_node = route->nedges ? route->from : dest_node;
-    sh->arrive = t;
-    return launch(m, id, depart);
+    x.arrive = t;
+    if (sh)
+        sh->arrive = t;
+    return launch(m, x, dest_node, cust, depart);
 }
 
 int transport_return(model_instance *m, double qty, const net_route *route, int plant, int from_node)
 {
     /* Back-haul of butts: the mean lead time of the forward route, no
      * capacity used (empty return wagons). */
-    int id, node = m->s->plants[plant].node;
-    shipment *sh = open_shipment(m, COM_BUTTS, qty, node, plant, -1, &id);
-    if (!sh)
-        return SIM_ENOMEM;
-    sh->arrive = m->eng.now + route->lead_mean;
-    sh->from_node = route->nedges ? from_node : node;
-    return launch(m, id, m->eng.now);
+    int node = m->s->plants[plant].node;
+    struct inbound x = { .arrive = m->eng.now + route->lead_mean, .qty = qty, .seq = m->ship_seq++,
+                         .id = -1, .plant = plant, .com = COM_BUTTS,
+                         .from = route->nedges ? from_node : node };
+    if (m->d->closures) {
+        SIM_CHECK(open_record(m, &x, node, -1));
+        m->ship[x.id].arrive = x.arrive;
+    }
+    return launch(m, x, node, -1, m->eng.now);
 }
 
 int transport_close(model_instance *m, int e, double until)
@@ -225,23 +231,29 @@ int transport_close(model_instance *m, int e, double until)
                 sh->leg_out[j] += delay;
             }
             sh->arrive += delay;
-            inbound_delay(inbound_of(m, sh), id, sh->arrive);
+            inbound_delay(inbound_of(m, sh->com, sh->plant, sh->cust), id, sh->arrive);
             break;
         }
     }
     return SIM_OK;
 }
 
-/* Take the shipment of inbound entry `in` off the road: its record is
- * freed (written, not read: the entry holds what the arrival needs). */
-static void unload(model_instance *m, const struct inbound *in)
+/* Take the shipment of inbound entry `in` off the road at its
+ * destination `owner` (a customer for anodes, else a plant): its record,
+ * if it has one, is freed (written, not read: the entry holds what the
+ * arrival needs). */
+static void unload(model_instance *m, const struct inbound *in, int owner)
 {
-    shipment *sh = &m->ship[in->id];
-    if (m->trace)
-        m->trace(m->trace_ctx, MODEL_TRACE_ARRIVE, in->arrive, in->com, sh->from_node, sh->dest_node, in->qty);
-    sh->live = 0;
-    sh->next_free = m->free_ship;
-    m->free_ship = in->id;
+    if (m->trace) {
+        int dest = in->com == COM_ANODE ? mdl_cust_node(m->s, owner) : m->s->plants[owner].node;
+        m->trace(m->trace_ctx, MODEL_TRACE_ARRIVE, in->arrive, in->com, in->from, dest, in->qty);
+    }
+    if (in->id >= 0) {
+        shipment *sh = &m->ship[in->id];
+        sh->live = 0;
+        sh->next_free = m->free_ship;
+        m->free_ship = in->id;
+    }
     m->transit[in->com] -= in->qty;
 }
 
@@ -249,7 +261,7 @@ void transport_deliver_due(model_instance *m, int p, double t, int inclusive)
 {
     struct inbound in;
     while (inbound_take(&m->plants[p].inbound, t, inclusive, &in)) {
-        unload(m, &in);
+        unload(m, &in, p);
         if (in.com == COM_BUTTS)
             m->plants[p].raw[2] += in.qty;
         else
@@ -262,7 +274,7 @@ void transport_deliver_anodes(model_instance *m, int cust, double t, int inclusi
     const scenario *s = m->s;
     struct inbound in;
     while (inbound_take(&m->cust_in[cust], t, inclusive, &in)) {
-        unload(m, &in);
+        unload(m, &in, cust);
         if (cust < s->nsmelters) {
             smelter_receive(m, cust, in.plant, in.qty, in.arrive);
             continue;
