@@ -409,6 +409,11 @@ int sim_queue_pop(sim_queue *q, sim_event *out)
     release_slot(q, slot);
     heap_remove_root(q->heap, &q->hn);
     q->size--;
+    /* The next event's record was written when it was scheduled, long
+     * ago: fetch it while the caller handles this one (on large models
+     * it was a cache miss per event). */
+    if (q->hn > 0)
+        __builtin_prefetch(&q->ev[q->heap[0].slot]);
     return 1;
 }
 
