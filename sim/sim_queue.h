@@ -71,7 +71,7 @@ typedef struct sim_bucket {
     size_t n, cap;
 } sim_bucket;
 
-#define SIM_QUEUE_RING 256   /* buckets ahead of the current one */
+#define SIM_QUEUE_RING 1024  /* buckets ahead of the current one */
 
 #define SIM_PRIO_MIN (-32768)
 #define SIM_PRIO_MAX 32767
