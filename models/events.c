@@ -72,7 +72,7 @@ double events_curb(const model_instance *m, int region, int smelters)
 double events_export_allowed(const model_instance *m, int market)
 {
     const scenario *s = m->s;
-    int region = s->nodes[s->markets[market].node].region;
+    int region = mdl_cust_region(m, s->nsmelters + market);
     double day = m->eng.now - m->t0, f = 1.0;
     for (int i = 0; i < s->nevents; i++) {
         const scn_event *ev = &s->events[i];

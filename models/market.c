@@ -28,7 +28,7 @@ int market_on_order(sim_engine *e, const sim_event *ev, void *model)
     model_instance *m = model;
     int k = ev->target;
     double interval = m->s->exports.order_interval_days;
-    int region = mdl_region_of(m, m->s->markets[k].node);
+    int region = mdl_cust_region(m, m->s->nsmelters + k);
     double full = market_demand_tpy(m, k) * interval / m->days_in_year;
     double share = adopt_share(m, region);
     mdl_add(m, region, RM_DISPLACED, full * share);

@@ -200,7 +200,10 @@ int model_def_init(model_def *d, const scenario *s)
     d->lead_sigma = calloc((size_t)s->nlinks + 1, sizeof *d->lead_sigma);
     d->lead_drift = calloc((size_t)s->nlinks + 1, sizeof *d->lead_drift);
     d->growth = calloc((size_t)d->ncust * (size_t)s->nyears + 1, sizeof *d->growth);
-    if (!d->owned || !d->owned_start || !d->lead_sigma || !d->lead_drift || !d->growth) {
+    d->plant_region = calloc(np, sizeof *d->plant_region);
+    d->cust_region = calloc((size_t)d->ncust + 1, sizeof *d->cust_region);
+    if (!d->owned || !d->owned_start || !d->lead_sigma || !d->lead_drift || !d->growth || !d->plant_region ||
+        !d->cust_region) {
         model_def_free(d);
         return sim_err_set(SIM_ENOMEM, "out of memory for the model definition");
     }
@@ -221,6 +224,10 @@ int model_def_init(model_def *d, const scenario *s)
         for (int y = 0; y < s->nyears; y++)
             d->growth[(size_t)c * (size_t)s->nyears + (size_t)y] = pow(1.0 + g, y);
     }
+    for (int p = 0; p < s->nplants; p++)
+        d->plant_region[p] = s->nodes[s->plants[p].node].region;
+    for (int c = 0; c < d->ncust; c++)
+        d->cust_region[c] = s->nodes[mdl_cust_node(s, c)].region;
     for (int i = 0, k = 0; i < s->nsmelters; i++) {
         d->owned_start[i] = k;
         for (int p = 0; p < s->nplants; p++)
@@ -260,6 +267,8 @@ void model_def_free(model_def *d)
     free(d->lead_sigma);
     free(d->lead_drift);
     free(d->growth);
+    free(d->plant_region);
+    free(d->cust_region);
     memset(d, 0, sizeof *d);
 }
 
@@ -396,9 +405,9 @@ static void record_month_end(model_instance *m)
 {
     const scenario *s = m->s;
     for (int p = 0; p < s->nplants; p++)
-        mdl_add(m, mdl_region_of(m, s->plants[p].node), RM_ANODE_STOCK, m->plants[p].finished);
+        mdl_add(m, mdl_plant_region(m, p), RM_ANODE_STOCK, m->plants[p].finished);
     for (int i = 0; i < s->nsmelters; i++)
-        mdl_add(m, mdl_region_of(m, s->smelters[i].node), RM_ANODE_STOCK, m->smelters[i].stock);
+        mdl_add(m, mdl_cust_region(m, i), RM_ANODE_STOCK, m->smelters[i].stock);
 }
 
 /* The month boundary starting month k (arg).  Month k-1 is closed first. */
@@ -447,7 +456,7 @@ static int on_month(sim_engine *e, const sim_event *ev, void *model)
             if (!m->plants[p].open)
                 continue;
             double cap = m->plants[p].cap_rate * nd;
-            mdl_add(m, mdl_region_of(m, s->plants[p].node), RM_CAPACITY, cap);
+            mdl_add(m, mdl_plant_region(m, p), RM_CAPACITY, cap);
             *model_pm(m->out, m->year, p, PM_CAPACITY) += cap;
         }
     }

@@ -90,6 +90,11 @@ typedef struct model_def {
     double *lead_sigma, *lead_drift;   /* [nlinks] lognormal lead time: mean x exp(sigma z - drift); sigma 0: the mean */
     double *growth;        /* [ncust][nyears]: (1 + growth)^year of each smelter's output and market's demand */
     int closures;          /* links can close (scheduled closures or random disruptions) */
+    /* Region of each plant and customer, compact: through the scenario's
+     * plant and node records it was two cache misses per look-up on large
+     * networks. */
+    int *plant_region;     /* [nplants] */
+    int *cust_region;      /* [ncust] */
 } model_def;
 
 /* Build the shared part: network, routes, costs and candidate lists.

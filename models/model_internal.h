@@ -302,9 +302,15 @@ static inline int mdl_cust_node(const scenario *s, int c)
     return c < s->nsmelters ? s->smelters[c].node : s->markets[c - s->nsmelters].node;
 }
 
-static inline int mdl_region_of(const model_instance *m, int node)
+static inline int mdl_plant_region(const model_instance *m, int plant)
 {
-    return m->s->nodes[node].region;
+    return m->d->plant_region[plant];
+}
+
+/* Region of customer c (smelter, or nsmelters + market). */
+static inline int mdl_cust_region(const model_instance *m, int c)
+{
+    return m->d->cust_region[c];
 }
 void mdl_add(model_instance *m, int region, int metric, double x);
 void mdl_flow(model_instance *m, int com_bal, double in, double out);

@@ -94,7 +94,7 @@ int plant_init(model_instance *m, int p)
 static int ship(model_instance *m, int p, const mdl_order *o, double qty)
 {
     if (m->recording) {
-        int from_r = mdl_region_of(m, m->s->plants[p].node), to_r = mdl_region_of(m, o->dest);
+        int from_r = mdl_plant_region(m, p), to_r = mdl_cust_region(m, o->cust);
         *model_od(m->out, m->year, from_r, to_r) += qty;
         if (from_r != to_r) {
             mdl_add(m, from_r, RM_SHIP_OUT, qty);
@@ -239,7 +239,7 @@ static int start_campaign(model_instance *m, int p, double baked)
     mdl_flow(m, BAL_PITCH, 0.0, pitch);
     mdl_flow(m, BAL_BUTTS, 0.0, butts);
     mdl_flow(m, BAL_GREEN, green, 0.0);
-    int region = mdl_region_of(m, m->s->plants[p].node);
+    int region = mdl_plant_region(m, p);
     mdl_add(m, region, RM_CPC_USE, cpc);
     mdl_add(m, region, RM_PITCH_USE, pitch);
     mdl_add(m, region, RM_BUTTS_USE, butts);
@@ -295,7 +295,7 @@ static int finish_batch(model_instance *m, int p, double green)
     ps->month_prod += baked;
     mdl_flow(m, BAL_GREEN, 0.0, green);
     mdl_flow(m, BAL_ANODE, baked, 0.0);
-    int region = mdl_region_of(m, m->s->plants[p].node);
+    int region = mdl_plant_region(m, p);
     mdl_add(m, region, RM_PRODUCTION, baked);
     mdl_add(m, region, RM_COST, baked * m->plant_cost[p]);
     mdl_add(m, region, RM_REVENUE, baked * m->plant_price[p]);
@@ -382,7 +382,7 @@ int plant_month(model_instance *m, int p, int day)
     const scn_plant *sp = &m->s->plants[p];
     int open = day >= sp->start_day && day < sp->end_day && !ps->exited;
     ps->cap_rate = sp->capacity_tpy / m->days_in_year;
-    ps->curb = events_curb(m, m->s->nodes[sp->node].region, 0);
+    ps->curb = events_curb(m, mdl_plant_region(m, p), 0);
     if (ps->open && !open) {
         for (int i = 0; i < ps->qlen; i++) {
             const mdl_order *o = &ps->q[(ps->qhead + i) % ps->qcap];

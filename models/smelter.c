@@ -29,7 +29,7 @@ void smelter_advance(model_instance *m, int i, double t)
     st->t_last = t;
     if (dt <= 0)
         return;
-    int region = mdl_region_of(m, m->s->smelters[i].node);
+    int region = mdl_cust_region(m, i);
     if (st->displaced_rate > 0)
         mdl_add(m, region, RM_DISPLACED, st->displaced_rate * dt);
     if (st->rate <= 0)
@@ -175,7 +175,7 @@ int smelter_month(model_instance *m, int i)
  * stock must have been advanced to now. */
 void smelter_set_rate(model_instance *m, int i)
 {
-    int region = mdl_region_of(m, m->s->smelters[i].node);
+    int region = mdl_cust_region(m, i);
     double full = al_rate(m, i) * events_curb(m, region, 1) * m->s->smelter.anode_per_t_al;
     double inert = adopt_share(m, region);
     m->smelters[i].rate = full * (1.0 - inert);

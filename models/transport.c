@@ -279,7 +279,7 @@ void transport_deliver_anodes(model_instance *m, int cust, double t, int inclusi
             smelter_receive(m, cust, in.plant, in.qty, in.arrive);
             continue;
         }
-        mdl_add(m, mdl_region_of(m, mdl_cust_node(s, cust)), RM_EXPORTS, in.qty);
+        mdl_add(m, mdl_cust_region(m, cust), RM_EXPORTS, in.qty);
         mdl_flow(m, BAL_ANODE, 0.0, in.qty);
     }
 }
