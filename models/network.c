@@ -55,7 +55,7 @@ static int rv_push(routevec *rv, const net_route *r)
     return SIM_OK;
 }
 
-const net_route net_missing = { -1, 0, 0, -1, HUGE_VAL, 0 };
+const net_route net_missing = { .target = -1, .from = -1, .cost = HUGE_VAL };
 
 const net_route *net_find(const net_route *r, int lo, int hi, int target)
 {
@@ -98,13 +98,15 @@ static int routes_from(const scenario *s, const igraph_t *g, int src,
     int rc = ie == IGRAPH_SUCCESS ? SIM_OK : igraph_fail(ie);
     for (int k = 0; k < ntargets && rc == SIM_OK; k++) {
         igraph_vector_int_t *ep = igraph_vector_int_list_get_ptr(&epaths, k);
-        net_route r = { k, (int)igraph_vector_int_size(ep), store->n, src, 0, 0 };
+        net_route r = { .target = k, .nedges = (int)igraph_vector_int_size(ep), .first = store->n, .from = src };
         if (r.nedges == 0)     /* unreachable (a node is never its own target here) */
             continue;
         for (int j = 0; j < r.nedges && rc == SIM_OK; j++) {
             int e = (int)VECTOR(*ep)[j];
             r.cost += s->links[e].cost_per_t;
             r.lead_mean += s->links[e].lead_days;
+            if (j < NET_INLINE_EDGES)
+                r.e[j] = e;
             rc = iv_push(store, e);
         }
         if (rc == SIM_OK)

@@ -26,6 +26,11 @@
 
 #include "scenario.h"
 
+/* Links of routes this short are also kept in the route itself: nine in
+ * ten routes have one link, and reading it from network.edges was a
+ * cache miss per shipment on large networks. */
+#define NET_INLINE_EDGES 2
+
 typedef struct net_route {
     int target;         /* customer or plant index */
     int nedges;
@@ -33,6 +38,7 @@ typedef struct net_route {
     int from;           /* node the route starts at (a shipment's origin,
                            kept here: looking it up in the link table was
                            a cache miss per shipment on large networks) */
+    int e[NET_INLINE_EDGES];   /* its links when nedges <= NET_INLINE_EDGES */
     double cost;        /* transport cost per tonne, reporting currency */
     double lead_mean;   /* sum of mean lead times, days */
 } net_route;
@@ -62,6 +68,12 @@ void net_free(network *n);
 #define NET_DENSE_MAX (1 << 18)
 
 extern const net_route net_missing;   /* what look-ups return for no route */
+
+/* The links of route r, in order (r->nedges of them). */
+static inline const int *net_route_edges(const network *n, const net_route *r)
+{
+    return r->nedges <= NET_INLINE_EDGES ? r->e : n->edges + r->first;
+}
 
 /* The route in r[lo, hi) to `target`, or the missing route. */
 const net_route *net_find(const net_route *r, int lo, int hi, int target);

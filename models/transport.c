@@ -166,7 +166,7 @@ int transport_send(model_instance *m, int com, double qty, const net_route *rout
         sh = &m->ship[x.id];
     }
     double t = t_start, depart = t_start;
-    const int *edges = m->d->net.edges + route->first;
+    const int *edges = net_route_edges(&m->d->net, route);
     /* Each leg waits for the one before, but the links' records can be
      * fetched together: on large networks each is a cache miss. */
     for (int k = 0; k < route->nedges; k++)
