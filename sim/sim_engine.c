@@ -50,6 +50,10 @@ int sim_engine_run_until(sim_engine *eng, double t_end)
     eng->stopped = 0;
     while (q->size > 0 && sim_queue_peek_time(q) <= t_end) {
         sim_queue_pop(q, &ev);
+        unsigned next_type;
+        int32_t next_target;
+        if (eng->lookahead && sim_queue_next_hint(q, &next_type, &next_target))
+            eng->lookahead(eng->model, next_type, next_target);
         eng->now = ev.time;
         eng->processed++;
         sim_handler_fn fn = ev.type < SIM_MAX_TYPES ? eng->handler[ev.type] : NULL;

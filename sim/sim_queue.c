@@ -354,7 +354,7 @@ int sim_queue_add(sim_queue *q, double time, int32_t prio, uint16_t type,
         SIM_CHECK(grow(q, q->cap * 2));
     uint32_t slot = q->free_list[q->nfree - 1];
     uint64_t seq = q->next_seq;
-    sim_heap_key k = { time, make_tie(prio, seq), slot, q->gen[slot] };
+    sim_heap_key k = { time, make_tie(prio, seq), slot, q->gen[slot], target, type, 0 };
     SIM_CHECK(file_key(q, &k));
     q->nfree--;
     q->next_seq++;

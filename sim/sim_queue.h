@@ -63,6 +63,9 @@ typedef struct sim_heap_key {
     double time;
     uint64_t tie;
     uint32_t slot, gen;
+    int32_t target;    /* the event's type and target, for sim_queue_next_hint */
+    uint16_t type;
+    uint16_t spare;
 } sim_heap_key;
 
 /* Keys of one future bucket, in insertion order. */
@@ -122,6 +125,19 @@ int sim_queue_add(sim_queue *q, double time, int32_t prio, uint16_t type,
 /* Remove the first event into *out.  Returns 1 if one was removed, 0 when
  * the queue is empty. */
 int sim_queue_pop(sim_queue *q, sim_event *out);
+
+/* Type and target of the event that will probably be popped next (the
+ * first of the current bucket; an event scheduled meanwhile may come
+ * first), without touching its record: for prefetching.  Returns 0 when
+ * the current bucket is empty. */
+static inline int sim_queue_next_hint(const sim_queue *q, unsigned *type, int32_t *target)
+{
+    if (q->hn == 0)
+        return 0;
+    *type = q->heap[0].type;
+    *target = q->heap[0].target;
+    return 1;
+}
 
 /* Cancel a pending event.  Returns SIM_OK, or SIM_ENOTFOUND when the handle
  * is stale (already fired or cancelled) or was never issued. */

@@ -11,6 +11,59 @@
 #include "sim_err.h"
 #include "sim_rng.h"
 
+/* Lookahead: each event is handled after the hint about the one after
+ * it; the log interleaves handled events and hints. */
+typedef struct {
+    int n;
+    int log[16][3];   /* kind (0 handled, 1 hint), type, target */
+} look_log;
+
+static void log_add(look_log *l, int kind, int type, int target)
+{
+    if (l->n < 16) {
+        l->log[l->n][0] = kind;
+        l->log[l->n][1] = type;
+        l->log[l->n][2] = target;
+        l->n++;
+    }
+}
+
+static int look_handler(sim_engine *e, const sim_event *ev, void *model)
+{
+    (void)e;
+    log_add(model, 0, ev->type, ev->target);
+    return SIM_OK;
+}
+
+static void look_hint(void *model, unsigned type, int32_t target)
+{
+    log_add(model, 1, (int)type, target);
+}
+
+static void test_lookahead(void)
+{
+    look_log l = { 0 };
+    sim_engine eng;
+    CHECK(sim_engine_init(&eng, &l, 0) == SIM_OK);
+    CHECK(sim_engine_on(&eng, 1, look_handler) == SIM_OK);
+    CHECK(sim_engine_on(&eng, 2, look_handler) == SIM_OK);
+    sim_engine_set_lookahead(&eng, look_hint);
+    /* One bucket for all three: the hint names an event of the current
+     * bucket (most events are; with the default width each of these
+     * would have its own). */
+    CHECK(sim_queue_set_width(&eng.queue, 100.0) == SIM_OK);
+    CHECK(sim_engine_schedule(&eng, 3.0, 0, 1, 33, 0, 0, NULL) == SIM_OK);
+    CHECK(sim_engine_schedule(&eng, 1.0, 0, 1, 11, 0, 0, NULL) == SIM_OK);
+    CHECK(sim_engine_schedule(&eng, 2.0, 0, 2, 22, 0, 0, NULL) == SIM_OK);
+    CHECK(sim_engine_run_until(&eng, 10.0) == SIM_OK);
+    const int want[5][3] = { { 1, 2, 22 }, { 0, 1, 11 }, { 1, 1, 33 }, { 0, 2, 22 }, { 0, 1, 33 } };
+    CHECK(l.n == 5);
+    for (int i = 0; i < 5 && i < l.n; i++)
+        CHECK_MSG(l.log[i][0] == want[i][0] && l.log[i][1] == want[i][1] && l.log[i][2] == want[i][2],
+                  "entry %d: %d %d %d", i, l.log[i][0], l.log[i][1], l.log[i][2]);
+    sim_engine_destroy(&eng);
+}
+
 int main(void)
 {
     enum { R = 40 };
@@ -58,5 +111,6 @@ int main(void)
     CHECK(eng.processed == 0 && eng.now == 10.0);
     gsl_rng_free(rng);
     sim_engine_destroy(&eng);
+    test_lookahead();
     return check_done("test_mm1");
 }
