@@ -117,14 +117,20 @@ static int supplier_lists(model_def *d)
                 sort_by_key(list + off, key, m, tmp);
             }
         }
-        /* Freight next to each supplier candidate: prices are re-costed
-         * every month without route look-ups. */
+        /* Freight and route next to each supplier candidate: prices are
+         * re-costed every month, and raw materials ordered, without route
+         * look-ups (a binary search in the supplier's routes: a few cache
+         * misses per order on large networks). */
         d->sup_tc = malloc(((size_t)nsp + 1) * sizeof *d->sup_tc);
-        if (!d->sup_tc)
+        d->sup_rt = malloc(((size_t)nsp + 1) * sizeof *d->sup_rt);
+        if (!d->sup_tc || !d->sup_rt)
             rc = sim_err_set(SIM_ENOMEM, "out of memory for supplier lists");
         for (int p = 0; rc == SIM_OK && p < np; p++)
-            for (int i = d->sup_start[p]; i < d->sup_start[p] + d->nsup_cand[2 * p] + d->nsup_cand[2 * p + 1]; i++)
-                d->sup_tc[i] = net_supplier_route(n, s, d->sup_cand[i], p)->cost;
+            for (int i = d->sup_start[p]; i < d->sup_start[p] + d->nsup_cand[2 * p] + d->nsup_cand[2 * p + 1]; i++) {
+                const net_route *r = net_supplier_route(n, s, d->sup_cand[i], p);
+                d->sup_tc[i] = r->cost;
+                d->sup_rt[i] = (int)(r - n->sup_plant);
+            }
     }
     free(fill);
     free(tmp);
@@ -260,6 +266,7 @@ void model_def_free(model_def *d)
     free(d->ncand);
     free(d->sup_cand);
     free(d->sup_tc);
+    free(d->sup_rt);
     free(d->sup_start);
     free(d->nsup_cand);
     free(d->owned);

@@ -81,6 +81,7 @@ typedef struct model_def {
     int *ncand;            /* [ncust] */
     int *sup_cand;         /* suppliers of plant p by landed cost, coke then pitch, from sup_start[p] */
     double *sup_tc;        /* freight from each supplier candidate to its plant, aligned with sup_cand */
+    int *sup_rt;           /* its route (index into net.sup_plant), aligned with sup_cand */
     int *sup_start;        /* [nplants + 1] */
     int *nsup_cand;        /* [nplants][2]: count per commodity (coke first) */
     double chol[3][3];     /* Cholesky factor of the price-shock correlations */

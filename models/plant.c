@@ -161,26 +161,28 @@ static int order_raw(model_instance *m, int p, int com, double qty)
 {
     const scenario *s = m->s;
     const model_def *d = m->d;
-    const int *cand = d->sup_cand + d->sup_start[p] + (com == COM_PITCH ? d->nsup_cand[2 * p] : 0);
+    int first = d->sup_start[p] + (com == COM_PITCH ? d->nsup_cand[2 * p] : 0);
+    const int *cand = d->sup_cand + first;
     int n = d->nsup_cand[2 * p + com];
     if (n == 0)
         return SIM_OK;
     double now = m->eng.now;
-    int pick = -1;
-    for (int i = 0; i < n && pick < 0; i++)
+    int k = -1;   /* the candidate picked */
+    for (int i = 0; i < n && k < 0; i++)
         if (m->sup_busy[cand[i]] - now <= 7.0)
-            pick = cand[i];
-    if (pick < 0) {
-        pick = cand[0];
+            k = i;
+    if (k < 0) {
+        k = 0;
         for (int i = 1; i < n; i++)
-            if (m->sup_busy[cand[i]] < m->sup_busy[pick])
-                pick = cand[i];
+            if (m->sup_busy[cand[i]] < m->sup_busy[cand[k]])
+                k = i;
     }
+    int pick = cand[k];
     double ready = mdl_max(now, m->sup_busy[pick]);
     m->sup_busy[pick] = ready + qty / (s->suppliers[pick].capacity_tpy / m->days_in_year);
     m->plants[p].on_order[com] += qty;
     mdl_flow(m, com == COM_CPC ? BAL_CPC : BAL_PITCH, qty, 0.0);
-    return transport_send(m, com, qty, net_supplier_route(&d->net, s, pick, p), s->plants[p].node, p, -1,
+    return transport_send(m, com, qty, &d->net.sup_plant[d->sup_rt[first + k]], s->plants[p].node, p, -1,
                           ready);
 }
 
