@@ -591,10 +591,10 @@ model_instance *model_instance_new(const model_def *d)
         /* Campaigns in the furnace at once: bake / campaign interval, + 2. */
         int kiln = (int)(s->plant.bake_days / s->plant.campaign_days) + 2;
         m->plants[p].kiln_cap = kiln;
-        m->plants[p].kiln_green = calloc((size_t)kiln, sizeof(double));
-        m->plants[p].kiln_end = calloc((size_t)kiln, sizeof(double));
+        m->plants[p].kiln = kiln <= KILN_OWN ? m->plants[p].kiln_own
+                                             : calloc((size_t)kiln, sizeof(struct kiln_batch));
         ok = m->plants[p].util_prod && m->plants[p].util_cap && m->plants[p].cost_hist &&
-             m->plants[p].kiln_green && m->plants[p].kiln_end;
+             m->plants[p].kiln;
     }
     for (int i = 0; ok && i < s->nlinks && s->transport.disruption_rate > 0; i++)
         ok = (m->disrupt_rng[i] = gsl_rng_alloc(sim_rng_xoshiro)) != NULL;
@@ -641,9 +641,9 @@ void model_instance_free(model_instance *m)
         free(m->plants[p].util_prod);
         free(m->plants[p].util_cap);
         free(m->plants[p].cost_hist);
-        free(m->plants[p].kiln_green);
+        if (m->plants[p].kiln != m->plants[p].kiln_own)
+            free(m->plants[p].kiln);
         free(m->plants[p].inbound.v);
-        free(m->plants[p].kiln_end);
     }
     for (int i = 0; m->disrupt_rng && i < s->nlinks; i++)
         if (m->disrupt_rng[i])

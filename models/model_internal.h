@@ -68,6 +68,18 @@ typedef struct inbound_list {
     int head, n, cap;
 } inbound_list;
 
+/* A campaign in the furnace: green tonnes, and when it leaves. */
+struct kiln_batch {
+    double green, end;
+};
+
+/* Campaigns a plant's own kiln ring holds (bake / campaign interval + 2
+ * for bakes up to six intervals); longer bakes allocate theirs.  Inside
+ * the plant's record, the ring is fetched with it (the engine's
+ * lookahead prefetches the record); apart, it was a cache miss per
+ * campaign on large networks. */
+#define KILN_OWN 8
+
 typedef struct plant_state {
     int open, up;
     double cap_rate;     /* nameplate t/day of baked anode */
@@ -88,10 +100,11 @@ typedef struct plant_state {
     double *cost_hist;   /* unit cost of the last 25 months, ring */
     /* Campaigns in the furnace when they finish on a campaign boundary
      * (bake_days a multiple of campaign_days): a ring of (green t, end). */
-    double *kiln_green, *kiln_end;
+    struct kiln_batch *kiln;   /* kiln_own when it has room for kiln_cap, else allocated */
     int kiln_head, kiln_len, kiln_cap;
     inbound_list inbound;   /* coke, pitch and butts on their way here */
     gsl_rng *rng;
+    struct kiln_batch kiln_own[KILN_OWN];
 } plant_state;
 
 #define RECV_SLOTS 8

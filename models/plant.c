@@ -70,8 +70,7 @@ int plant_init(model_instance *m, int p)
     ps->util_prod = keep.util_prod;
     ps->util_cap = keep.util_cap;
     ps->cost_hist = keep.cost_hist;
-    ps->kiln_green = keep.kiln_green;
-    ps->kiln_end = keep.kiln_end;
+    ps->kiln = keep.kiln;   /* (its own ring stays where it is: the record does not move) */
     ps->kiln_cap = keep.kiln_cap;
     ps->inbound = (inbound_list){ .v = keep.inbound.v, .cap = keep.inbound.cap };
     ps->curb = 1.0;
@@ -247,8 +246,8 @@ static int start_campaign(model_instance *m, int p, double baked)
     mdl_add(m, region, RM_BUTTS_USE, butts);
     if (m->bake_on_boundary && ps->kiln_len < ps->kiln_cap) {
         int i = (ps->kiln_head + ps->kiln_len++) % ps->kiln_cap;
-        ps->kiln_green[i] = green;
-        ps->kiln_end[i] = m->eng.now + pp->bake_days;
+        ps->kiln[i].green = green;
+        ps->kiln[i].end = m->eng.now + pp->bake_days;
         return SIM_OK;
     }
     return sim_engine_schedule(&m->eng, m->eng.now + pp->bake_days, PRIO_PLANT, EV_PLANT_BAKED, p, 0,
@@ -317,8 +316,8 @@ static int empty_kiln(model_instance *m, int p)
 {
     plant_state *ps = &m->plants[p];
     double now = m->eng.now, eps = 1e-9 * (now > 1.0 ? now : 1.0);
-    while (ps->kiln_len > 0 && ps->kiln_end[ps->kiln_head] <= now + eps) {
-        double green = ps->kiln_green[ps->kiln_head];
+    while (ps->kiln_len > 0 && ps->kiln[ps->kiln_head].end <= now + eps) {
+        double green = ps->kiln[ps->kiln_head].green;
         ps->kiln_head = (ps->kiln_head + 1) % ps->kiln_cap;
         ps->kiln_len--;
         SIM_CHECK(finish_batch(m, p, green));
