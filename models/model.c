@@ -510,7 +510,7 @@ static void bind_links(model_instance *m)
 {
     for (int e = 0; e < m->s->nlinks; e++) {
         link_state *L = &m->link[e];
-        L->capacity_tpd = m->s->links[e].capacity_tpd;
+        m->link_cold[e].capacity_tpd = m->s->links[e].capacity_tpd;
         L->lead_days = m->s->links[e].lead_days;
         L->lead_sigma = m->d->lead_sigma[e];
         L->lead_drift = m->d->lead_drift[e];
@@ -560,7 +560,12 @@ model_instance *model_instance_new(const model_def *d)
     int ok = sim_engine_init(&m->eng, m, 4096) == SIM_OK;
     m->plants = calloc((size_t)s->nplants + 1, sizeof *m->plants);
     m->smelters = calloc((size_t)s->nsmelters + 1, sizeof *m->smelters);
-    m->link = calloc((size_t)s->nlinks + 1, sizeof *m->link);
+    _Static_assert(sizeof(link_state) == 64, "a link's record is one cache line");
+    size_t link_bytes = ((size_t)s->nlinks + 1) * sizeof(link_state);
+    m->link = aligned_alloc(64, link_bytes);   /* (a multiple of 64) */
+    if (m->link)
+        memset(m->link, 0, link_bytes);
+    m->link_cold = calloc((size_t)s->nlinks + 1, sizeof *m->link_cold);
     m->market_rng = calloc((size_t)s->nmarkets + 1, sizeof *m->market_rng);
     m->sup_busy = calloc((size_t)s->nsuppliers + 1, sizeof *m->sup_busy);
     m->cust_in = calloc((size_t)d->ncust + 1, sizeof *m->cust_in);
@@ -580,7 +585,7 @@ model_instance *model_instance_new(const model_def *d)
     m->disrupt_rng = calloc((size_t)s->nlinks + 1, sizeof(gsl_rng *));
     m->price_rng = gsl_rng_alloc(sim_rng_xoshiro);
     m->adopt_rng = gsl_rng_alloc(sim_rng_xoshiro);
-    ok = ok && m->plants && m->smelters && m->link && m->market_rng && m->sup_busy && m->cust_in &&
+    ok = ok && m->plants && m->smelters && m->link && m->link_cold && m->market_rng && m->sup_busy && m->cust_in &&
          m->plant_cost && m->plant_price && m->cand && m->cand_tc && m->cand_key && m->adopt_start && m->adopt_speed && m->adopt_ceiling &&
          m->inert_share && m->disrupt_rng && m->price_rng && m->adopt_rng;
     int win = (int)s->plant.exit_months;
@@ -602,8 +607,6 @@ model_instance *model_instance_new(const model_def *d)
         ok = (m->plants[p].rng = gsl_rng_alloc(sim_rng_xoshiro)) != NULL;
     for (int i = 0; ok && i < s->nsmelters; i++)
         ok = (m->smelters[i].rng = gsl_rng_alloc(sim_rng_xoshiro)) != NULL;
-    for (int e = 0; ok && e < s->nlinks; e++)
-        sim_rng_embed(&m->link[e].rng);
     if (ok)
         bind_links(m);
     for (int i = 0; ok && i < s->nmarkets; i++)
@@ -669,6 +672,7 @@ void model_instance_free(model_instance *m)
     free(m->plants);
     free(m->smelters);
     free(m->link);
+    free(m->link_cold);
     free(m->market_rng);
     free(m->sup_busy);
     free(m->ship);
@@ -732,9 +736,9 @@ static int reset(model_instance *m, uint64_t point, long rep)
     memset(m->stock0, 0, sizeof m->stock0);
     for (int i = 0; i < s->nlinks; i++) {
         link_state *L = &m->link[i];
-        sim_rng_reseed(&L->rng.r, s->seed, point, (uint64_t)rep, stream(RS_LINK, i));
-        L->busy = 0;
-        L->closed_until = 0;
+        sim_rng_state_seed(&L->rng, s->seed, point, (uint64_t)rep, stream(RS_LINK, i));
+        L->busy = m->link_cold[i].capacity_tpd < HUGE_VAL ? 0.0 : -1.0;
+        m->link_cold[i].closed_until = 0;
         if (m->disrupt_rng[i])
             sim_rng_reseed(m->disrupt_rng[i], s->seed, point, (uint64_t)rep, stream(RS_DISRUPT, i));
     }

@@ -123,15 +123,21 @@ typedef struct smelter_state {
     gsl_rng *rng;
 } smelter_state;
 
-/* What a shipment reads and writes of a link, in one record: on large
- * networks the scattered arrays it replaced cost a cache miss each. */
+/* What a shipment reads and writes of a link, in one record of one cache
+ * line (the array is aligned to lines): on large networks each record
+ * read is a cache miss.  What only capacity-limited links and closures
+ * need is apart, in link_cold. */
 typedef struct link_state {
-    double busy;           /* time the link is free again */
-    double closed_until;   /* closed before this time */
-    double capacity_tpd, lead_days;   /* the scenario's */
+    double busy;           /* time the link is free again; -1: unlimited capacity */
+    double lead_days;      /* the scenario's */
     double lead_sigma, lead_drift;    /* lognormal lead time (sigma 0: always lead_days) */
-    sim_rng_inline rng;    /* the link's stream of lead times */
+    sim_rng_state rng;     /* the link's stream of lead times */
 } link_state;
+
+typedef struct link_cold {
+    double capacity_tpd;   /* the scenario's (HUGE_VAL: unlimited) */
+    double closed_until;   /* closed before this time (only where links can close) */
+} link_cold;
 
 #define SHIP_LEGS 4
 typedef struct shipment {
@@ -156,7 +162,8 @@ struct model_instance {
     sim_engine eng;
     plant_state *plants;
     smelter_state *smelters;
-    link_state *link;     /* [nlinks] */
+    link_state *link;     /* [nlinks], aligned to cache lines */
+    link_cold *link_cold; /* [nlinks] */
     gsl_rng **market_rng;
     double *sup_busy;     /* time each supplier can ship again */
     shipment *ship;

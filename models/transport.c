@@ -36,7 +36,7 @@ static double draw_lead(link_state *L)
         return L->lead_days;
     /* Lognormal with the link's mean and CV (sim_rng_lognormal: ziggurat
      * normal, inline e^x; cheaper than gsl_ran_lognormal's Box-Muller). */
-    return L->lead_days * sim_rng_lognormal(&L->rng.r, L->lead_sigma, -L->lead_drift);
+    return L->lead_days * sim_rng_state_lognormal(&L->rng, L->lead_sigma, -L->lead_drift);
 }
 
 static int new_shipment(model_instance *m)
@@ -174,11 +174,11 @@ int transport_send(model_instance *m, int com, double qty, const net_route *rout
     for (int k = 0; k < route->nedges; k++) {
         int e = edges[k];
         link_state *L = &m->link[e];
-        double dep = t > L->busy ? t : L->busy;
-        if (dep < L->closed_until)
-            dep = L->closed_until;
-        if (L->capacity_tpd < HUGE_VAL)
-            L->busy = dep + qty / L->capacity_tpd;
+        double dep = t > L->busy ? t : L->busy;   /* (times are >= 0; busy -1: unlimited) */
+        if (sh && dep < m->link_cold[e].closed_until)   /* (sh: links can close) */
+            dep = m->link_cold[e].closed_until;
+        if (L->busy >= 0)
+            L->busy = dep + qty / m->link_cold[e].capacity_tpd;
         if (k == 0)
             depart = dep;
         double out = dep + draw_lead(L);
@@ -214,8 +214,8 @@ int transport_return(model_instance *m, double qty, const net_route *route, int 
 int transport_close(model_instance *m, int e, double until)
 {
     double now = m->eng.now;
-    if (until > m->link[e].closed_until)
-        m->link[e].closed_until = until;
+    if (until > m->link_cold[e].closed_until)
+        m->link_cold[e].closed_until = until;
     for (int id = 0; id < m->nship; id++) {
         shipment *sh = &m->ship[id];
         if (!sh->live)

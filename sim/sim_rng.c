@@ -116,13 +116,13 @@ gsl_rng *sim_rng_alloc(uint64_t seed, uint64_t point, uint64_t rep,
     return r;
 }
 
-_Static_assert(sizeof(((sim_rng_inline *)0)->state) == sizeof(xoshiro_state), "inline state size");
+_Static_assert(sizeof(sim_rng_state) == sizeof(xoshiro_state), "bare state size");
 
-void sim_rng_embed(sim_rng_inline *x)
+void sim_rng_state_seed(sim_rng_state *st, uint64_t seed, uint64_t point, uint64_t rep,
+                        uint64_t stream)
 {
-    x->r.type = sim_rng_xoshiro;
-    x->r.state = x->state;
-    gsl_rng_set(&x->r, 0);   /* as gsl_rng_alloc does: the tables are ready before any draw */
+    /* What gsl_rng_set does for a gsl_rng (xo_set also sets the tables up). */
+    xo_set((xoshiro_state *)st, (unsigned long)sim_rng_key(seed, point, rep, stream));
 }
 
 void sim_rng_reseed(gsl_rng *r, uint64_t seed, uint64_t point, uint64_t rep,
@@ -258,14 +258,18 @@ static double zign_slow(xoshiro_state *st, uint64_t jz, unsigned iz)
     }
 }
 
-double sim_rng_gaussian(gsl_rng *r)
+static inline double gaussian(xoshiro_state *st)
 {
-    xoshiro_state *st = r->state;
     uint64_t b = xo_next(st);
     unsigned iz = (unsigned)(b & 0x7f);
     uint64_t jz = b >> 11;
     double x = jz < zign_k[iz] ? (double)jz * zign_w[iz] : zign_slow(st, jz, iz);
     return (b & 0x80) ? -x : x;
+}
+
+double sim_rng_gaussian(gsl_rng *r)
+{
+    return gaussian(r->state);
 }
 
 /*
@@ -316,7 +320,12 @@ static double exp_inline(double x)
 
 double sim_rng_lognormal(gsl_rng *r, double sigma, double mu)
 {
-    return exp_inline(mu + sigma * sim_rng_gaussian(r));
+    return exp_inline(mu + sigma * gaussian(r->state));
+}
+
+double sim_rng_state_lognormal(sim_rng_state *st, double sigma, double mu)
+{
+    return exp_inline(mu + sigma * gaussian((xoshiro_state *)st));
 }
 
 double sim_rng_exp(double x)

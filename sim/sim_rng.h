@@ -46,15 +46,18 @@ uint64_t sim_rng_key(uint64_t seed, uint64_t point, uint64_t rep,
 gsl_rng *sim_rng_alloc(uint64_t seed, uint64_t point, uint64_t rep,
                        uint64_t stream);
 
-/* A generator of type sim_rng_xoshiro stored inside a caller's struct
- * (no allocation; its state next to the data it drives, for locality).
- * Bind once with sim_rng_embed, then seed with sim_rng_reseed and draw
- * through `&x.r` like any gsl_rng.  Nothing to free. */
-typedef struct sim_rng_inline {
-    gsl_rng r;
-    uint64_t state[4];
-} sim_rng_inline;
-void sim_rng_embed(sim_rng_inline *x);
+/* The bare state of a generator of type sim_rng_xoshiro, with no gsl_rng
+ * around it: 32 bytes kept inside a caller's record (next to the data it
+ * drives, for locality; a record of one cache line has no room for the
+ * gsl_rng's 16).  Seeded alike, it draws what the gsl_rng would.  Nothing
+ * to free. */
+typedef struct sim_rng_state {
+    uint64_t s[4];
+} sim_rng_state;
+void sim_rng_state_seed(sim_rng_state *st, uint64_t seed, uint64_t point, uint64_t rep,
+                        uint64_t stream);
+/* sim_rng_lognormal from a bare state. */
+double sim_rng_state_lognormal(sim_rng_state *st, double sigma, double mu);
 
 /* Re-seed an existing generator (of type sim_rng_xoshiro) to a stream,
  * with no allocation. */
