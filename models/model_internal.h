@@ -43,8 +43,10 @@ enum { RS_SMELTER = 1, RS_PLANT = 2, RS_LINK = 3, RS_MARKET = 4, RS_PRICE = 5, R
 typedef struct mdl_order {
     int cust;            /* smelter index, or nsmelters + market index */
     int dest;            /* its node */
-    const net_route *route;   /* from the plant, looked up once per order, not per shipment */
     double qty;
+    net_route route;     /* from the plant, looked up once per order, not per shipment, and
+                            copied: the shared route table is a cache miss per shipment on
+                            large networks, the order is read anyway */
 } mdl_order;
 
 /* Shipments on their way to one plant or customer.  Arrivals take no

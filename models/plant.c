@@ -100,7 +100,7 @@ static int ship(model_instance *m, int p, const mdl_order *o, double qty)
             mdl_add(m, to_r, RM_SHIP_IN, qty);
         }
     }
-    return transport_send(m, COM_ANODE, qty, o->route, o->dest, p, o->cust, m->eng.now);
+    return transport_send(m, COM_ANODE, qty, &o->route, o->dest, p, o->cust, m->eng.now);
 }
 
 /* Ship finished anodes to the backlog, first come first served. */
@@ -141,7 +141,7 @@ static int push_order(model_instance *m, int p, int cust, double qty)
         ps->qhead = 0;
     }
     ps->q[(ps->qhead + ps->qlen++) % ps->qcap] =
-        (mdl_order){ cust, mdl_cust_node(m->s, cust), net_plant_route(&m->d->net, p, cust), qty };
+        (mdl_order){ cust, mdl_cust_node(m->s, cust), qty, *net_plant_route(&m->d->net, p, cust) };
     return SIM_OK;
 }
 
