@@ -150,10 +150,11 @@ static int candidate_lists(model_def *d)
     d->cand = malloc(((size_t)npc + 1) * sizeof *d->cand);
     d->cand_start = calloc((size_t)nc + 2, sizeof *d->cand_start);
     d->cand_tc = malloc(((size_t)npc + 1) * sizeof *d->cand_tc);
+    d->cand_rt = malloc(((size_t)npc + 1) * sizeof *d->cand_rt);
     int *fill = calloc((size_t)nc + 1, sizeof *fill);
     keyed *tmp = malloc(((size_t)npc + 1) * sizeof *tmp);
     double *key = malloc(((size_t)npc + 1) * sizeof *key);
-    int rc = d->cand && d->cand_start && d->cand_tc && fill && tmp && key
+    int rc = d->cand && d->cand_start && d->cand_tc && d->cand_rt && fill && tmp && key
                  ? SIM_OK : sim_err_set(SIM_ENOMEM, "out of memory for candidate lists");
     if (rc == SIM_OK) {
         for (int i = 0; i < npc; i++)
@@ -171,8 +172,11 @@ static int candidate_lists(model_def *d)
                 key[i] = d->plant_price[list[i]] + net_plant_route(n, list[i], c)->cost;
             sort_by_key(list, key, m, tmp);
             d->ncand[c] = m;
-            for (int i = 0; i < m; i++)
-                d->cand_tc[d->cand_start[c] + i] = net_plant_route(n, list[i], c)->cost;
+            for (int i = 0; i < m; i++) {
+                const net_route *r = net_plant_route(n, list[i], c);
+                d->cand_tc[d->cand_start[c] + i] = r->cost;
+                d->cand_rt[d->cand_start[c] + i] = (int)(r - n->plant_cust);
+            }
         }
     }
     free(fill);
@@ -263,6 +267,7 @@ void model_def_free(model_def *d)
     free(d->cand);
     free(d->cand_start);
     free(d->cand_tc);
+    free(d->cand_rt);
     free(d->ncand);
     free(d->sup_cand);
     free(d->sup_tc);
@@ -574,6 +579,7 @@ model_instance *model_instance_new(const model_def *d)
     m->plant_price = calloc(np, sizeof(double));
     m->cand = calloc((size_t)d->cand_start[d->ncust] + 1, sizeof(int));
     m->cand_tc = calloc((size_t)d->cand_start[d->ncust] + 1, sizeof(double));
+    m->cand_rt = calloc((size_t)d->cand_start[d->ncust] + 1, sizeof(int));
     int most = 0;
     for (int c = 0; c < d->ncust; c++)
         most = d->ncand[c] > most ? d->ncand[c] : most;
@@ -586,7 +592,7 @@ model_instance *model_instance_new(const model_def *d)
     m->price_rng = gsl_rng_alloc(sim_rng_xoshiro);
     m->adopt_rng = gsl_rng_alloc(sim_rng_xoshiro);
     ok = ok && m->plants && m->smelters && m->link && m->link_cold && m->market_rng && m->sup_busy && m->cust_in &&
-         m->plant_cost && m->plant_price && m->cand && m->cand_tc && m->cand_key && m->adopt_start && m->adopt_speed && m->adopt_ceiling &&
+         m->plant_cost && m->plant_price && m->cand && m->cand_tc && m->cand_rt && m->cand_key && m->adopt_start && m->adopt_speed && m->adopt_ceiling &&
          m->inert_share && m->disrupt_rng && m->price_rng && m->adopt_rng;
     int win = (int)s->plant.exit_months;
     for (int p = 0; ok && p < s->nplants; p++) {
@@ -656,6 +662,7 @@ void model_instance_free(model_instance *m)
     free(m->plant_price);
     free(m->cand);
     free(m->cand_tc);
+    free(m->cand_rt);
     free(m->cand_key);
     free(m->adopt_start);
     free(m->adopt_speed);

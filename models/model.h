@@ -78,6 +78,7 @@ typedef struct model_def {
     int *cand;             /* reachable plants of customer c by landed cost: [cand_start[c], +ncand[c]) */
     int *cand_start;       /* [ncust + 1] */
     double *cand_tc;       /* freight from each candidate to its customer, aligned with cand */
+    int *cand_rt;          /* its route (index into net.plant_cust), aligned with cand */
     int *ncand;            /* [ncust] */
     int *sup_cand;         /* suppliers of plant p by landed cost, coke then pitch, from sup_start[p] */
     double *sup_tc;        /* freight from each supplier candidate to its plant, aligned with sup_cand */

@@ -193,6 +193,9 @@ struct model_instance {
     double *plant_price;      /* ex-works price now (lagged cost-plus) */
     int *cand;                /* sourcing candidates re-sorted by current landed cost */
     double *cand_tc;          /* their freight to the customer, kept aligned with cand */
+    int *cand_rt;             /* and their route (index into net.plant_cust): an order
+                                 searches no route list (a few cache misses on large
+                                 networks) */
     double *cand_key;         /* scratch for ranking: landed prices of one customer's candidates */
     int cost_month;           /* months of cost history recorded */
     /* inert anodes (adoption.c) */
@@ -210,7 +213,9 @@ struct model_instance {
 int sourcing_place(model_instance *m, int cust, double qty);
 
 /* ---- plant.c ---- */
-int plant_receive_order(model_instance *m, int plant, int cust, double qty);
+/* An order of qty for customer cust, shipped along route (from the plant
+ * to the customer). */
+int plant_receive_order(model_instance *m, int plant, int cust, const net_route *route, double qty);
 double plant_free_capacity(const model_instance *m, int plant);
 int plant_on_cycle(sim_engine *e, const sim_event *ev, void *model);
 int plant_on_baked(sim_engine *e, const sim_event *ev, void *model);

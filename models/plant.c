@@ -125,7 +125,7 @@ static int fill(model_instance *m, int p)
     return SIM_OK;
 }
 
-static int push_order(model_instance *m, int p, int cust, double qty)
+static int push_order(model_instance *m, int p, int cust, const net_route *route, double qty)
 {
     plant_state *ps = &m->plants[p];
     if (ps->qlen == ps->qcap) {
@@ -141,14 +141,14 @@ static int push_order(model_instance *m, int p, int cust, double qty)
         ps->qhead = 0;
     }
     ps->q[(ps->qhead + ps->qlen++) % ps->qcap] =
-        (mdl_order){ cust, mdl_cust_node(m->s, cust), qty, *net_plant_route(&m->d->net, p, cust) };
+        (mdl_order){ cust, mdl_cust_node(m->s, cust), qty, *route };
     return SIM_OK;
 }
 
-int plant_receive_order(model_instance *m, int p, int cust, double qty)
+int plant_receive_order(model_instance *m, int p, int cust, const net_route *route, double qty)
 {
     plant_state *ps = &m->plants[p];
-    SIM_CHECK(push_order(m, p, cust, qty));
+    SIM_CHECK(push_order(m, p, cust, route, qty));
     ps->backlog += qty;
     ps->intake += qty;
     return fill(m, p);

@@ -86,21 +86,24 @@ static void rank_candidates(model_instance *m)
     for (int c = 0; c < d->ncust; c++) {
         int *cand = m->cand + d->cand_start[c];
         double *tc = m->cand_tc + d->cand_start[c];
+        int *rt = m->cand_rt + d->cand_start[c];
         int n = d->ncand[c];
         for (int i = 0; i < n; i++)
             key[i] = m->plant_price[cand[i]] + tc[i];
         for (int i = 1; i < n; i++) {
             double kp = key[i], tp = tc[i];
-            int p = cand[i];
+            int p = cand[i], rp = rt[i];
             int j = i - 1;
             for (; j >= 0 && !(key[j] < kp || (key[j] == kp && cand[j] < p)); j--) {
                 key[j + 1] = key[j];
                 cand[j + 1] = cand[j];
                 tc[j + 1] = tc[j];
+                rt[j + 1] = rt[j];
             }
             key[j + 1] = kp;
             cand[j + 1] = p;
             tc[j + 1] = tp;
+            rt[j + 1] = rp;
         }
     }
 }
@@ -142,6 +145,7 @@ void price_reset(model_instance *m)
     (void)s;
     memcpy(m->cand, m->d->cand, (size_t)m->d->cand_start[m->d->ncust] * sizeof(int));
     memcpy(m->cand_tc, m->d->cand_tc, (size_t)m->d->cand_start[m->d->ncust] * sizeof(double));
+    memcpy(m->cand_rt, m->d->cand_rt, (size_t)m->d->cand_start[m->d->ncust] * sizeof(int));
     price_update_costs(m);
     set_prices(m);
 }

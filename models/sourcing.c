@@ -35,12 +35,14 @@ int sourcing_place(model_instance *m, int cust, double qty)
                     continue;
                 double q = i == last ? left : cq * m->plants[p].cap_rate / cap;
                 left -= q;
-                SIM_CHECK(plant_receive_order(m, p, cust, q));
+                SIM_CHECK(plant_receive_order(m, p, cust, net_plant_route(&d->net, p, cust), q));
             }
             rest -= cq;
         }
     }
     const int *cand = m->cand + d->cand_start[cust];   /* ranked this month */
+    const int *rt = m->cand_rt + d->cand_start[cust];
+    const net_route *routes = d->net.plant_cust;
     int n = d->ncand[cust];
     for (int i = 0; i < n && rest > 0; i++) {
         int p = cand[i];
@@ -48,7 +50,7 @@ int sourcing_place(model_instance *m, int cust, double qty)
         if (free_t <= 0)
             continue;
         double take = free_t < rest ? free_t : rest;
-        SIM_CHECK(plant_receive_order(m, p, cust, take));
+        SIM_CHECK(plant_receive_order(m, p, cust, &routes[rt[i]], take));
         rest -= take;
     }
     if (rest <= 0)
@@ -61,12 +63,12 @@ int sourcing_place(model_instance *m, int cust, double qty)
             continue;
         double days = (m->plants[p].backlog - m->plants[p].finished) / m->plants[p].cap_rate;
         if (best < 0 || days < best_days) {
-            best = p;
+            best = i;
             best_days = days;
         }
     }
     if (best >= 0)
-        return plant_receive_order(m, best, cust, rest);
+        return plant_receive_order(m, cand[best], cust, &routes[rt[best]], rest);
     /* No open plant reaches this customer: the order lapses. */
     if (cust < s->nsmelters)
         smelter_cancel_orders(m, cust, rest);
