@@ -283,6 +283,13 @@ static int adapt(sim_queue *q)
     return SIM_OK;
 }
 
+/* Keys a ring slot keeps room for after its bucket turns current.  Slots
+ * are reused once per turn of the ring, and if each kept the largest
+ * array it ever needed, memory would creep up over a long run towards
+ * SIM_QUEUE_RING times the fullest bucket; larger arrays are freed and
+ * grown again when needed (a few reallocations per bucket). */
+#define BUCKET_KEEP 8
+
 /* The current heap holds no live key: make the next bucket that holds
  * keys current.  Its keys come from its ring slot and from the far heap
  * (keys filed there before the ring reached their bucket).  Returns 0 when
@@ -315,6 +322,11 @@ static int advance(sim_queue *q)
         memcpy(q->heap, bk->k, bk->n * sizeof *bk->k);
         q->hn = bk->n;
         bk->n = 0;
+        if (bk->cap > BUCKET_KEEP) {   /* see BUCKET_KEEP */
+            free(bk->k);
+            bk->k = NULL;
+            bk->cap = 0;
+        }
     }
     q->cur = next;
     while (q->fn > 0 && !(whole_below(q->far[0].time * q->inv_width) > next)) {
