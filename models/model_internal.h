@@ -141,6 +141,8 @@ typedef struct link_cold {
     double closed_until;   /* closed before this time (only where links can close) */
 } link_cold;
 
+/* A shipment's record: kept only in scenarios where links can close, for
+ * its legs (elsewhere its inbound entry is the whole shipment). */
 #define SHIP_LEGS 4
 typedef struct shipment {
     int com;

@@ -34,7 +34,7 @@ static double draw_lead(link_state *L)
 {
     if (L->lead_sigma == 0)
         return L->lead_days;
-    /* Lognormal with the link's mean and CV (sim_rng_lognormal: ziggurat
+    /* Lognormal with the link's mean and CV (sim_rng_state_lognormal: ziggurat
      * normal, inline e^x; cheaper than gsl_ran_lognormal's Box-Muller). */
     return L->lead_days * sim_rng_state_lognormal(&L->rng, L->lead_sigma, -L->lead_drift);
 }
