@@ -146,18 +146,14 @@ typedef struct link_cold {
 #define SHIP_LEGS 4
 typedef struct shipment {
     int com;
-    int from_node;
     int live;
     int nlegs;                    /* legs tracked for closures (at most SHIP_LEGS) */
     int leg_link[SHIP_LEGS];
     double leg_in[SHIP_LEGS], leg_out[SHIP_LEGS];
     double arrive;
-    int dest_node;
     int plant;           /* origin plant of anodes; destination plant of raw materials and butts */
     int cust;            /* anode customer (smelter, or nsmelters + market) */
-    double qty;
     int next_free;
-    unsigned long seq;   /* launch order: ties in arrival time go by it, as queued events would */
 } shipment;
 
 struct model_instance {

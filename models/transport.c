@@ -126,23 +126,20 @@ static int inbound_take(inbound_list *l, double t, int inclusive, struct inbound
 }
 
 /* A record for shipment x (closures: see the top), its id set in x;
- * SIM_ENOMEM when out of memory. */
-static int open_record(model_instance *m, struct inbound *x, int dest_node, int cust)
+ * SIM_ENOMEM when out of memory.  It holds what a closure needs to find
+ * the shipment and delay it; the rest is in the inbound entry. */
+static int open_record(model_instance *m, struct inbound *x, int cust)
 {
     x->id = new_shipment(m);
     if (x->id < 0)
         return sim_err_set(SIM_ENOMEM, "out of memory for shipments");
     shipment *sh = &m->ship[x->id];
     sh->com = x->com;
-    sh->qty = x->qty;
-    sh->from_node = x->from;
-    sh->dest_node = dest_node;
     sh->plant = x->plant;
     sh->cust = cust;
     sh->nlegs = 0;
     sh->live = 1;
     sh->next_free = -1;
-    sh->seq = x->seq;
     return SIM_OK;
 }
 
@@ -162,7 +159,7 @@ int transport_send(model_instance *m, int com, double qty, const net_route *rout
                          .from = route->nedges ? route->from : dest_node };
     shipment *sh = NULL;
     if (m->d->closures) {   /* legs matter only to closures */
-        SIM_CHECK(open_record(m, &x, dest_node, cust));
+        SIM_CHECK(open_record(m, &x, cust));
         sh = &m->ship[x.id];
     }
     double t = t_start, depart = t_start;
@@ -205,7 +202,7 @@ int transport_return(model_instance *m, double qty, const net_route *route, int 
                          .id = -1, .plant = plant, .com = COM_BUTTS,
                          .from = route->nedges ? from_node : node };
     if (m->d->closures) {
-        SIM_CHECK(open_record(m, &x, node, -1));
+        SIM_CHECK(open_record(m, &x, -1));
         m->ship[x.id].arrive = x.arrive;
     }
     return launch(m, x, node, -1, m->eng.now);
