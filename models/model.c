@@ -522,6 +522,13 @@ static void bind_links(model_instance *m)
     }
 }
 
+/* Fetch every cache line of the record at p, of `size` bytes. */
+static inline void prefetch_record(const void *p, size_t size)
+{
+    for (size_t off = 0; off < size; off += 64)
+        __builtin_prefetch((const char *)p + off);
+}
+
 /* Fetch the state the next event will read first (its plant, smelter or
  * market), while the current one is handled: on large networks that
  * state is a cache miss per event. */
@@ -532,19 +539,13 @@ static void lookahead(void *model, unsigned type, int32_t target)
     case EV_PLANT_CYCLE:
     case EV_PLANT_BAKED:
     case EV_PLANT_FAIL:
-    case EV_PLANT_REPAIR: {
-        const char *p = (const char *)&m->plants[target];
-        for (size_t off = 0; off < sizeof(plant_state); off += 64)
-            __builtin_prefetch(p + off);
+    case EV_PLANT_REPAIR:
+        prefetch_record(&m->plants[target], sizeof(plant_state));
         break;
-    }
-    case EV_SMELTER_REORDER: {
-        const char *p = (const char *)&m->smelters[target];
-        for (size_t off = 0; off < sizeof(smelter_state); off += 64)
-            __builtin_prefetch(p + off);
+    case EV_SMELTER_REORDER:
+        prefetch_record(&m->smelters[target], sizeof(smelter_state));
         __builtin_prefetch(&m->cust_in[target]);
         break;
-    }
     case EV_MARKET_ORDER:
         __builtin_prefetch(&m->cust_in[m->s->nsmelters + target]);
         break;
