@@ -318,11 +318,6 @@ static double exp_inline(double x)
     return scale + scale * p;
 }
 
-double sim_rng_lognormal(gsl_rng *r, double sigma, double mu)
-{
-    return exp_inline(mu + sigma * gaussian(r->state));
-}
-
 double sim_rng_state_lognormal(sim_rng_state *st, double sigma, double mu)
 {
     return exp_inline(mu + sigma * gaussian((xoshiro_state *)st));
@@ -331,8 +326,8 @@ double sim_rng_state_lognormal(sim_rng_state *st, double sigma, double mu)
 double sim_rng_exp(double x)
 {
     /* The table is otherwise set up with the first generator seeded,
-     * which sim_rng_lognormal's callers always have; this one may come
-     * first. */
+     * which sim_rng_state_lognormal's callers always have; this one may
+     * come first. */
     pthread_once(&zig_once, zig_setup_all);
     return exp_inline(x);
 }

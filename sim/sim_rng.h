@@ -56,7 +56,8 @@ typedef struct sim_rng_state {
 } sim_rng_state;
 void sim_rng_state_seed(sim_rng_state *st, uint64_t seed, uint64_t point, uint64_t rep,
                         uint64_t stream);
-/* sim_rng_lognormal from a bare state. */
+/* exp(mu + sigma Z), Z standard normal (sim_rng_gaussian's draw from this
+ * state), e^x as sim_rng_exp: a lognormal variate. */
 double sim_rng_state_lognormal(sim_rng_state *st, double sigma, double mu);
 
 /* Re-seed an existing generator (of type sim_rng_xoshiro) to a stream,
@@ -71,8 +72,6 @@ double sim_rng_uniform_pos(gsl_rng *r);          /* in (0, 1) */
 double sim_rng_exponential(gsl_rng *r, double mean);
 /* Standard normal, by the ziggurat method (exact). */
 double sim_rng_gaussian(gsl_rng *r);
-/* exp(mu + sigma Z), Z standard normal: a lognormal variate. */
-double sim_rng_lognormal(gsl_rng *r, double sigma, double mu);
 /* The e^x it uses (within about one unit in the last place of libm's;
  * exposed for its test). */
 double sim_rng_exp(double x);

@@ -114,6 +114,21 @@ int main(void)
         CHECK(sim_rng_exp(1.0) == exp(1.0) || fabs(sim_rng_exp(1.0) - exp(1.0)) <= 4.5e-16);
         CHECK(sim_rng_exp(-800.0) == 0.0 && isinf(sim_rng_exp(800.0)));
     }
+    /* A bare state seeded like a gsl_rng draws what it draws: the lognormal
+     * of the bare state is e^(mu + sigma Z) with the gsl_rng's Z. */
+    {
+        gsl_rng *r = gsl_rng_alloc(sim_rng_xoshiro);
+        sim_rng_state st;
+        sim_rng_reseed(r, 11, 2, 3, 4);
+        sim_rng_state_seed(&st, 11, 2, 3, 4);
+        int same = 1;
+        for (int i = 0; i < 100000; i++) {
+            double want = sim_rng_exp(-0.045 + 0.3 * sim_rng_gaussian(r));
+            same &= sim_rng_state_lognormal(&st, 0.3, -0.045) == want;
+        }
+        CHECK_MSG(same, "bare-state lognormal draws differ from the gsl_rng's");
+        gsl_rng_free(r);
+    }
     /* GSL distributions work on the custom type. */
     double g = 0;
     for (long i = 0; i < 100000; i++)
