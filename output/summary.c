@@ -40,16 +40,36 @@ int sum_acc_init(sum_acc *a, size_t n, int nq, const double *p)
         a->flat_v = calloc(n + 1, sizeof(double));
         a->varied = calloc(n + 1, sizeof(size_t));
     }
-    if (!a->mean || !a->m2 || (nq > 0 && (!a->qh || !a->qn || !a->flat || !a->flat_v || !a->varied))) {
+    a->part = calloc(1, sizeof *a->part);
+    a->nparts = 1;
+    if (a->part)
+        a->part[0].hi = n;
+    if (!a->mean || !a->m2 || !a->part || (nq > 0 && (!a->qh || !a->qn || !a->flat || !a->flat_v || !a->varied))) {
         sum_acc_free(a);
         return sim_err_set(SIM_ENOMEM, "out of memory for the summaries of %zu values", n);
     }
     return SIM_OK;
 }
 
+int sum_acc_split(sum_acc *a, int nparts)
+{
+    if (nparts < 1 || (size_t)nparts > (a->n > 0 ? a->n : 1) || sum_acc_count(a) > 0)
+        return sim_err_set(SIM_EINVAL, "cannot split %zu values in %d parts once replications are in", a->n, nparts);
+    sum_part *np = calloc((size_t)nparts, sizeof *np);
+    if (!np)
+        return sim_err_set(SIM_ENOMEM, "out of memory for the summaries' parts");
+    for (int k = 0; k < nparts; k++) {
+        np[k].lo = a->n * (size_t)k / (size_t)nparts;
+        np[k].hi = a->n * (size_t)(k + 1) / (size_t)nparts;
+    }
+    free(a->part);
+    a->part = np;
+    a->nparts = nparts;
+    return SIM_OK;
+}
+
 void sum_acc_reset(sum_acc *a)
 {
-    a->count = 0;
     memset(a->mean, 0, a->n * sizeof(double));
     memset(a->m2, 0, a->n * sizeof(double));
     if (a->nq > 0) {
@@ -57,9 +77,29 @@ void sum_acc_reset(sum_acc *a)
         memset(a->qn, 0, a->n * (size_t)(a->nm - 2) * sizeof(int));
         memset(a->flat, 0, a->n);
     }
-    a->nvaried = 0;
-    memset(a->flat_h, 0, sizeof a->flat_h);
-    memset(a->flat_n, 0, sizeof a->flat_n);
+    for (int k = 0; k < a->nparts; k++) {
+        sum_part *pt = &a->part[k];
+        pt->count = 0;
+        pt->nvaried = 0;
+        memset(pt->flat_h, 0, sizeof pt->flat_h);
+        memset(pt->flat_n, 0, sizeof pt->flat_n);
+    }
+}
+
+long sum_acc_count(const sum_acc *a)
+{
+    return a->nparts > 0 ? a->part[0].count : 0;
+}
+
+/* The part that holds value i (parts are near-equal ranges). */
+static const sum_part *part_of(const sum_acc *a, size_t i)
+{
+    int k = (int)((i * (size_t)a->nparts) / (a->n > 0 ? a->n : 1));
+    while (k > 0 && i < a->part[k].lo)
+        k--;
+    while (k + 1 < a->nparts && i >= a->part[k].hi)
+        k++;
+    return &a->part[k];
 }
 
 void sum_acc_free(sum_acc *a)
@@ -71,6 +111,7 @@ void sum_acc_free(sum_acc *a)
     free(a->flat);
     free(a->flat_v);
     free(a->varied);
+    free(a->part);
     memset(a, 0, sizeof *a);
 }
 
@@ -152,53 +193,57 @@ static inline void p2_add(double *h, int *n, int M, const double *want, long c, 
 
 /* Value i stops being constant: give it the markers a constant stream
  * of its value has after the previous observations. */
-static void unflatten(sum_acc *a, size_t i)
+static void unflatten(sum_acc *a, const sum_part *pt, size_t i)
 {
     a->flat[i] = 0;
     double *h = a->qh + i * (size_t)a->nm;
     for (int m = 0; m < a->nm; m++)
         h[m] = a->flat_v[i];
-    memcpy(a->qn + i * (size_t)(a->nm - 2), a->flat_n, (size_t)(a->nm - 2) * sizeof(int));
+    memcpy(a->qn + i * (size_t)(a->nm - 2), pt->flat_n, (size_t)(a->nm - 2) * sizeof(int));
 }
 
-void sum_acc_add(sum_acc *a, const double *x)
+void sum_acc_add_part(sum_acc *a, int part, const double *x)
 {
-    a->count++;
-    long c = a->count;
+    sum_part *pt = &a->part[part];
+    size_t lo = pt->lo, hi = pt->hi;
+    pt->count++;
+    long c = pt->count;
     double k = (double)c;
-    for (size_t i = 0; i < a->n; i++) {
+    for (size_t i = lo; i < hi; i++) {
         double d = x[i] - a->mean[i];
         a->mean[i] += d / k;
         a->m2[i] += d * (x[i] - a->mean[i]);
     }
     if (a->nq == 0)
         return;
+    size_t *varied = a->varied + lo;
     if (c == 1) {
-        memset(a->flat, 1, a->n);
-        memcpy(a->flat_v, x, a->n * sizeof(double));
+        memset(a->flat + lo, 1, hi - lo);
+        memcpy(a->flat_v + lo, x + lo, (hi - lo) * sizeof(double));
     } else {
         int changed = 0;
-        for (size_t i = 0; i < a->n; i++)
+        for (size_t i = lo; i < hi; i++)
             if (a->flat[i] && !(x[i] == a->flat_v[i])) {
-                unflatten(a, i);
+                unflatten(a, pt, i);
                 changed = 1;
             }
         if (changed) {   /* in index order: the walk below streams through memory */
             size_t nv = 0;
-            for (size_t i = 0; i < a->n; i++)
+            for (size_t i = lo; i < hi; i++)
                 if (!a->flat[i])
-                    a->varied[nv++] = i;
-            a->nvaried = nv;
+                    varied[nv++] = i;
+            pt->nvaried = nv;
         }
     }
     int M = a->nm;
     double want[SUM_MAX_MARKERS];
     for (int m = 0; m < M; m++)
         want[m] = (double)(c - 1) * a->frac[m];
-    for (size_t j = 0; j < a->nvaried; j++) {
-        size_t i = a->varied[j];
-        if (j + PREFETCH_AHEAD < a->nvaried) {   /* the walk skips constant values: help the prefetcher */
-            size_t ahead = a->varied[j + PREFETCH_AHEAD];
+    size_t nvaried = pt->nvaried;
+    for (size_t j = 0; j < nvaried; j++) {
+        size_t i = varied[j];
+        if (j + PREFETCH_AHEAD < nvaried) {   /* the walk skips constant values: help the prefetcher */
+            size_t ahead = varied[j + PREFETCH_AHEAD];
             __builtin_prefetch(a->qh + ahead * (size_t)M, 1);
             __builtin_prefetch(a->qh + ahead * (size_t)M + 8, 1);
             __builtin_prefetch(a->qn + ahead * (size_t)(M - 2), 1);
@@ -211,7 +256,13 @@ void sum_acc_add(sum_acc *a, const double *x)
             p2_add(h, n, M, want, c, x[i]);
     }
     /* The constant stream's markers (all zero) advance likewise. */
-    p2_add(a->flat_h, a->flat_n, M, want, c, 0.0);
+    p2_add(pt->flat_h, pt->flat_n, M, want, c, 0.0);
+}
+
+void sum_acc_add(sum_acc *a, const double *x)
+{
+    for (int k = 0; k < a->nparts; k++)
+        sum_acc_add_part(a, k, x);
 }
 
 double sum_acc_mean(const sum_acc *a, size_t i)
@@ -221,21 +272,23 @@ double sum_acc_mean(const sum_acc *a, size_t i)
 
 double sum_acc_sd(const sum_acc *a, size_t i)
 {
-    return a->count > 1 ? sqrt(a->m2[i] / (double)(a->count - 1)) : 0.0;
+    long count = part_of(a, i)->count;
+    return count > 1 ? sqrt(a->m2[i] / (double)(count - 1)) : 0.0;
 }
 
 double sum_acc_quantile(const sum_acc *a, size_t i, int k)
 {
-    if (a->count == 0)
+    long count = part_of(a, i)->count;
+    if (count == 0)
         return NAN;
     if (a->flat && a->flat[i])
         return a->flat_v[i];
     const double *h = a->qh + i * (size_t)a->nm;
-    if (a->count > a->nm)
+    if (count > a->nm)
         return h[2 * k + 2];
     /* Up to M observations: interpolate the sorted sample. */
-    double pos = a->p[k] * (double)(a->count - 1);
+    double pos = a->p[k] * (double)(count - 1);
     int lo = (int)floor(pos);
-    int hi = lo + 1 < a->count ? lo + 1 : lo;
+    int hi = lo + 1 < count ? lo + 1 : lo;
     return h[lo] + (pos - lo) * (h[hi] - h[lo]);
 }

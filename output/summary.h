@@ -32,9 +32,20 @@
 #define SUM_MAX_QUANTILES 8
 #define SUM_MAX_MARKERS (2 * SUM_MAX_QUANTILES + 3)
 
+/* A contiguous range of the values, folded independently of the others:
+ * different threads may fold different parts of the same replications at
+ * once.  Estimates do not depend on how the values are split (a part's
+ * constant-stream markers depend only on its count). */
+typedef struct sum_part {
+    size_t lo, hi;   /* values [lo, hi) */
+    long count;      /* replications added to this part */
+    size_t nvaried;  /* entries of varied[lo..) in use */
+    double flat_h[SUM_MAX_MARKERS];   /* a constant stream's markers ... */
+    int flat_n[SUM_MAX_MARKERS];      /* ... and their positions */
+} sum_part;
+
 typedef struct sum_acc {
     size_t n;        /* values per replication */
-    long count;      /* replications added */
     double *mean, *m2;
     int nq;          /* quantiles tracked (0: none) */
     double p[SUM_MAX_QUANTILES];   /* increasing */
@@ -45,10 +56,9 @@ typedef struct sum_acc {
                         ones are always 0 and count - 1 */
     unsigned char *flat;   /* [n] 1 while every replication of value i equalled flat_v[i] */
     double *flat_v;        /* [n] */
-    size_t *varied;        /* the values that are not flat, in index order */
-    size_t nvaried;
-    double flat_h[SUM_MAX_MARKERS];   /* a constant stream's markers ... */
-    int flat_n[SUM_MAX_MARKERS];      /* ... and their positions */
+    size_t *varied;        /* per part, from varied[lo]: its values that are not flat, in index order */
+    sum_part *part;        /* [nparts] */
+    int nparts;
 } sum_acc;
 
 /* Track n values per replication and the nq quantiles p[0..nq) (in
@@ -57,11 +67,25 @@ typedef struct sum_acc {
 int sum_acc_init(sum_acc *a, size_t n, int nq, const double *p);
 void sum_acc_free(sum_acc *a);
 
+/* Fold the values in nparts contiguous parts (at most n) that
+ * sum_acc_add_part can fold independently; only before the first
+ * replication is added.  Returns SIM_OK, SIM_EINVAL or SIM_ENOMEM. */
+int sum_acc_split(sum_acc *a, int nparts);
+
 /* Forget every replication added, keeping the memory. */
 void sum_acc_reset(sum_acc *a);
 
 /* Add one replication's values x[0..n). */
 void sum_acc_add(sum_acc *a, const double *x);
+
+/* Add the values of part k of a replication (x[0..n), of which this reads
+ * the part's range).  Parts are independent: each must see replications
+ * in the same order, one thread at a time per part.  Read estimates only
+ * once every part has as many replications. */
+void sum_acc_add_part(sum_acc *a, int k, const double *x);
+
+/* Replications added (to every part). */
+long sum_acc_count(const sum_acc *a);
 
 double sum_acc_mean(const sum_acc *a, size_t i);
 /* Sample standard deviation; 0 with fewer than two replications. */

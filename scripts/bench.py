@@ -73,6 +73,13 @@ class Bench:
         self.add("scenario", "milliseconds per replication (wall, 2 threads)", 1000 * wall / self.reps, "ms")
         self.add("scenario", "events per second", events / wall / 1e6, "M/s")
         self.add("scenario", "peak resident memory", peak, "MiB")
+        # The consumer writes each replication and folds what is not
+        # folded in parts, one replication at a time: on many cores this
+        # serial step, not the simulation, caps the throughput.
+        serial = res.get("consumer_s", 0.0) / self.reps
+        self.add("scenario", "serial consumer time per replication", 1000 * serial, "ms")
+        if serial > 0:
+            self.add("scenario", "throughput ceiling set by it, any thread count", 1 / serial, "1/s")
         bare, _ = self.full_run(self.reps, output=False)
         share = max(0.0, 1 - bare["wall_s"] / wall)
         self.add("scenario", "share of wall time spent on results (vs no output)", 100 * share, "%", "<= 10")

@@ -21,6 +21,7 @@ typedef struct {
     long *claimed;             /* claim mode: task of each local slot */
     omp_lock_t claim_lock;
     long consumed;             /* results consumed (under deliver_lock) */
+    double consume_s;          /* time spent consuming (under deliver_lock) */
     int gap;                   /* a task or consume failed: stop consuming */
     omp_lock_t deliver_lock;
     char errmsg[1024];
@@ -58,7 +59,9 @@ static void try_deliver(runner *r)
                 r->gap = 1;
             if (res && !r->gap) {
                 long task = r->claimed ? r->claimed[i] : s->first_task + d;
+                double t0 = omp_get_wtime();
                 int rc = s->consume(s->ctx, task, res);
+                r->consume_s += omp_get_wtime() - t0;
                 if (rc != SIM_OK) {
                     record_error(r, rc);
                     r->gap = 1;
@@ -132,6 +135,8 @@ static void worker(runner *r, sim_runner_stats *stats)
         /* Bound the results in flight: wait until task t has a free slot. */
         while (t >= atomic_load(&r->next_deliver) + r->window) {
             try_deliver(r);
+            if (s->help)
+                s->help(s->ctx);
             sched_yield();
         }
         void *res = NULL;
@@ -149,6 +154,8 @@ static void worker(runner *r, sim_runner_stats *stats)
         r->slot[t % r->window] = res;
         atomic_store_explicit(&r->ready[t % r->window], 1, memory_order_release);
         try_deliver(r);
+        if (s->help)
+            s->help(s->ctx);
     }
     try_deliver(r);
     if (scratch && s->scratch_free)
@@ -206,6 +213,7 @@ int sim_runner_run(const sim_runner_spec *spec, sim_runner_stats *stats)
     free(r.ready);
     if (stats) {
         stats->consumed = r.consumed;
+        stats->consume_s = r.consume_s;
         stats->nthreads = nthreads;
         stats->wall_s = wall;
     }

@@ -42,6 +42,11 @@ typedef struct sim_runner_spec {
     int (*consume)(void *ctx, long task, void *result);
     /* Free a result that will not be consumed (after an error). */
     void (*discard)(void *ctx, void *result);
+    /* Optional: work the consumer left for any thread (folding summaries
+     * in parts), called by every thread after each task it runs and while
+     * it waits for room in the window.  Thread-safe; a serial consumer
+     * would otherwise cap the throughput of many threads. */
+    void (*help)(void *ctx);
 
     volatile sig_atomic_t *cancel;
 
@@ -56,6 +61,7 @@ typedef struct sim_runner_stats {
     long consumed;        /* tasks delivered to consume */
     int nthreads;         /* threads actually used */
     double wall_s;
+    double consume_s;     /* seconds in consume (one thread at a time: the serial part) */
     double busy_s[256];   /* seconds each thread spent in run_task */
     long tasks_per_thread[256];
 } sim_runner_stats;

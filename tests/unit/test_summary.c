@@ -85,6 +85,38 @@ int main(void)
     sum_acc_free(&a);
     free(late);
 
+    /* Parts folded independently, each at its own pace, give the
+     * estimates of the whole, bit for bit (values that change from
+     * constant at different replications, in every part). */
+    enum { NV = 61, NR = 400 };
+    sum_acc whole, split;
+    CHECK(sum_acc_init(&whole, NV, 5, p) == SIM_OK);
+    CHECK(sum_acc_init(&split, NV, 5, p) == SIM_OK);
+    CHECK(sum_acc_split(&split, 7) == SIM_OK);
+    CHECK(sum_acc_split(&split, NV + 1) == SIM_EINVAL);
+    double *rows = malloc((size_t)NR * NV * sizeof *rows);
+    for (int rep = 0; rep < NR; rep++) {
+        double *v = rows + (size_t)rep * NV;
+        for (int i = 0; i < NV; i++)   /* value i constant until replication 3 i, then varies */
+            v[i] = rep < 3 * i ? (double)i : gsl_ran_gaussian(r, 1.0 + i);
+        sum_acc_add(&whole, v);
+    }
+    for (int k = 6; k >= 0; k--)   /* part by part, last first */
+        for (int rep = 0; rep < NR; rep++)
+            sum_acc_add_part(&split, k, rows + (size_t)rep * NV);
+    CHECK(sum_acc_count(&split) == NR);
+    CHECK(sum_acc_split(&split, 2) == SIM_EINVAL);   /* too late */
+    int same = 1;
+    for (int i = 0; i < NV; i++) {
+        same &= sum_acc_mean(&whole, i) == sum_acc_mean(&split, i) && sum_acc_sd(&whole, i) == sum_acc_sd(&split, i);
+        for (int k = 0; k < 5; k++)
+            same &= sum_acc_quantile(&whole, i, k) == sum_acc_quantile(&split, i, k);
+    }
+    CHECK_MSG(same, "a summary folded in parts differs from the whole");
+    sum_acc_free(&whole);
+    sum_acc_free(&split);
+    free(rows);
+
     /* Bad quantiles are refused. */
     double bad = 1.5;
     CHECK(sum_acc_init(&a, 1, 1, &bad) == SIM_EINVAL);
