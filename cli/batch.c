@@ -50,6 +50,7 @@ typedef struct batch {
     unsigned char *have;      /* [P * R] already in a resumed file */
     long next_fold;           /* linear indices below this are folded */
     model_result *readback;
+    h5c_chunks raw;           /* merge: the chunks of readback as the shard stores them */
     h5o_file **shards;        /* merge: the input shard files */
     int nshards;
     signed char *src;         /* merge: shard that holds each linear index */
@@ -250,6 +251,20 @@ static void fold_drain(batch *b)
     }
 }
 
+/* Fold a replication read back from a file at once: its parts on every
+ * thread when no simulation runs alongside (merging), else here. */
+static void fold_now(batch *b, const double *x)
+{
+    int np = b->monthly.nparts;
+    if (np > 1 && !omp_in_parallel()) {
+#pragma omp parallel for schedule(static, 1) num_threads(np / 2 > 0 ? np / 2 : 1)
+        for (int k = 0; k < np; k++)
+            sum_acc_add_part(&b->monthly, k, x);
+        return;
+    }
+    sum_acc_add(&b->monthly, x);
+}
+
 /* The consumer hands replication o over (room permitting: it folds until
  * there is). */
 static void fold_enqueue(batch *b, rep_out *o)
@@ -290,7 +305,7 @@ static int fold(batch *b, const model_result *r, rep_out *o)
         fold_enqueue(b, o);   /* r is not ours any more */
     } else {
         fold_drain(b);   /* in replication order */
-        sum_acc_add(&b->monthly, r->region_month);
+        fold_now(b, r->region_month);
         rep_out_give(b, o);
     }
     if (!last)
@@ -315,10 +330,10 @@ static int fold_resumed(batch *b, long upto)
             continue;
         long p = b->next_fold / b->R, rep = b->next_fold % b->R;
         if (b->nshards) {   /* merging: from its shard into the final file */
-            SIM_CHECK(h5o_read(b->shards[b->src[b->next_fold]], p, rep, b->readback));
-            SIM_CHECK(h5o_write(b->h5, b->readback, NULL));
+            SIM_CHECK(h5o_read(b->shards[b->src[b->next_fold]], p, rep, b->readback, &b->raw));
+            SIM_CHECK(h5o_write(b->h5, b->readback, &b->raw));   /* the chunks as they are */
         } else {
-            SIM_CHECK(h5o_read(b->h5, p, rep, b->readback));
+            SIM_CHECK(h5o_read(b->h5, p, rep, b->readback, NULL));
         }
         SIM_CHECK(fold(b, b->readback, NULL));
     }
@@ -881,6 +896,7 @@ static void cleanup(batch *b)
     free(b->global_done);
     free(b->have);
     model_result_free(b->readback);
+    h5c_chunks_free(&b->raw);
     sum_acc_free(&b->monthly);
     sum_acc_free(&b->flows);
     sum_acc_free(&b->prices);

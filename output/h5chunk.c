@@ -8,7 +8,8 @@
 
 struct h5c_coder {
     struct libdeflate_compressor *z;
-    unsigned char *shuf;    /* shuffled bytes of the chunk being encoded */
+    struct libdeflate_decompressor *unz;   /* made when first decoding */
+    unsigned char *shuf;    /* shuffled bytes of the chunk being encoded or decoded */
     size_t shuf_cap;
 };
 
@@ -33,6 +34,8 @@ void h5c_coder_free(h5c_coder *c)
     if (!c)
         return;
     libdeflate_free_compressor(c->z);
+    if (c->unz)
+        libdeflate_free_decompressor(c->unz);
     free(c->shuf);
     free(c);
 }
@@ -107,6 +110,60 @@ int h5c_encode(h5c_coder *c, const double *src, size_t n, size_t stride, int ele
     for (int b = 0; b < 4; b++)
         tail[b] = (unsigned char)(sum >> (8 * b));
     out->off[++out->n] = at + len + 4;
+    return SIM_OK;
+}
+
+unsigned char *h5c_append(h5c_chunks *out, size_t len)
+{
+    if (out->n >= H5C_MAX_CHUNKS) {
+        sim_err_set(SIM_EINVAL, "h5c_append: %d chunks already", out->n);
+        return NULL;
+    }
+    size_t at = out->off[out->n];
+    if (reserve(&out->data, &out->cap, at + len + 1) != SIM_OK)
+        return NULL;
+    out->off[++out->n] = at + len;
+    return out->data + at;
+}
+
+/* The inverse of convert_shuffled. */
+static void unshuffle_convert(double *dst, size_t stride, const unsigned char *shuf, size_t n, int elem_size)
+{
+    if (elem_size == 4) {
+        for (size_t i = 0; i < n; i++) {
+            uint32_t u = (uint32_t)shuf[i] | (uint32_t)shuf[n + i] << 8 | (uint32_t)shuf[2 * n + i] << 16 |
+                         (uint32_t)shuf[3 * n + i] << 24;
+            float v;
+            memcpy(&v, &u, 4);
+            dst[i * stride] = v;
+        }
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t u = 0;
+        for (int b = 0; b < 8; b++)
+            u |= (uint64_t)shuf[(size_t)b * n + i] << (8 * b);
+        memcpy(&dst[i * stride], &u, 8);
+    }
+}
+
+int h5c_decode(h5c_coder *c, const unsigned char *chunk, size_t len, double *dst, size_t n, size_t stride,
+               int elem_size)
+{
+    if ((elem_size != 4 && elem_size != 8) || len < 4)
+        return sim_err_set(SIM_EINPUT, "a stored chunk of %zu bytes is too short or has elements of %d bytes", len,
+                           elem_size);
+    uint32_t want = (uint32_t)chunk[len - 4] | (uint32_t)chunk[len - 3] << 8 | (uint32_t)chunk[len - 2] << 16 |
+                    (uint32_t)chunk[len - 1] << 24;
+    if (h5c_fletcher32(chunk, len - 4) != want)
+        return sim_err_set(SIM_EINPUT, "a stored chunk fails its Fletcher-32 checksum (the file is damaged)");
+    if (!c->unz && !(c->unz = libdeflate_alloc_decompressor()))
+        return sim_err_set(SIM_ENOMEM, "out of memory for a decompressor");
+    size_t raw = n * (size_t)elem_size, got = 0;
+    SIM_CHECK(reserve(&c->shuf, &c->shuf_cap, raw + 1));
+    if (libdeflate_zlib_decompress(c->unz, chunk, len - 4, c->shuf, raw, &got) != LIBDEFLATE_SUCCESS || got != raw)
+        return sim_err_set(SIM_EINPUT, "a stored chunk does not inflate to its %zu bytes (the file is damaged)", raw);
+    unshuffle_convert(dst, stride, c->shuf, n, elem_size);
     return SIM_OK;
 }
 

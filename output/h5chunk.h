@@ -39,6 +39,18 @@ void h5c_coder_free(h5c_coder *c);
  * Returns SIM_OK, SIM_ENOMEM or SIM_EINVAL (too many chunks, bad size). */
 int h5c_encode(h5c_coder *c, const double *src, size_t n, size_t stride, int elem_size, h5c_chunks *out);
 
+/* Decode a chunk as h5c_encode (or HDF5's shuffle, deflate and
+ * Fletcher-32 filters) stored it: the n values, of elem_size bytes in the
+ * chunk, go to dst[0], dst[stride], ...  SIM_EINPUT when the checksum,
+ * the stream or the size is wrong, SIM_ENOMEM. */
+int h5c_decode(h5c_coder *c, const unsigned char *chunk, size_t len, double *dst, size_t n, size_t stride,
+               int elem_size);
+
+/* Room for one more chunk of len bytes at the end of `out`, counted as
+ * its next chunk (to be filled by the caller); NULL when out of memory
+ * or full (error set). */
+unsigned char *h5c_append(h5c_chunks *out, size_t len);
+
 void h5c_chunks_clear(h5c_chunks *ch);
 void h5c_chunks_free(h5c_chunks *ch);
 

@@ -44,7 +44,9 @@ struct h5o_file {
      * replications flushed last, not yet marked, and those written since. */
     struct rep_id { long point, rep; } *ids, *flushed, *written;   /* ids: both, owned */
     int nflushed, nwritten;
-    h5c_coder *coder;                /* for replications not encoded by the caller */
+    h5c_coder *coder;                /* for replications not encoded by the caller, and decoding */
+    int raw_read;                    /* per-replication chunks decoded here: 1 yes, -1 no, 0 not known yet */
+    h5c_chunks raw;                  /* rep_read's chunks when its caller keeps none */
     h5c_chunks packed;
     long completed;
     double last_flush;
@@ -552,6 +554,7 @@ static void free_handle(h5o_file *f)
     free(f->scratch);
     free(f->ids);
     h5c_coder_free(f->coder);
+    h5c_chunks_free(&f->raw);
     h5c_chunks_free(&f->packed);
     free(f);
 }
@@ -659,10 +662,65 @@ enum { REP_CHUNKS = RM_NMETRICS + PM_NMETRICS + 4 };
 
 /* Read a replication back (resume, merge): the same datasets, converted
  * to double by HDF5; interleaved metrics go through scratch. */
-static int rep_read(h5o_file *f, long point, long rep, model_result *r)
+/* Whether every per-replication dataset stores its chunks the way
+ * h5c_decode reads them (shuffle, deflate, Fletcher-32; float or double
+ * as rep_chunks says): all files this program writes do. */
+static int chunks_decodable(const rep_chunk *c, int n)
+{
+    for (int i = 0; i < n; i++) {
+        hid_t dcpl = H5Dget_create_plist(c[i].ds), type = H5Dget_type(c[i].ds);
+        unsigned flags, cd[8];
+        size_t ncd = 8;
+        int ok = dcpl >= 0 && type >= 0 && H5Pget_nfilters(dcpl) == 3 && H5Tget_size(type) == (size_t)c[i].elem &&
+                 H5Tget_class(type) == H5T_FLOAT;
+        H5Z_filter_t want[3] = { H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE, H5Z_FILTER_FLETCHER32 };
+        for (unsigned k = 0; ok && k < 3; k++, ncd = 8)
+            ok = H5Pget_filter2(dcpl, k, &flags, &ncd, cd, 0, NULL, NULL) == want[k];
+        if (dcpl >= 0)
+            H5Pclose(dcpl);
+        if (type >= 0)
+            H5Tclose(type);
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+/* Read replication (point, rep) into r.  Chunks are read as stored and
+ * decoded here (HDF5's selection and conversion took most of a merge's
+ * time); `raw`, when not NULL, receives them as stored, for h5o_write to
+ * copy.  Files stored otherwise are read through HDF5. */
+static int rep_read(h5o_file *f, long point, long rep, model_result *r, h5c_chunks *raw)
 {
     rep_chunk c[REP_CHUNKS];
     int n = rep_chunks(f, r, c);
+    if (f->raw_read == 0)
+        f->raw_read = chunks_decodable(c, n) ? 1 : -1;
+    if (f->raw_read > 0) {
+        if (!f->coder && !(f->coder = h5c_coder_new(H5O_DEFLATE_LEVEL)))
+            return sim_err_set(SIM_ENOMEM, "out of memory for the decoder");
+        h5c_chunks *ck = raw ? raw : &f->raw;
+        h5c_chunks_clear(ck);
+        hsize_t off[5] = { (hsize_t)point, (hsize_t)rep, 0, 0, 0 };
+        for (int i = 0; i < n; i++) {
+            hsize_t size = 0;
+            uint32_t mask = 0;
+            HCHECK(H5Dget_chunk_storage_size(c[i].ds, off, &size), "read a replication");
+            unsigned char *at = size > 0 ? h5c_append(ck, (size_t)size) : NULL;
+            if (!at)
+                return size > 0 ? SIM_ENOMEM
+                                : sim_err_set(SIM_EINPUT, "%s: replication %ld of point %ld has no stored chunk", f->partial, rep, point);
+            HCHECK(H5Dread_chunk(c[i].ds, H5P_DEFAULT, off, &mask, at), "read a replication");
+            if (mask != 0)
+                return sim_err_set(SIM_EINPUT, "%s: a chunk of replication %ld was stored unfiltered", f->partial, rep);
+            int rc = h5c_decode(f->coder, at, (size_t)size, c[i].src, c[i].n, c[i].stride, c[i].elem);
+            if (rc != SIM_OK)
+                return sim_err_prefix(rc, "%s: replication %ld of point %ld", f->partial, rep, point);
+        }
+        return SIM_OK;
+    }
+    if (raw)
+        h5c_chunks_clear(raw);   /* none: h5o_write encodes */
     for (int i = 0; i < n; i++) {
         double *dst = c[i].stride == 1 ? c[i].src : f->scratch;
         SIM_CHECK(slab_io(f, c[i].ds, point, rep, H5T_NATIVE_DOUBLE, dst, 1));
@@ -736,7 +794,7 @@ int h5o_write(h5o_file *f, const model_result *r, const h5c_chunks *packed)
 {
     long point = (long)r->point, rep = r->rep;
     if (f->o.store_replications) {
-        if (!packed) {   /* encode here (merging, resuming): the writer's own coder */
+        if (!packed || packed->n == 0) {   /* encode here (merging, resuming): the writer's own coder */
             if (!f->coder && !(f->coder = h5c_coder_new(H5O_DEFLATE_LEVEL)))
                 return sim_err_set(SIM_ENOMEM, "out of memory for the compressor");
             SIM_CHECK(h5o_pack(f, f->coder, r, &f->packed));
@@ -764,11 +822,11 @@ int h5o_write(h5o_file *f, const model_result *r, const h5c_chunks *packed)
     return SIM_OK;
 }
 
-int h5o_read(h5o_file *f, long point, long rep, model_result *r)
+int h5o_read(h5o_file *f, long point, long rep, model_result *r, h5c_chunks *raw)
 {
     if (!f->o.store_replications)
         return sim_err_set(SIM_EINPUT, "%s holds no per-replication data to resume from", f->partial);
-    SIM_CHECK(rep_read(f, point, rep, r));
+    SIM_CHECK(rep_read(f, point, rep, r, raw));
     unsigned long long seed, ev;
     SIM_CHECK(slab_io(f, f->seed, point, rep, H5T_NATIVE_ULLONG, &seed, 1));
     SIM_CHECK(slab_io(f, f->events, point, rep, H5T_NATIVE_ULLONG, &ev, 1));

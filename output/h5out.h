@@ -77,8 +77,11 @@ char *h5o_file_attr_text(const char *path, const char *name);
 long long h5o_file_attr_long(const char *path, const char *name);
 
 /* Read back replication `rep` of `point` from an open file (for rebuilding
- * the summaries on resume).  Returns SIM_OK or SIM_EIO. */
-int h5o_read(h5o_file *f, long point, long rep, model_result *r);
+ * the summaries on resume, and merging).  `raw`, when not NULL, receives
+ * its chunks as stored, for h5o_write to store as they are (none, n 0,
+ * when the file stores them in a way this program does not decode).
+ * Returns SIM_OK, SIM_EIO, SIM_EINPUT (damaged chunks) or SIM_ENOMEM. */
+int h5o_read(h5o_file *f, long point, long rep, model_result *r, h5c_chunks *raw);
 
 /* Deflate level of the per-replication series (coders for h5o_pack):
  * level 1 gets most of what level 6 would at a fraction of the time. */

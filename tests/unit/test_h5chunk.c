@@ -90,6 +90,44 @@ int main(int argc, char **argv)
     CHECK(memcmp(back, noise, N * sizeof *back) == 0);
     CHECK(read_row(fl, 3, back) < 0);
 
+    /* h5c_decode reads back, as HDF5 stores them, the chunks h5c_encode
+     * made, strided too; a damaged or mis-sized chunk is refused, as HDF5
+     * refuses it. */
+    {   /* db row 3 compressed by HDF5's own filters (zlib) */
+        hsize_t start[2] = { 3, 0 }, count[2] = { 1, N }, n = N;
+        hid_t fs = H5Dget_space(db), ms = H5Screate_simple(1, &n, NULL);
+        H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+        CHECK(H5Dwrite(db, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, noise) >= 0);
+        H5Sclose(ms);
+        H5Sclose(fs);
+        H5Fflush(file, H5F_SCOPE_GLOBAL);
+    }
+    h5c_chunks st = { 0 };
+    for (int row = 0; row < 4; row++) {
+        hsize_t off[2] = { (hsize_t)row, 0 }, size = 0;
+        uint32_t mask = 1;
+        hid_t ds = row >= 2 ? db : fl;
+        CHECK(H5Dget_chunk_storage_size(ds, off, &size) >= 0 && size > 0);
+        unsigned char *at = h5c_append(&st, (size_t)size);
+        CHECK(at != NULL && H5Dread_chunk(ds, H5P_DEFAULT, off, &mask, at) >= 0 && mask == 0);
+    }
+    double *wide = malloc(2 * N * sizeof *wide);
+    CHECK(h5c_decode(c, st.data, st.off[1], wide, N, 2, 4) == SIM_OK);
+    same = 1;
+    for (int i = 0; i < N; i++)
+        same &= wide[2 * i] == smooth[2 * i];
+    CHECK_MSG(same, "decoded floats differ");
+    CHECK(h5c_decode(c, st.data + st.off[2], st.off[3] - st.off[2], back, N, 1, 8) == SIM_OK);
+    CHECK(memcmp(back, noise, N * sizeof *back) == 0);
+    CHECK(h5c_decode(c, st.data + st.off[2], st.off[3] - st.off[2], back, N / 2, 1, 8) == SIM_EINPUT);   /* size */
+    memset(back, 0, N * sizeof *back);
+    CHECK(h5c_decode(c, st.data + st.off[3], st.off[4] - st.off[3], back, N, 1, 8) == SIM_OK);   /* HDF5's */
+    CHECK(memcmp(back, noise, N * sizeof *back) == 0);
+    st.data[10] ^= 0x40;
+    CHECK(h5c_decode(c, st.data, st.off[1], back, N, 1, 4) == SIM_EINPUT);   /* checksum */
+    h5c_chunks_free(&st);
+    free(wide);
+
     H5Dclose(fl);
     H5Dclose(db);
     H5Fclose(file);

@@ -94,7 +94,7 @@ int main(int argc, char **argv)
     CHECK(sum_acc_init(&inert, (size_t)s.nmonths * (size_t)s.nregions, 5, h5o_quantiles) == SIM_OK);
     for (long rep = 0; rep < R; rep++) {
         if (done.mask[rep]) {
-            CHECK(h5o_read(f, 0, rep, back) == SIM_OK);
+            CHECK(h5o_read(f, 0, rep, back, NULL) == SIM_OK);
             fill(r, rep);
             CHECK(memcmp(back->region_month, r->region_month, nm * sizeof(double)) == 0);
             CHECK(memcmp(back->od_year, r->od_year, nf * sizeof(double)) == 0);
