@@ -21,7 +21,7 @@ static const char usage[] =
     "  anodesim sweep SWEEP.yaml [options]      run every point of a design (grid, lhs, oat)\n"
     "  anodesim validate SCENARIO.yaml [--set KEY=VALUE ...]\n"
     "                                           check a scenario and print what it holds\n"
-    "  anodesim merge -o FINAL.h5 SHARD.h5...   combine shard files into the file one run writes\n"
+    "  anodesim merge -o FINAL.h5 [-t N] SHARD.h5...   combine shard files into the file one run writes\n"
     "  anodesim generate --nodes N -o DIR       write a synthetic scenario of N nodes\n"
     "  anodesim info RESULTS.h5                 describe a results file (complete or partial)\n"
     "  anodesim params                          list every scenario parameter, default and unit\n"

@@ -189,24 +189,33 @@ int cli_sweep(int argc, char **argv)
 int cli_merge(int argc, char **argv)
 {
     const char *out = NULL;
-    int nin = 0;
+    int nin = 0, threads = 0;
     const char **in = calloc((size_t)argc + 1, sizeof *in);
     if (!in)
         return cli_fail(sim_err_set(SIM_ENOMEM, "out of memory"));
     for (int i = 1; i < argc; i++) {
-        if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) && i + 1 < argc)
+        if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) && i + 1 < argc) {
             out = argv[++i];
-        else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0)
+        } else if ((strcmp(argv[i], "-t") == 0 || strcmp(argv[i], "--threads") == 0) && i + 1 < argc) {
+            char *end;
+            threads = (int)strtol(argv[++i], &end, 10);
+            if (*end || threads < 1 || threads > 256) {
+                fprintf(stderr, "anodesim: --threads needs a whole number from 1 to 256, got '%s'\n", argv[i]);
+                free(in);
+                return 2;
+            }
+        } else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
             continue;   /* merge prints no progress line anyway */
-        else if (argv[i][0] == '-') {
-            fprintf(stderr, "anodesim: unknown option '%s' for merge (expected -o FILE)\n", argv[i]);
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "anodesim: unknown option '%s' for merge (expected -o FILE, -t THREADS)\n", argv[i]);
             free(in);
             return 2;
-        } else
+        } else {
             in[nin++] = argv[i];
+        }
     }
     if (!out || nin == 0) {
-        fprintf(stderr, "anodesim: usage: anodesim merge -o FINAL.h5 SHARD.h5...\n");
+        fprintf(stderr, "anodesim: usage: anodesim merge -o FINAL.h5 [-t THREADS] SHARD.h5...\n");
         free(in);
         return 2;
     }
@@ -247,7 +256,8 @@ int cli_merge(int argc, char **argv)
         rc = strcmp(kind, "sweep") == 0 ? sweep_load(path, &sw) : sweep_single(&sw, path);
     if (rc == SIM_OK) {
         batch_opts b = { .sw = &sw, .ov = ov, .nov = nov, .replications = (long)reps, .have_seed = 1, .seed = seed,
-                         .quiet = 1, .output = out, .merge = in, .nmerge = nin, .independent_streams = indep > 0 };
+                         .quiet = 1, .output = out, .merge = in, .nmerge = nin, .independent_streams = indep > 0,
+                         .threads = threads };
         code = batch_run(&b);
         sweep_free(&sw);
     } else {

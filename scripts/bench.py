@@ -3,7 +3,7 @@
 
     scripts/bench [PART ...] [--replications N] [--json]
 
-Parts: engine, scenario, scaling, memory, size (default: all).  Figures
+Parts: engine, scenario, scaling, memory, merge, size (default: all).  Figures
 only: nothing fails on a slow machine.  Targets (2-core machine) are shown
 next to the figures:
   scenario  default scenario, 10,000 replications 2024-2032, results written: <= 60 s with 2 threads
@@ -106,6 +106,23 @@ class Bench:
         self.add("memory", f"peak RSS, {self.reps} replications", large, "MiB")
         self.add("memory", "growth", 100 * (large / small - 1), "%", "<= 5")
 
+    def merge(self):
+        # Job arrays write shards and merge them at the end: that merge is
+        # serial I/O plus the summaries, so it must keep up with a sweep.
+        n = max(100, min(self.reps, 2000))
+        out = os.path.join(self.tmp, "merge.h5")
+        for k in (0, 1):
+            run(["run", SCEN, "-r", str(n), "-t", "2", "--shard", f"{k}/2", "-o", out])
+        shards = [os.path.join(self.tmp, f"merge.shard-{k}-of-2.h5") for k in (0, 1)]
+        merged = os.path.join(self.tmp, "merged.h5")
+        cmd = ["/usr/bin/time", "-f", "%e", BIN, "merge", "-t", "2", "-q", "-o", merged] + shards
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        if p.returncode != 0:
+            sys.exit(f"bench: merge failed: {p.stderr.strip()}")
+        wall = float(p.stderr.strip().splitlines()[-1])
+        self.add("merge", f"merge 2 shards, {n} replications, 2 threads", wall, "s")
+        self.add("merge", "replications merged per second", n / wall, "1/s")
+
     def size(self):
         # Three interleaved rounds, the median of each size: single runs on
         # a shared machine vary by 10-15 %, which moves the slope by 0.03.
@@ -137,12 +154,12 @@ def main():
     ap.add_argument("--replications", type=int, default=10000)
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
-    parts = a.parts or ["engine", "scenario", "scaling", "memory", "size"]
+    parts = a.parts or ["engine", "scenario", "scaling", "memory", "merge", "size"]
     with tempfile.TemporaryDirectory() as tmp:
         b = Bench(a.replications, tmp)
         for p in parts:
             if not hasattr(b, p):
-                sys.exit(f"bench: unknown part '{p}' (expected engine, scenario, scaling, memory, size)")
+                sys.exit(f"bench: unknown part '{p}' (expected engine, scenario, scaling, memory, merge, size)")
             getattr(b, p)()
     if a.json:
         print(json.dumps(b.rows, indent=1))
