@@ -111,8 +111,9 @@ class Bench:
         # serial I/O plus the summaries, so it must keep up with a sweep.
         n = max(100, min(self.reps, 2000))
         out = os.path.join(self.tmp, "merge.h5")
-        for k in (0, 1):
-            run(["run", SCEN, "-r", str(n), "-t", "2", "--shard", f"{k}/2", "-o", out])
+        for k in (0, 1):   # (a shard prints where it wrote, not a summary)
+            subprocess.run([BIN, "run", SCEN, "-r", str(n), "-t", "2", "--shard", f"{k}/2", "-o", out, "-q"],
+                           check=True, capture_output=True)
         shards = [os.path.join(self.tmp, f"merge.shard-{k}-of-2.h5") for k in (0, 1)]
         merged = os.path.join(self.tmp, "merged.h5")
         cmd = ["/usr/bin/time", "-f", "%e", BIN, "merge", "-t", "2", "-q", "-o", merged] + shards
