@@ -136,7 +136,7 @@ static void fold_yearly(batch *b, const model_result *r)
 /* The quantiles of the ~50,000 monthly values take most of the time spent
  * folding a replication (1.4 of 1.6 ms for the default scenario), and the
  * consumer folds one replication at a time: on many cores that serial
- * step, not the simulation, would set the pace (about 600 replications a
+ * step, not the simulation, would set the pace (about 500 replications a
  * second).  So the consumer only queues a replication, and every thread,
  * after each task it runs, folds whichever parts of the monthly
  * summaries are free (sum_acc_add_part; one thread per part at a time,
@@ -257,7 +257,7 @@ static void fold_now(batch *b, const double *x)
 {
     int np = b->monthly.nparts;
     if (np > 1 && !omp_in_parallel()) {
-#pragma omp parallel for schedule(static, 1) num_threads(np / 2 > 0 ? np / 2 : 1)
+#pragma omp parallel for schedule(static, 1) num_threads(np / 2)   /* (2 parts per thread) */
         for (int k = 0; k < np; k++)
             sum_acc_add_part(&b->monthly, k, x);
         return;

@@ -53,8 +53,10 @@ int sum_acc_init(sum_acc *a, size_t n, int nq, const double *p)
 
 int sum_acc_split(sum_acc *a, int nparts)
 {
-    if (nparts < 1 || (size_t)nparts > (a->n > 0 ? a->n : 1) || sum_acc_count(a) > 0)
-        return sim_err_set(SIM_EINVAL, "cannot split %zu values in %d parts once replications are in", a->n, nparts);
+    if (nparts < 1 || (size_t)nparts > (a->n > 0 ? a->n : 1))
+        return sim_err_set(SIM_EINVAL, "cannot split %zu values in %d parts", a->n, nparts);
+    if (sum_acc_count(a) > 0)
+        return sim_err_set(SIM_EINVAL, "summaries are split before the first replication is added");
     sum_part *np = calloc((size_t)nparts, sizeof *np);
     if (!np)
         return sim_err_set(SIM_ENOMEM, "out of memory for the summaries' parts");

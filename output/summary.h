@@ -20,7 +20,10 @@
  * every value.
  *
  * Results depend on the order in which replications are added; callers
- * add them in replication order so that they are reproducible.
+ * add them in replication order so that they are reproducible.  The values
+ * can be split into parts (sum_acc_split) that different threads fold at
+ * the same time, each part in that order (sum_acc_add_part): the estimates
+ * do not depend on the split.  Not thread-safe otherwise.
  *
  * Ownership: sum_acc_init/sum_acc_free pair.
  */
