@@ -1055,6 +1055,11 @@ int batch_run(const batch_opts *o)
     int window = 2 * threads;
     if (rc == SIM_OK)
         rc = reserve_pool(&b, window + 1 + (b.fq ? (int)b.fq->cap : 0));
+    /* Resuming: fold what the file holds before the first task left to
+     * run now, on every thread, rather than in the consumer once the
+     * threads are busy (where the whole run would wait for it). */
+    if (rc == SIM_OK && b.h5 && !b.subset && b.have)
+        rc = fold_resumed(&b, ntodo > 0 ? linear_of(&b, 0) : b.P * b.R);
     if (rc == SIM_OK) {
         sim_runner_spec spec = {
             .ntasks = ntodo, .nthreads = threads, .ctx = &b,
