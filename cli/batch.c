@@ -270,8 +270,10 @@ static void fold_now(batch *b, const double *x)
 static void fold_enqueue(batch *b, rep_out *o)
 {
     fold_queue *fq = b->fq;
-    while (fold_backlog(b) >= fq->cap)
+    while (fold_backlog(b) >= fq->cap) {
         fold_help(b);
+        sched_yield();   /* (the parts left are another thread's) */
+    }
     long t = atomic_load(&fq->tail);
     fq->q[t % fq->cap] = o;
     atomic_store(&fq->left[t % fq->cap], fq->nparts);
