@@ -1,6 +1,7 @@
 /* The replication runner: in-order delivery, identical per-replication
  * results with 1 and 2 threads (M/M/1 replications), bounded window, error
  * propagation and cancellation. */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@ typedef struct {
     long fail_at;        /* task that fails, -1 none */
     volatile sig_atomic_t cancel;
     long cancel_after;   /* set cancel after consuming this many */
+    atomic_long helps;   /* calls of the help hook */
 } ctx_t;
 
 typedef struct {
@@ -91,12 +93,18 @@ static void discard(void *c, void *res)
     free(res);
 }
 
+static void help(void *c)
+{
+    ctx_t *ctx = c;
+    atomic_fetch_add(&ctx->helps, 1);
+}
+
 static int run(ctx_t *ctx, long ntasks, int threads, int window, sim_runner_stats *st)
 {
     sim_runner_spec spec = {
         .ntasks = ntasks, .nthreads = threads, .window = window, .ctx = ctx,
         .scratch_new = scratch_new, .scratch_free = scratch_free,
-        .run_task = run_task, .consume = consume, .discard = discard,
+        .run_task = run_task, .consume = consume, .discard = discard, .help = help,
         .cancel = &ctx->cancel,
     };
     return sim_runner_run(&spec, st);
@@ -123,6 +131,10 @@ int main(void)
     CHECK(run(&two, n, 2, 3, &st) == SIM_OK);
     CHECK(st.consumed == n && st.nthreads == 2);
     CHECK(run(&four, n, 4, 0, &st) == SIM_OK);
+    /* The thread that ran a task is offered the consumer's leftover work
+     * after it; the consumer's own (serial) time is reported. */
+    CHECK(atomic_load(&four.helps) >= n);
+    CHECK(st.consume_s > 0 && st.consume_s < st.wall_s);
     CHECK(one.order_errors == 0 && two.order_errors == 0 && four.order_errors == 0);
     CHECK(memcmp(one.waits, two.waits, n * sizeof(double)) == 0);
     CHECK(memcmp(one.waits, four.waits, n * sizeof(double)) == 0);
