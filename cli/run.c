@@ -36,6 +36,19 @@ static int parse_shard(const char *text, batch_opts *b)
     return 0;
 }
 
+/* --threads for run, sweep and merge: 0, or -1 with the message printed. */
+static int parse_threads(const char *text, int *threads)
+{
+    char *end;
+    long t = strtol(text, &end, 10);
+    if (*end || t < 1 || t > 256) {
+        fprintf(stderr, "anodesim: --threads needs a whole number from 1 to 256, got '%s'\n", text);
+        return -1;
+    }
+    *threads = (int)t;
+    return 0;
+}
+
 /* Returns 0 to go on, -1 after --help, or an exit code. */
 static int parse(int argc, char **argv, cmd_opts *o, int sweep_cmd)
 {
@@ -72,11 +85,8 @@ static int parse(int argc, char **argv, cmd_opts *o, int sweep_cmd)
             }
             break;
         case 't':
-            o->b.threads = (int)strtol(optarg, &end, 10);
-            if (*end || o->b.threads < 1 || o->b.threads > 256) {
-                fprintf(stderr, "anodesim: --threads needs a whole number from 1 to 256, got '%s'\n", optarg);
+            if (parse_threads(optarg, &o->b.threads) != 0)
                 return 2;
-            }
             break;
         case 's':
             o->b.seed = strtoull(optarg, &end, 10);
@@ -197,10 +207,7 @@ int cli_merge(int argc, char **argv)
         if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) && i + 1 < argc) {
             out = argv[++i];
         } else if ((strcmp(argv[i], "-t") == 0 || strcmp(argv[i], "--threads") == 0) && i + 1 < argc) {
-            char *end;
-            threads = (int)strtol(argv[++i], &end, 10);
-            if (*end || threads < 1 || threads > 256) {
-                fprintf(stderr, "anodesim: --threads needs a whole number from 1 to 256, got '%s'\n", argv[i]);
+            if (parse_threads(argv[++i], &threads) != 0) {
                 free(in);
                 return 2;
             }
