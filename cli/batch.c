@@ -159,7 +159,7 @@ static void fold_queue_free(fold_queue *fq)
 {
     if (!fq)
         return;
-    for (int k = 0; fq->lock && k < fq->nparts; k++)
+    for (int k = 0; k < fq->nparts; k++)
         omp_destroy_lock(&fq->lock[k]);
     free(fq->q);
     free(fq->left);
@@ -180,8 +180,7 @@ static int fold_queue_new(batch *b, int threads)
     fq->next = calloc((size_t)fq->nparts, sizeof *fq->next);
     fq->lock = calloc((size_t)fq->nparts, sizeof *fq->lock);
     if (!fq->q || !fq->left || !fq->next || !fq->lock) {
-        free(fq->lock);
-        fq->lock = NULL;
+        fq->nparts = 0;   /* (no lock made yet) */
         fold_queue_free(fq);
         return sim_err_set(SIM_ENOMEM, "out of memory");
     }
@@ -218,7 +217,7 @@ static void fold_help(batch *b)
     fold_queue *fq = b->fq;
     if (!fq)
         return;
-    int first = omp_get_thread_num() * fq->nparts / (omp_get_num_threads() > 0 ? omp_get_num_threads() : 1);
+    int first = omp_get_thread_num() * fq->nparts / omp_get_num_threads();
     for (int j = 0; j < fq->nparts; j++)
         fold_part(b, (first + j) % fq->nparts);
 }

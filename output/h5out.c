@@ -794,7 +794,9 @@ int h5o_write(h5o_file *f, const model_result *r, const h5c_chunks *packed)
 {
     long point = (long)r->point, rep = r->rep;
     if (f->o.store_replications) {
-        if (!packed || packed->n == 0) {   /* encode here (merging, resuming): the writer's own coder */
+        /* No chunks given (merging a file HDF5 had to decode): encode
+         * here, with the writer's own coder. */
+        if (!packed || packed->n == 0) {
             if (!f->coder && !(f->coder = h5c_coder_new(H5O_DEFLATE_LEVEL)))
                 return sim_err_set(SIM_ENOMEM, "out of memory for the compressor");
             SIM_CHECK(h5o_pack(f, f->coder, r, &f->packed));
