@@ -113,17 +113,15 @@ int h5c_encode(h5c_coder *c, const double *src, size_t n, size_t stride, int ele
     return SIM_OK;
 }
 
-unsigned char *h5c_append(h5c_chunks *out, size_t len)
+int h5c_append(h5c_chunks *out, size_t len, unsigned char **at)
 {
-    if (out->n >= H5C_MAX_CHUNKS) {
-        sim_err_set(SIM_EINVAL, "h5c_append: %d chunks already", out->n);
-        return NULL;
-    }
-    size_t at = out->off[out->n];
-    if (reserve(&out->data, &out->cap, at + len + 1) != SIM_OK)
-        return NULL;
-    out->off[++out->n] = at + len;
-    return out->data + at;
+    if (out->n >= H5C_MAX_CHUNKS)
+        return sim_err_set(SIM_EINVAL, "h5c_append: %d chunks already", out->n);
+    size_t off = out->off[out->n];
+    SIM_CHECK(reserve(&out->data, &out->cap, off + len + 1));
+    out->off[++out->n] = off + len;
+    *at = out->data + off;
+    return SIM_OK;
 }
 
 /* The inverse of convert_shuffled. */

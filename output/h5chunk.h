@@ -47,9 +47,9 @@ int h5c_decode(h5c_coder *c, const unsigned char *chunk, size_t len, double *dst
                int elem_size);
 
 /* Room for one more chunk of len bytes at the end of `out`, counted as
- * its next chunk (to be filled by the caller); NULL when out of memory
- * or full (error set). */
-unsigned char *h5c_append(h5c_chunks *out, size_t len);
+ * its next chunk, at *at (for the caller to fill).  Returns SIM_OK,
+ * SIM_ENOMEM or SIM_EINVAL (full). */
+int h5c_append(h5c_chunks *out, size_t len, unsigned char **at);
 
 void h5c_chunks_clear(h5c_chunks *ch);
 void h5c_chunks_free(h5c_chunks *ch);

@@ -706,10 +706,10 @@ static int rep_read(h5o_file *f, long point, long rep, model_result *r, h5c_chun
             hsize_t size = 0;
             uint32_t mask = 0;
             HCHECK(H5Dget_chunk_storage_size(c[i].ds, off, &size), "read a replication");
-            unsigned char *at = size > 0 ? h5c_append(ck, (size_t)size) : NULL;
-            if (!at)
-                return size > 0 ? SIM_ENOMEM
-                                : sim_err_set(SIM_EINPUT, "%s: replication %ld of point %ld has no stored chunk", f->partial, rep, point);
+            if (size == 0)
+                return sim_err_set(SIM_EINPUT, "%s: replication %ld of point %ld has no stored chunk", f->partial, rep, point);
+            unsigned char *at;
+            SIM_CHECK(h5c_append(ck, (size_t)size, &at));
             HCHECK(H5Dread_chunk(c[i].ds, H5P_DEFAULT, off, &mask, at), "read a replication");
             if (mask != 0)
                 return sim_err_set(SIM_EINPUT, "%s: a chunk of replication %ld was stored unfiltered", f->partial, rep);

@@ -108,7 +108,8 @@ int main(int argc, char **argv)
         uint32_t mask = 1;
         hid_t ds = row >= 2 ? db : fl;
         CHECK(H5Dget_chunk_storage_size(ds, off, &size) >= 0 && size > 0);
-        unsigned char *at = h5c_append(&st, (size_t)size);
+        unsigned char *at = NULL;
+        CHECK(h5c_append(&st, (size_t)size, &at) == SIM_OK);
         CHECK(at != NULL && H5Dread_chunk(ds, H5P_DEFAULT, off, &mask, at) >= 0 && mask == 0);
     }
     double *wide = malloc(2 * N * sizeof *wide);
