@@ -138,6 +138,25 @@ static int supplier_lists(model_def *d)
     return rc;
 }
 
+/* Plants owned by each smelter (captive supply), in plant order: a
+ * counting sort, so that setup stays linear in the network's size. */
+static void owned_lists(model_def *d)
+{
+    const scenario *s = d->scn;
+    int *start = d->owned_start;   /* (zeroed, nsmelters + 2 entries) */
+    for (int p = 0; p < s->nplants; p++)
+        if (s->plants[p].owner >= 0)
+            start[s->plants[p].owner + 1]++;
+    for (int i = 0; i < s->nsmelters; i++)
+        start[i + 1] += start[i];
+    for (int p = 0; p < s->nplants; p++)   /* start[i] runs to the end of list i, then is put back */
+        if (s->plants[p].owner >= 0)
+            d->owned[start[s->plants[p].owner]++] = p;
+    for (int i = s->nsmelters; i > 0; i--)
+        start[i] = start[i - 1];
+    start[0] = 0;
+}
+
 /* Each customer's reachable plants by landed cost (price + freight), from
  * the route lists: time and memory grow with the routes, not with plants
  * x customers. */
@@ -238,13 +257,7 @@ int model_def_init(model_def *d, const scenario *s)
         d->plant_region[p] = s->nodes[s->plants[p].node].region;
     for (int c = 0; c < d->ncust; c++)
         d->cust_region[c] = s->nodes[mdl_cust_node(s, c)].region;
-    for (int i = 0, k = 0; i < s->nsmelters; i++) {
-        d->owned_start[i] = k;
-        for (int p = 0; p < s->nplants; p++)
-            if (s->plants[p].owner == i)
-                d->owned[k++] = p;
-        d->owned_start[i + 1] = k;
-    }
+    owned_lists(d);
     rc = supplier_lists(d);
     if (rc != SIM_OK) {
         model_def_free(d);

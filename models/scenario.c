@@ -903,18 +903,23 @@ static int build_nodes(scenario *s, loaded_table *t)
         s->markets[i] = (scn_market){ s->nnodes - 1, mk[i].demand_tpy, mk[i].growth };
     }
     s->nmarkets = t[4].tab.nrows;
-    /* Every smelter's captive share needs a plant it owns. */
+    /* Every smelter's captive share needs a plant it owns (marked in one
+     * pass over the plants: a search per smelter is quadratic). */
+    unsigned char *owns = calloc((size_t)s->nsmelters + 1, 1);
+    if (!owns)
+        return sim_err_set(SIM_ENOMEM, "out of memory checking plant owners");
+    for (int p = 0; p < s->nplants; p++)
+        if (s->plants[p].owner >= 0)
+            owns[s->plants[p].owner] = 1;
     for (int i = 0; i < s->nsmelters; i++) {
-        if (s->smelters[i].captive_share <= 0)
+        if (s->smelters[i].captive_share <= 0 || owns[i])
             continue;
-        int owned = 0;
-        for (int p = 0; p < s->nplants; p++)
-            owned += s->plants[p].owner == i;
-        if (!owned)
-            return sim_err_set(SIM_EINPUT, "%s:%d: column 'captive_share': smelter '%s' has captive share %g but owns no plant (expected a plant with owner=%s, or captive_share 0)",
+        free(owns);
+        return sim_err_set(SIM_EINPUT, "%s:%d: column 'captive_share': smelter '%s' has captive share %g but owns no plant (expected a plant with owner=%s, or captive_share 0)",
                                t[2].tab.path, t[2].tab.line[i], s->nodes[s->smelters[i].node].id,
                                s->smelters[i].captive_share, s->nodes[s->smelters[i].node].id);
     }
+    free(owns);
     return SIM_OK;
 }
 
