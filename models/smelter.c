@@ -92,6 +92,12 @@ int smelter_reschedule(model_instance *m, int i)
     if (ip <= rop) {
         SIM_CHECK(order_now(m, i));
         ip = st->stock + st->on_order;
+        /* Still at or below the reorder point: the order lapsed, as no
+         * open plant reaches this smelter.  A reorder now would lapse
+         * again at the same instant, forever; the month close, when
+         * plants open and close, reschedules every smelter. */
+        if (ip <= rop)
+            return SIM_OK;
     }
     /* The inventory position falls at `rate` and changes otherwise only
      * when this smelter orders, so the crossing time is exact. */

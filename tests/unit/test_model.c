@@ -173,6 +173,61 @@ static void test_full_link(void)
     sim_close(&x);
 }
 
+/* Each plant's capacity, production and exit flag in the first year,
+ * with or without the exit rule (below half the capacity over 6 months). */
+static void exit_run(int rule, double cap[2], double prod[2], double gone[2])
+{
+    scn_override ov[2] = { { "plant.exit_utilisation", rule ? "0.5" : "0" }, { "plant.exit_months", "6" } };
+    sim x;
+    CHECK(sim_open(&x, ov, 2) == SIM_OK);
+    CHECK(model_run(x.m, 0, 0, x.r) == SIM_OK);
+    for (int p = 0; p < 2; p++) {
+        cap[p] = *model_pm(x.r, 0, p, PM_CAPACITY);
+        prod[p] = *model_pm(x.r, 0, p, PM_PRODUCTION);
+        gone[p] = *model_pm(x.r, 0, p, PM_EXIT);
+    }
+    sim_close(&x);
+}
+
+static void test_exit(void)
+{
+    /* S needs about 45,000 t of anode a year.  Y is nearer and cheaper,
+     * and busy; X, four times Y's size, gets what Y cannot make, idles
+     * below half its capacity and exits once its window has filled (early
+     * in the year); Y then makes nearly everything. */
+    tiny("id,region,class,capacity_tpy\nX,A,std,200000\nY,A,std,50000\n",
+         "id,region,al_tpy\nS,B,100000\n",
+         "from,to,mode,distance_km,lead_days,lead_cv\n"
+         "C,X,road,10,1,0\nP,X,road,10,1,0\nC,Y,road,10,1,0\nP,Y,road,10,1,0\n"
+         "X,S,rail,2000,5,0\nY,S,rail,100,5,0\n", "");
+    double cap0[2], prod0[2], gone0[2], cap[2], prod[2], gone[2];
+    exit_run(0, cap0, prod0, gone0);
+    exit_run(1, cap, prod, gone);
+    CHECK_MSG(fabs(cap0[0] - 200000) < 1 && gone0[0] == 0 && gone0[1] == 0, "without the rule: X's capacity %.0f, exits %g %g",
+              cap0[0], gone0[0], gone0[1]);
+    CHECK_MSG(gone[0] == 1 && cap[0] < 0.5 * cap0[0] && prod[0] < prod0[0], "X: exit %g, capacity %.0f, made %.0f",
+              gone[0], cap[0], prod[0]);
+    CHECK_MSG(gone[1] == 0 && fabs(cap[1] - 50000) < 1 && prod[1] > prod0[1], "Y: exit %g, capacity %.0f, made %.0f", gone[1],
+              cap[1], prod[1]);
+    CHECK_NEAR(prod[0] + prod[1], prod0[0] + prod0[1], 0.05 * (prod0[0] + prod0[1]));
+}
+
+static void test_no_plant(void)
+{
+    /* Every plant exits within the warm-up (a 3-month window catches the
+     * start-up): the smelter's orders lapse, it runs out and loses its
+     * output.  Its reorder used to lapse again at the same instant,
+     * forever. */
+    scn_override ov[2] = { { "plant.exit_utilisation", "0.5" }, { "plant.exit_months", "3" } };
+    sim x;
+    CHECK(sim_open(&x, ov, 2) == SIM_OK);
+    CHECK(model_run(x.m, 0, 0, x.r) == SIM_OK);
+    CHECK(*model_pm(x.r, 0, 0, PM_CAPACITY) == 0 && *model_pm(x.r, 0, 1, PM_CAPACITY) == 0);
+    CHECK_MSG(sim_total(&x, "B", RM_SHORTAGE) > 40000, "shortage %.0f t of the ~45,000 t needed",
+              sim_total(&x, "B", RM_SHORTAGE));
+    sim_close(&x);
+}
+
 static void test_stockout(void)
 {
     /* Demand 47,500 t/yr of anodes but the plant can make only 20,000 t/yr:
@@ -233,6 +288,8 @@ int main(int argc, char **argv)
     test_captive();
     test_full_link();
     test_stockout();
+    test_exit();
+    test_no_plant();
     test_default_balance(argc > 1 ? argv[1] : ".");
     tiny_cleanup();
     return check_done("test_model");
