@@ -591,6 +591,9 @@ model_instance *model_instance_new(const model_def *d)
     size_t np = (size_t)s->nplants + 1, ng = (size_t)s->nregions + 1;
     m->plant_cost = calloc(np, sizeof(double));
     m->plant_price = calloc(np, sizeof(double));
+    int win = (int)s->plant.exit_months;
+    m->cost_hist = calloc((size_t)COST_HIST * np, sizeof(double));
+    m->util = calloc(2 * (size_t)win * np, sizeof(double));
     m->cand = calloc((size_t)d->cand_start[d->ncust] + 1, sizeof(int));
     m->cand_tc = calloc((size_t)d->cand_start[d->ncust] + 1, sizeof(double));
     m->cand_rt = calloc((size_t)d->cand_start[d->ncust] + 1, sizeof(int));
@@ -606,20 +609,15 @@ model_instance *model_instance_new(const model_def *d)
     m->price_rng = gsl_rng_alloc(sim_rng_xoshiro);
     m->adopt_rng = gsl_rng_alloc(sim_rng_xoshiro);
     ok = ok && m->plants && m->smelters && m->link && m->link_cold && m->market_rng && m->sup_busy && m->cust_in &&
-         m->plant_cost && m->plant_price && m->cand && m->cand_tc && m->cand_rt && m->cand_key && m->adopt_start && m->adopt_speed && m->adopt_ceiling &&
+         m->plant_cost && m->plant_price && m->cost_hist && m->util && m->cand && m->cand_tc && m->cand_rt && m->cand_key && m->adopt_start && m->adopt_speed && m->adopt_ceiling &&
          m->inert_share && m->disrupt_rng && m->price_rng && m->adopt_rng;
-    int win = (int)s->plant.exit_months;
     for (int p = 0; ok && p < s->nplants; p++) {
-        m->plants[p].util_prod = calloc((size_t)win, sizeof(double));
-        m->plants[p].util_cap = calloc((size_t)win, sizeof(double));
-        m->plants[p].cost_hist = calloc(25, sizeof(double));
         /* Campaigns in the furnace at once: bake / campaign interval, + 2. */
         int kiln = (int)(s->plant.bake_days / s->plant.campaign_days) + 2;
         m->plants[p].kiln_cap = kiln;
         m->plants[p].kiln = kiln <= KILN_OWN ? m->plants[p].kiln_own
                                              : calloc((size_t)kiln, sizeof(struct kiln_batch));
-        ok = m->plants[p].util_prod && m->plants[p].util_cap && m->plants[p].cost_hist &&
-             m->plants[p].kiln;
+        ok = m->plants[p].kiln != NULL;
     }
     for (int i = 0; ok && i < s->nlinks && s->transport.disruption_rate > 0; i++)
         ok = (m->disrupt_rng[i] = gsl_rng_alloc(sim_rng_xoshiro)) != NULL;
@@ -661,9 +659,6 @@ void model_instance_free(model_instance *m)
     for (int p = 0; m->plants && p < s->nplants; p++) {
         gsl_rng_free(m->plants[p].rng);
         free(m->plants[p].q);
-        free(m->plants[p].util_prod);
-        free(m->plants[p].util_cap);
-        free(m->plants[p].cost_hist);
         if (m->plants[p].kiln != m->plants[p].kiln_own)
             free(m->plants[p].kiln);
         free(m->plants[p].inbound.v);
@@ -674,6 +669,8 @@ void model_instance_free(model_instance *m)
     free(m->disrupt_rng);
     free(m->plant_cost);
     free(m->plant_price);
+    free(m->cost_hist);
+    free(m->util);
     free(m->cand);
     free(m->cand_tc);
     free(m->cand_rt);

@@ -82,6 +82,10 @@ struct kiln_batch {
  * campaign on large networks. */
 #define KILN_OWN 8
 
+/* Months of unit cost kept for the lagged anode price (the lag is at
+ * most 24 months). */
+#define COST_HIST 25
+
 typedef struct plant_state {
     int open, up;
     double cap_rate;     /* nameplate t/day of baked anode */
@@ -97,9 +101,7 @@ typedef struct plant_state {
     double down_since;
     double curb;         /* share of capacity allowed this month (seasonal curbs) */
     int exited;          /* closed for good after low utilisation */
-    double *util_prod, *util_cap;  /* last exit_months of production and capacity */
     double month_prod;   /* production this month */
-    double *cost_hist;   /* unit cost of the last 25 months, ring */
     /* Campaigns in the furnace when they finish on a campaign boundary
      * (bake_days a multiple of campaign_days): a ring of (green t, end). */
     struct kiln_batch *kiln;   /* kiln_own when it has room for kiln_cap, else allocated */
@@ -189,6 +191,12 @@ struct model_instance {
     double price_x[3];        /* log deviations of coke, pitch, energy */
     double *plant_cost;       /* unit cost now, per plant */
     double *plant_price;      /* ex-works price now (lagged cost-plus) */
+    /* Month-by-month histories, one array each rather than one buffer per
+     * plant: the monthly passes over every plant stream through them
+     * instead of missing the cache once per plant (large networks). */
+    double *cost_hist;        /* unit cost of the last COST_HIST months: [slot * nplants + p] */
+    double *util;             /* plant p's last exit_months of production, then of capacity:
+                                 [p * 2 * exit_months + i], [... + exit_months + i] */
     int *cand;                /* sourcing candidates re-sorted by current landed cost */
     double *cand_tc;          /* their freight to the customer, kept aligned with cand */
     int *cand_rt;             /* and their route (index into net.plant_cust): an order

@@ -16,6 +16,7 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "model_internal.h"
 #include "sim_err.h"
@@ -67,15 +68,12 @@ int plant_init(model_instance *m, int p)
     ps->q = keep.q;
     ps->qcap = keep.qcap;
     ps->rng = keep.rng;
-    ps->util_prod = keep.util_prod;
-    ps->util_cap = keep.util_cap;
-    ps->cost_hist = keep.cost_hist;
     ps->kiln = keep.kiln;   /* (its own ring stays where it is: the record does not move) */
     ps->kiln_cap = keep.kiln_cap;
     ps->inbound = (inbound_list){ .v = keep.inbound.v, .cap = keep.inbound.cap };
     ps->curb = 1.0;
-    for (int i = 0; i < (int)s->plant.exit_months; i++)
-        ps->util_prod[i] = ps->util_cap[i] = 0;
+    size_t win = (size_t)s->plant.exit_months;
+    memset(m->util + (size_t)p * 2 * win, 0, 2 * win * sizeof(double));
     ps->cap_rate = s->plants[p].capacity_tpy / m->days_in_year;
     ps->open = 0;
     ps->up = 1;
@@ -354,16 +352,17 @@ int plant_month_end(model_instance *m, int p, int days)
     const scn_plant_params *pp = &m->s->plant;
     int win = (int)pp->exit_months;
     int slot = ((m->month % win) + win) % win;
-    ps->util_prod[slot] = ps->month_prod;
-    ps->util_cap[slot] = ps->open ? ps->cap_rate * days : 0.0;
+    double *util_prod = m->util + (size_t)p * 2 * (size_t)win, *util_cap = util_prod + win;
+    util_prod[slot] = ps->month_prod;
+    util_cap[slot] = ps->open ? ps->cap_rate * days : 0.0;
     ps->month_prod = 0;
     if (pp->exit_utilisation <= 0 || !ps->open || ps->exited ||
         m->s->classes[m->s->plants[p].cls].high_efficiency)
         return SIM_OK;
     double prod = 0, cap = 0;
     for (int i = 0; i < win; i++) {
-        prod += ps->util_prod[i];
-        cap += ps->util_cap[i];
+        prod += util_prod[i];
+        cap += util_cap[i];
     }
     /* A full window of open months, all below the threshold on average. */
     double full = ps->cap_rate * 28.0 * win;

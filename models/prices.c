@@ -26,8 +26,6 @@
 
 const char *const model_price_names[PRICE_N] = { "coke", "pitch", "energy", "anode" };
 
-#define COST_HIST 25
-
 int price_def_init(model_def *d)
 {
     const scenario *s = d->scn;
@@ -127,12 +125,12 @@ static void set_prices(model_instance *m)
     const scenario *s = m->s;
     int lag = (int)s->prices.anode_price_lag_months;
     int slot = m->cost_month % COST_HIST;
-    for (int p = 0; p < s->nplants; p++)
-        m->plants[p].cost_hist[slot] = m->plant_cost[p];
+    size_t np = (size_t)s->nplants;
+    memcpy(m->cost_hist + (size_t)slot * np, m->plant_cost, np * sizeof(double));
     int back = lag < m->cost_month ? lag : m->cost_month;
-    int from = (m->cost_month - back) % COST_HIST;
-    for (int p = 0; p < s->nplants; p++)
-        m->plant_price[p] = (1.0 + s->plant.margin) * m->plants[p].cost_hist[from];
+    const double *from = m->cost_hist + (size_t)((m->cost_month - back) % COST_HIST) * np;
+    for (size_t p = 0; p < np; p++)
+        m->plant_price[p] = (1.0 + s->plant.margin) * from[p];
     m->cost_month++;
     rank_candidates(m);
 }
