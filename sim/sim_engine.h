@@ -41,7 +41,14 @@ struct sim_engine {
     void *model;
     sim_handler_fn handler[SIM_MAX_TYPES];
     sim_lookahead_fn lookahead;         /* or NULL */
+    /* Events handled in a row without the clock advancing before a run
+     * stops with SIM_ERUNTIME: a model that keeps scheduling at the same
+     * instant would otherwise hang (and ignore a wall-time limit's
+     * SIGTERM) instead of failing.  Set by sim_engine_init. */
+    uint64_t max_same_instant;
 };
+
+#define SIM_MAX_SAME_INSTANT 50000000u
 
 /* An engine at time 0 with no handlers.  Returns SIM_OK or SIM_ENOMEM. */
 int sim_engine_init(sim_engine *eng, void *model, size_t capacity_hint);

@@ -2,9 +2,12 @@
  * 99 % confidence interval of the analytic 9.0.  Waits of successive
  * customers are strongly correlated, so the interval comes from independent
  * replications (each 200,000 customers after which the start-up bias is
- * far below the interval's width), not from the customers of one run. */
+ * far below the interval's width), not from the customers of one run.
+ * Also the engine's lookahead hint and its stop for a model that loops at
+ * one instant. */
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
+#include <string.h>
 
 #include "check.h"
 #include "mm1.h"
@@ -64,6 +67,41 @@ static void test_lookahead(void)
     sim_engine_destroy(&eng);
 }
 
+/* A handler that schedules itself at the same instant, for ever (or, at
+ * time 5, a few times before the clock moves on). */
+static int again_handler(sim_engine *e, const sim_event *ev, void *model)
+{
+    int *left = model;
+    if (ev->time < 5.0)
+        return sim_engine_schedule(e, e->now, 0, 1, 0, 0, 0, NULL);
+    if (*left > 0) {
+        (*left)--;
+        return sim_engine_schedule(e, e->now, 0, 1, 0, 0, 0, NULL);
+    }
+    return SIM_OK;
+}
+
+static void test_same_instant(void)
+{
+    int left = 900;
+    sim_engine eng;
+    CHECK(sim_engine_init(&eng, &left, 0) == SIM_OK);
+    CHECK(sim_engine_on(&eng, 1, again_handler) == SIM_OK);
+    eng.max_same_instant = 1000;
+    /* 900 more at time 5 pass; the loop at time 1 stops with an error. */
+    CHECK(sim_engine_schedule(&eng, 5.0, 0, 1, 0, 0, 0, NULL) == SIM_OK);
+    CHECK(sim_engine_run_until(&eng, 10.0) == SIM_OK);
+    CHECK(left == 0);
+    CHECK(sim_engine_schedule(&eng, 11.0, 0, 1, 0, 0, 0, NULL) == SIM_OK);
+    CHECK(sim_engine_run_until(&eng, 20.0) == SIM_OK);
+    sim_engine_reset(&eng);
+    CHECK(sim_engine_schedule(&eng, 1.0, 0, 1, 0, 0, 0, NULL) == SIM_OK);
+    CHECK(sim_engine_run_until(&eng, 10.0) == SIM_ERUNTIME);
+    CHECK_MSG(strstr(sim_err_msg(), "without the clock advancing") != NULL, "message: %s", sim_err_msg());
+    CHECK(eng.processed == 1001);
+    sim_engine_destroy(&eng);
+}
+
 int main(void)
 {
     enum { R = 40 };
@@ -112,5 +150,6 @@ int main(void)
     gsl_rng_free(rng);
     sim_engine_destroy(&eng);
     test_lookahead();
+    test_same_instant();
     return check_done("test_mm1");
 }
