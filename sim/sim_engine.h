@@ -44,11 +44,15 @@ struct sim_engine {
     /* Events handled in a row without the clock advancing before a run
      * stops with SIM_ERUNTIME: a model that keeps scheduling at the same
      * instant would otherwise hang (and ignore a wall-time limit's
-     * SIGTERM) instead of failing.  Set by sim_engine_init. */
+     * SIGTERM) instead of failing.  Counted at checkpoints every
+     * instant_check_mask + 1 events (a power of two), so the stop comes
+     * within that many events of the limit.  Set by sim_engine_init. */
     uint64_t max_same_instant;
+    uint64_t instant_check_mask;
 };
 
 #define SIM_MAX_SAME_INSTANT 50000000u
+#define SIM_INSTANT_CHECK_MASK ((1u << 20) - 1)
 
 /* An engine at time 0 with no handlers.  Returns SIM_OK or SIM_ENOMEM. */
 int sim_engine_init(sim_engine *eng, void *model, size_t capacity_hint);

@@ -88,6 +88,7 @@ static void test_same_instant(void)
     CHECK(sim_engine_init(&eng, &left, 0) == SIM_OK);
     CHECK(sim_engine_on(&eng, 1, again_handler) == SIM_OK);
     eng.max_same_instant = 1000;
+    eng.instant_check_mask = 63;
     /* 900 more at time 5 pass; the loop at time 1 stops with an error. */
     CHECK(sim_engine_schedule(&eng, 5.0, 0, 1, 0, 0, 0, NULL) == SIM_OK);
     CHECK(sim_engine_run_until(&eng, 10.0) == SIM_OK);
@@ -98,7 +99,8 @@ static void test_same_instant(void)
     CHECK(sim_engine_schedule(&eng, 1.0, 0, 1, 0, 0, 0, NULL) == SIM_OK);
     CHECK(sim_engine_run_until(&eng, 10.0) == SIM_ERUNTIME);
     CHECK_MSG(strstr(sim_err_msg(), "without the clock advancing") != NULL, "message: %s", sim_err_msg());
-    CHECK(eng.processed == 1001);
+    CHECK_MSG(eng.processed >= 1000 && eng.processed <= 1000 + 64, "stopped after %llu events",
+              (unsigned long long)eng.processed);
     sim_engine_destroy(&eng);
 }
 
