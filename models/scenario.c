@@ -916,8 +916,8 @@ static int build_nodes(scenario *s, loaded_table *t)
             continue;
         free(owns);
         return sim_err_set(SIM_EINPUT, "%s:%d: column 'captive_share': smelter '%s' has captive share %g but owns no plant (expected a plant with owner=%s, or captive_share 0)",
-                               t[2].tab.path, t[2].tab.line[i], s->nodes[s->smelters[i].node].id,
-                               s->smelters[i].captive_share, s->nodes[s->smelters[i].node].id);
+                           t[2].tab.path, t[2].tab.line[i], s->nodes[s->smelters[i].node].id,
+                           s->smelters[i].captive_share, s->nodes[s->smelters[i].node].id);
     }
     free(owns);
     return SIM_OK;
