@@ -409,8 +409,8 @@ static int check_balance(model_instance *m)
         r->balance_scale[c] = scale;
         if (!(fabs(r->balance[c]) <= MODEL_BALANCE_TOL * scale))
             return sim_err_set(SIM_EBALANCE,
-                               "mass balance of %s violated in replication %ld: in %.9g t, out %.9g t, stock change %.9g t, residual %.3g t (tolerance %.1g relative)",
-                               model_balance_names[c], m->rep, m->bal_in[c], m->bal_out[c], change,
+                               "mass balance of %s violated: in %.9g t, out %.9g t, stock change %.9g t, residual %.3g t (tolerance %.1g relative)",
+                               model_balance_names[c], m->bal_in[c], m->bal_out[c], change,
                                r->balance[c], MODEL_BALANCE_TOL);
     }
     return SIM_OK;
@@ -796,8 +796,11 @@ int model_run(model_instance *m, uint64_t point, long rep, model_result *out)
     int rc = reset(m, point, rep);
     if (rc == SIM_OK)
         rc = sim_engine_schedule(&m->eng, 0.0, PRIO_MONTH, EV_MONTH, 0, m->first_month, 0, NULL);
-    if (rc == SIM_OK)
+    if (rc == SIM_OK) {
         rc = sim_engine_run_until(&m->eng, m->t0 + s->ndays + 1.0);
+        if (rc != SIM_OK)   /* (the engine and the handlers do not know which replication) */
+            sim_err_prefix(rc, "replication %ld", rep);
+    }
     if (rc == SIM_OK && !m->eng.stopped)
         rc = sim_err_set(SIM_ERUNTIME, "replication %ld ended before the horizon closed", rep);
     out->events = m->eng.processed;
