@@ -58,6 +58,13 @@ static double raw_use_rate(const model_instance *m, int p, int com)
     return green * (com == COM_CPC ? pp->recipe_cpc + pp->recipe_butts : pp->recipe_pitch);
 }
 
+/* Plant p's utilisation window: exit_months of production, then as many
+ * of capacity (the layout model_internal.h gives m->util). */
+static double *util_window(const model_instance *m, int p)
+{
+    return m->util + (size_t)p * 2 * (size_t)m->s->plant.exit_months;
+}
+
 int plant_init(model_instance *m, int p)
 {
     plant_state *ps = &m->plants[p];
@@ -72,8 +79,7 @@ int plant_init(model_instance *m, int p)
     ps->kiln_cap = keep.kiln_cap;
     ps->inbound = (inbound_list){ .v = keep.inbound.v, .cap = keep.inbound.cap };
     ps->curb = 1.0;
-    size_t win = (size_t)s->plant.exit_months;
-    memset(m->util + (size_t)p * 2 * win, 0, 2 * win * sizeof(double));
+    memset(util_window(m, p), 0, 2 * (size_t)s->plant.exit_months * sizeof(double));
     ps->cap_rate = s->plants[p].capacity_tpy / m->days_in_year;
     ps->open = 0;
     ps->up = 1;
@@ -352,7 +358,7 @@ int plant_month_end(model_instance *m, int p, int days)
     const scn_plant_params *pp = &m->s->plant;
     int win = (int)pp->exit_months;
     int slot = ((m->month % win) + win) % win;
-    double *util_prod = m->util + (size_t)p * 2 * (size_t)win, *util_cap = util_prod + win;
+    double *util_prod = util_window(m, p), *util_cap = util_prod + win;
     util_prod[slot] = ps->month_prod;
     util_cap[slot] = ps->open ? ps->cap_rate * days : 0.0;
     ps->month_prod = 0;
