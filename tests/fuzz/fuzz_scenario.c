@@ -21,14 +21,28 @@
 
 static char work[256];
 
+/* The working folder goes when the process ends (the replay after its last
+ * input, libFuzzer at the end of its time), so test runs leave nothing in
+ * the temporary folder. */
+static void remove_work(void)
+{
+    char cmd[320];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", work);
+    if (system(cmd) != 0)
+        fprintf(stderr, "fuzz: could not remove %s\n", work);
+}
+
 static void setup(void)
 {
     if (work[0])
         return;
-    snprintf(work, sizeof work, "/tmp/anodesim-fuzz-%d", (int)getpid());
+    const char *tmp = getenv("TMPDIR");
+    snprintf(work, sizeof work, "%s/anodesim-fuzz-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(work))
+        abort();
+    atexit(remove_work);
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s && cp %s/*.csv %s/scenario.yaml %s/", work, work,
-             FUZZ_BASE_DIR, FUZZ_BASE_DIR, work);
+    snprintf(cmd, sizeof cmd, "cp %s/*.csv %s/scenario.yaml '%s'/", FUZZ_BASE_DIR, FUZZ_BASE_DIR, work);
     if (system(cmd) != 0)
         abort();
 }
