@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <hdf5.h>
+
 #include "check.h"
 #include "h5out.h"
 #include "sim_err.h"
@@ -47,6 +49,31 @@ static void fill(model_result *r, long rep)
     for (int k = 0; k < r->nmonths; k++)
         for (int g = 0; g < r->nregions; g++)
             *model_inert(r, k, g) = 0.001 * (rep + k + g);
+}
+
+/* Read the [point 0] slab of summary dataset `name` (n values) back
+ * through HDF5's own filters and compare it with what the accumulator
+ * gives: the summaries are stored as chunks encoded outside HDF5. */
+static int summary_matches(const char *path, const char *name, const sum_acc *a, size_t n, size_t nm, int metric,
+                           int kind)
+{
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t ds = file >= 0 ? H5Dopen2(file, name, H5P_DEFAULT) : -1;
+    int nq = kind == 2 ? 5 : 1, ok = ds >= 0;
+    double *v = malloc(n * (size_t)nq * sizeof *v);
+    ok = ok && v && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0;
+    for (int q = 0; ok && q < nq; q++)
+        for (size_t i = 0; ok && i < n; i++) {
+            size_t idx = i * nm + (size_t)metric;
+            double want = kind == 0 ? sum_acc_mean(a, idx) : kind == 1 ? sum_acc_sd(a, idx) : sum_acc_quantile(a, idx, q);
+            ok = memcmp(&want, &v[(size_t)q * n + i], sizeof want) == 0;
+        }
+    free(v);
+    if (ds >= 0)
+        H5Dclose(ds);
+    if (file >= 0)
+        H5Fclose(file);
+    return ok;
 }
 
 int main(int argc, char **argv)
@@ -115,6 +142,13 @@ int main(int argc, char **argv)
     CHECK(h5o_finish(f, 1.5, 12345) == SIM_OK);
     CHECK(access(out, F_OK) == 0);
     CHECK(access(h5o_partial_name(out), F_OK) != 0);
+    size_t TG = (size_t)s.nmonths * (size_t)s.nregions;
+    CHECK(summary_matches(out, "summary/production_mean", &monthly, TG, RM_NMETRICS, RM_PRODUCTION, 0));
+    CHECK(summary_matches(out, "summary/shortage_std", &monthly, TG, RM_NMETRICS, RM_SHORTAGE, 1));
+    CHECK(summary_matches(out, "summary/revenue_quantile", &monthly, TG, RM_NMETRICS, RM_REVENUE, 2));
+    CHECK(summary_matches(out, "summary/price_quantile", &prices, (size_t)s.nmonths * PRICE_N, 1, 0, 2));
+    CHECK(summary_matches(out, "summary/inert_share_mean", &inert, TG, 1, 0, 0));
+    CHECK(summary_matches(out, "summary/flow_mean", &flows, nf, 1, 0, 0));
 
     /* A resume of a file for other settings is refused. */
     h5o_options o2 = o;
