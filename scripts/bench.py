@@ -3,7 +3,7 @@
 
     scripts/bench [PART ...] [--replications N] [--json]
 
-Parts: engine, scenario, scaling, memory, merge, size (default: all).  Figures
+Parts: engine, scenario, scaling, memory, merge, sweep, size (default: all).  Figures
 only: nothing fails on a slow machine.  Targets (2-core machine) are shown
 next to the figures:
   scenario  default scenario, 10,000 replications 2024-2032, results written: <= 60 s with 2 threads
@@ -124,6 +124,21 @@ class Bench:
         self.add("merge", f"merge 2 shards, {n} replications, 2 threads", wall, "s")
         self.add("merge", "replications merged per second", n / wall, "1/s")
 
+    def sweep(self):
+        # Sweeps of many points with few replications each: every point's
+        # summaries are written by the serial consumer, so on many cores
+        # the consumer's time per point caps the points per second.
+        spec = os.path.join(ROOT, "scenarios", "sweeps", "lhs-supply-chain.yaml")
+        out = os.path.join(self.tmp, "sweep.h5")
+        res, _ = run(["sweep", spec, "-t", "2", "-o", out])
+        points, reps = res["points"], res["replications"]   # (replications per point)
+        wall, serial = res["wall_s"], res.get("consumer_s", 0.0) / points
+        self.add("sweep", f"LHS sweep, {points} points x {reps} replications, 2 threads", wall, "s")
+        self.add("sweep", "milliseconds per point (wall, 2 threads)", 1000 * wall / points, "ms")
+        self.add("sweep", "serial consumer time per point", 1000 * serial, "ms")
+        if serial > 0:
+            self.add("sweep", "point ceiling set by it, any thread count", 1 / serial, "1/s")
+
     def size(self):
         # Three interleaved rounds, the median of each size: single runs on
         # a shared machine vary by 10-15 %, which moves the slope by 0.03.
@@ -155,12 +170,12 @@ def main():
     ap.add_argument("--replications", type=int, default=10000)
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
-    parts = a.parts or ["engine", "scenario", "scaling", "memory", "merge", "size"]
+    parts = a.parts or ["engine", "scenario", "scaling", "memory", "merge", "sweep", "size"]
     with tempfile.TemporaryDirectory() as tmp:
         b = Bench(a.replications, tmp)
         for p in parts:
             if not hasattr(b, p):
-                sys.exit(f"bench: unknown part '{p}' (expected engine, scenario, scaling, memory, merge, size)")
+                sys.exit(f"bench: unknown part '{p}' (expected engine, scenario, scaling, memory, merge, sweep, size)")
             getattr(b, p)()
     if a.json:
         print(json.dumps(b.rows, indent=1))
