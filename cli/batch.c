@@ -18,6 +18,7 @@
 #include "sim_mpi.h"
 #include "sim_runner.h"
 #include "summary.h"
+#include "summary_jobs.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -46,6 +47,7 @@ typedef struct batch {
     h5o_file *h5;
     sum_acc monthly, flows, prices, inert;   /* of one point at a time */
     struct fold_queue *fq;    /* monthly summaries folded in parts by every thread (NULL: at once) */
+    sum_jobs *sj;             /* a point's summaries encoded by every thread (NULL: by the consumer) */
     const long *todo;         /* linear index (point * R + rep) of each task; NULL: identity */
     unsigned char *have;      /* [P * R] already in a resumed file */
     long next_fold;           /* linear indices below this are folded */
@@ -224,7 +226,9 @@ static void fold_help(batch *b)
 
 static void task_help(void *ctx)
 {
-    fold_help(ctx);
+    batch *b = ctx;
+    sjob_help(b->sj);   /* first: the consumer waits for these */
+    fold_help(b);
 }
 
 /* Replications queued and not yet folded by every part. */
@@ -314,7 +318,7 @@ static int fold(batch *b, const model_result *r, rep_out *o)
     /* The point's last replication: its summaries are final. */
     fold_drain(b);
     h5o_summaries sm = { &b->monthly, &b->flows, &b->prices, &b->inert };
-    int rc = h5o_write_summary(b->h5, point, &sm);
+    int rc = b->sj ? sjob_write(b->sj, b->h5, point, &sm) : h5o_write_summary(b->h5, point, &sm);
     sum_acc_reset(&b->monthly);
     sum_acc_reset(&b->flows);
     sum_acc_reset(&b->prices);
@@ -883,6 +887,7 @@ static void cleanup(batch *b)
         h5o_abort(b->h5, 0);
     fold_drain(b);   /* (after an interruption: gives the buffers back) */
     fold_queue_free(b->fq);
+    sjob_free(b->sj);
     while (b->pool) {
         rep_out *o = b->pool;
         b->pool = o->next;
@@ -1038,6 +1043,8 @@ int batch_run(const batch_opts *o)
             cleanup(&b);
             return 0;
         }
+        if (rc == SIM_OK && b.h5 && !b.subset && !(b.sj = sjob_new(b.h5, threads)))
+            rc = SIM_ENOMEM;
     }
     b.todo = todo;
     b.total = ntodo;

@@ -903,62 +903,85 @@ static int create_summary(h5o_file *f)
                     "mean across replications of anodes dispatched from origin to destination", &f->sflow);
 }
 
-/* Write the [point] slab of a summary dataset from buf (rest of the dims).
- * The slab is exactly one chunk (create_summary), so it is encoded here by
- * h5c_encode and stored as it is: through H5Dwrite, HDF5 walked the
- * selection element by element and deflated with zlib, which made the
- * summaries the serial consumer's largest cost in sweeps with few
- * replications per point (about 75 ms a point for the default scenario). */
-static int point_slab(h5o_file *f, hid_t ds, int nd, long point, const double *buf)
+/* ---- summaries: one chunk per dataset and point ----------------------------
+ *
+ * Each summary dataset's [point] slab is exactly one chunk (create_summary),
+ * so it is encoded by h5c_encode and stored as it is.  Through H5Dwrite,
+ * HDF5 walked the selection element by element and deflated with zlib,
+ * which made the summaries the serial consumer's largest cost in sweeps
+ * with few replications per point.  Jobs are numbered in the order the
+ * datasets were created: SV_N x (mean, std, quantile), then flow_mean. */
+
+int h5o_summary_njobs(const h5o_file *f)
 {
-    hid_t fs = H5Dget_space(ds);
-    hsize_t dims[5];
-    H5Sget_simple_extent_dims(fs, dims, NULL);
-    H5Sclose(fs);
-    size_t n = 1;
-    for (int i = 1; i < nd; i++)
-        n *= (size_t)dims[i];
+    (void)f;
+    return 3 * SV_N + 1;
+}
+
+size_t h5o_summary_buf_len(const h5o_file *f)
+{
+    const scenario *s = f->s;
+    size_t T = (size_t)s->nmonths, G = (size_t)s->nregions, Y = (size_t)s->nyears;
+    size_t big = 5 * T * (G > PRICE_N ? G : PRICE_N);
+    return (Y * G * G > big ? Y * G * G : big) + 1;
+}
+
+/* Job's values into buf; returns how many. */
+static size_t summary_values(const h5o_file *f, int job, const h5o_summaries *sm, double *buf)
+{
+    const scenario *s = f->s;
+    size_t T = (size_t)s->nmonths, G = (size_t)s->nregions, Y = (size_t)s->nyears;
+    if (job == 3 * SV_N) {
+        for (size_t i = 0; i < Y * G * G; i++)
+            buf[i] = sum_acc_mean(sm->flows, i);
+        return Y * G * G;
+    }
+    int v = job / 3, kind = job % 3;
+    const sum_acc *acc = v == SV_PRICE ? sm->prices : v == SV_INERT ? sm->inert : sm->monthly;
+    size_t K = v == SV_PRICE ? PRICE_N : G;
+    int nm = v < RM_NMETRICS ? RM_NMETRICS : 1, m = v < RM_NMETRICS ? v : 0;
+    int nq = kind == 2 ? 5 : 1;
+    for (int q = 0; q < nq; q++)
+        for (size_t i = 0; i < T * K; i++) {
+            size_t idx = i * (size_t)nm + (size_t)m;
+            buf[(size_t)q * T * K + i] = kind == 0 ? sum_acc_mean(acc, idx)
+                                       : kind == 1 ? sum_acc_sd(acc, idx) : sum_acc_quantile(acc, idx, q);
+        }
+    return (size_t)nq * T * K;
+}
+
+int h5o_summary_encode(const h5o_file *f, int job, const h5o_summaries *sm, h5c_coder *coder, double *buf,
+                       h5c_chunks *out)
+{
+    h5c_chunks_clear(out);
+    size_t n = summary_values(f, job, sm, buf);
     if (n == 0)
+        return SIM_OK;   /* no regions: the dataset is empty, unchunked */
+    return h5c_encode(coder, buf, n, 1, (int)sizeof(double), out);
+}
+
+int h5o_summary_store(h5o_file *f, long point, int job, const h5c_chunks *ck)
+{
+    if (ck->n == 0)
         return SIM_OK;
-    if (!f->coder && !(f->coder = h5c_coder_new(H5O_DEFLATE_LEVEL)))
-        return sim_err_set(SIM_ENOMEM, "out of memory for a compressor");
-    h5c_chunks_clear(&f->packed);
-    SIM_CHECK(h5c_encode(f->coder, buf, n, 1, (int)sizeof(double), &f->packed));
+    hid_t ds = job == 3 * SV_N ? f->sflow : f->sv[job / 3][job % 3];
     hsize_t off[5] = { (hsize_t)point, 0, 0, 0, 0 };
-    HCHECK(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, off, f->packed.off[1], f->packed.data), "write a summary");
+    HCHECK(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, off, ck->off[1], ck->data), "write a summary");
     return SIM_OK;
 }
 
 int h5o_write_summary(h5o_file *f, long point, const h5o_summaries *sm)
 {
-    const scenario *s = f->s;
-    size_t T = (size_t)s->nmonths, G = (size_t)s->nregions, Y = (size_t)s->nyears;
-    size_t big = 5 * T * (G > PRICE_N ? G : PRICE_N);
-    if (Y * G * G > big)
-        big = Y * G * G;
-    double *buf = malloc((big + 1) * sizeof(double));
+    if (!f->coder && !(f->coder = h5c_coder_new(H5O_DEFLATE_LEVEL)))
+        return sim_err_set(SIM_ENOMEM, "out of memory for a compressor");
+    double *buf = malloc(h5o_summary_buf_len(f) * sizeof(double));
     if (!buf)
         return sim_err_set(SIM_ENOMEM, "out of memory for the summaries");
     int rc = SIM_OK;
-    for (int v = 0; rc == SIM_OK && v < SV_N; v++) {
-        const sum_acc *acc = v == SV_PRICE ? sm->prices : v == SV_INERT ? sm->inert : sm->monthly;
-        size_t K = v == SV_PRICE ? PRICE_N : G;
-        int nm = v < RM_NMETRICS ? RM_NMETRICS : 1, m = v < RM_NMETRICS ? v : 0;
-        for (int kind = 0; rc == SIM_OK && kind < 3; kind++) {
-            int nq = kind == 2 ? 5 : 1;
-            for (int q = 0; q < nq; q++)
-                for (size_t i = 0; i < T * K; i++) {
-                    size_t idx = i * (size_t)nm + (size_t)m;
-                    buf[(size_t)q * T * K + i] = kind == 0 ? sum_acc_mean(acc, idx)
-                                               : kind == 1 ? sum_acc_sd(acc, idx) : sum_acc_quantile(acc, idx, q);
-                }
-            rc = point_slab(f, f->sv[v][kind], kind < 2 ? 3 : 4, point, buf);
-        }
-    }
-    if (rc == SIM_OK) {
-        for (size_t i = 0; i < Y * G * G; i++)
-            buf[i] = sum_acc_mean(sm->flows, i);
-        rc = point_slab(f, f->sflow, 4, point, buf);
+    for (int j = 0; rc == SIM_OK && j < h5o_summary_njobs(f); j++) {
+        rc = h5o_summary_encode(f, j, sm, f->coder, buf, &f->packed);
+        if (rc == SIM_OK)
+            rc = h5o_summary_store(f, point, j, &f->packed);
     }
     free(buf);
     return rc;

@@ -109,8 +109,23 @@ typedef struct h5o_summaries {
 } h5o_summaries;
 
 /* Write the summaries of one scenario point (accumulators laid out
- * without the point dimension).  Returns SIM_OK or SIM_EIO. */
+ * without the point dimension).  Returns SIM_OK, SIM_ENOMEM or SIM_EIO. */
 int h5o_write_summary(h5o_file *f, long point, const h5o_summaries *sm);
+
+/* The same in parts, so that other threads can encode: a point's
+ * summaries are h5o_summary_njobs chunks (one per summary dataset).
+ * h5o_summary_encode computes job `job`'s values from the accumulators
+ * into buf (h5o_summary_buf_len doubles) and encodes them into `out`; it
+ * reads only the accumulators and f's layout and calls no HDF5 function,
+ * so different jobs may run on different threads at once (SIM_OK or
+ * SIM_ENOMEM).  h5o_summary_store writes an encoded job, on the writing
+ * thread (SIM_OK or SIM_EIO).  Storing the jobs in their order gives the
+ * same file as h5o_write_summary. */
+int h5o_summary_njobs(const h5o_file *f);
+size_t h5o_summary_buf_len(const h5o_file *f);
+int h5o_summary_encode(const h5o_file *f, int job, const h5o_summaries *sm, h5c_coder *coder, double *buf,
+                       h5c_chunks *out);
+int h5o_summary_store(h5o_file *f, long point, int job, const h5c_chunks *ck);
 
 /* Write the provenance, mark the file complete, close it and rename it to
  * PATH.  Releases f whatever happens. */
