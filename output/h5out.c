@@ -940,14 +940,21 @@ static size_t summary_values(const h5o_file *f, int job, const h5o_summaries *sm
     const sum_acc *acc = v == SV_PRICE ? sm->prices : v == SV_INERT ? sm->inert : sm->monthly;
     size_t K = v == SV_PRICE ? PRICE_N : G;
     int nm = v < RM_NMETRICS ? RM_NMETRICS : 1, m = v < RM_NMETRICS ? v : 0;
-    int nq = kind == 2 ? 5 : 1;
-    for (int q = 0; q < nq; q++)
-        for (size_t i = 0; i < T * K; i++) {
+    size_t TK = T * K;
+    if (kind < 2) {
+        for (size_t i = 0; i < TK; i++) {
             size_t idx = i * (size_t)nm + (size_t)m;
-            buf[(size_t)q * T * K + i] = kind == 0 ? sum_acc_mean(acc, idx)
-                                       : kind == 1 ? sum_acc_sd(acc, idx) : sum_acc_quantile(acc, idx, q);
+            buf[i] = kind == 0 ? sum_acc_mean(acc, idx) : sum_acc_sd(acc, idx);
         }
-    return (size_t)nq * T * K;
+        return TK;
+    }
+    if (acc->nq != 5) {   /* (every summary tracks the five quantiles of h5o_quantiles) */
+        for (size_t i = 0; i < 5 * TK; i++)
+            buf[i] = NAN;
+        return 5 * TK;
+    }
+    sum_acc_quantile_rows(acc, (size_t)m, (size_t)nm, TK, buf);
+    return 5 * TK;
 }
 
 int h5o_summary_encode(const h5o_file *f, int job, const h5o_summaries *sm, h5c_coder *coder, double *buf,

@@ -95,5 +95,10 @@ double sum_acc_mean(const sum_acc *a, size_t i);
 double sum_acc_sd(const sum_acc *a, size_t i);
 /* Estimate of quantile number k of value i; NaN before any replication. */
 double sum_acc_quantile(const sum_acc *a, size_t i, int k);
+/* Every quantile of the n values i0, i0 + stride, ...: quantile k of the
+ * j-th into out[k * n + j].  The same numbers as sum_acc_quantile; faster
+ * for writing whole datasets, where values lie far apart in memory (their
+ * markers are fetched a few values ahead). */
+void sum_acc_quantile_rows(const sum_acc *a, size_t i0, size_t stride, size_t n, double *out);
 
 #endif

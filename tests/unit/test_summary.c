@@ -4,11 +4,29 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "sim_err.h"
 #include "sim_rng.h"
 #include "summary.h"
+
+/* sum_acc_quantile_rows gives what sum_acc_quantile gives, bit for bit,
+ * for values i0, i0 + stride, ... (n of them). */
+static int rows_match(const sum_acc *a, size_t i0, size_t stride, size_t n)
+{
+    double *out = malloc(5 * n * sizeof *out);
+    int same = out != NULL;
+    if (same)
+        sum_acc_quantile_rows(a, i0, stride, n, out);
+    for (size_t j = 0; same && j < n; j++)
+        for (int k = 0; k < 5; k++) {
+            double want = sum_acc_quantile(a, i0 + j * stride, k), got = out[(size_t)k * n + j];
+            same &= (isnan(want) && isnan(got)) || memcmp(&want, &got, sizeof want) == 0;
+        }
+    free(out);
+    return same;
+}
 
 int main(void)
 {
@@ -113,6 +131,13 @@ int main(void)
             same &= sum_acc_quantile(&whole, i, k) == sum_acc_quantile(&split, i, k);
     }
     CHECK_MSG(same, "a summary folded in parts differs from the whole");
+    CHECK(rows_match(&whole, 0, 1, NV));       /* P-square, and values still flat */
+    CHECK(rows_match(&split, 1, 3, (NV - 1) / 3));
+    sum_acc_reset(&whole);
+    CHECK(rows_match(&whole, 0, 2, NV / 2));   /* no replication yet: NaN */
+    for (int rep = 0; rep < 4; rep++)
+        sum_acc_add(&whole, rows + (size_t)rep * NV);
+    CHECK(rows_match(&whole, 0, 1, NV));       /* exact, interpolated */
     sum_acc_free(&whole);
     sum_acc_free(&split);
     free(rows);
