@@ -56,19 +56,24 @@ sum_jobs *sjob_new(const h5o_file *f, int nthreads)
     sj->ck = calloc((size_t)sj->n, sizeof *sj->ck);
     sj->coder = calloc((size_t)sj->nthreads, sizeof *sj->coder);
     sj->buf = calloc((size_t)sj->nthreads, sizeof *sj->buf);
-    int ok = sj->ck && sj->coder && sj->buf;
-    size_t len = h5o_summary_buf_len(f);
-    for (int t = 0; ok && t < sj->nthreads; t++) {
-        sj->coder[t] = h5c_coder_new(H5O_DEFLATE_LEVEL);
-        sj->buf[t] = malloc(len * sizeof(double));
-        ok = sj->coder[t] && sj->buf[t];
-    }
-    if (!ok) {
+    if (!sj->ck || !sj->coder || !sj->buf) {
         sjob_free(sj);
         sim_err_set(SIM_ENOMEM, "out of memory for the summaries");
         return NULL;
     }
     return sj;
+}
+
+/* Thread t's coder and value buffer, made when it first takes a job: on
+ * large networks the buffer is several MB (the flow matrix), and threads
+ * that never help need none. */
+static int thread_tools(sum_jobs *sj, int t)
+{
+    if (!sj->coder[t] && !(sj->coder[t] = h5c_coder_new(H5O_DEFLATE_LEVEL)))
+        return sim_err_set(SIM_ENOMEM, "out of memory for a compressor");
+    if (!sj->buf[t] && !(sj->buf[t] = malloc(h5o_summary_buf_len(sj->f) * sizeof(double))))
+        return sim_err_set(SIM_ENOMEM, "out of memory for the summaries");
+    return SIM_OK;
 }
 
 /* Record the first failure with its message (which is thread-local). */
@@ -92,7 +97,9 @@ void sjob_help(sum_jobs *sj)
         long j = atomic_fetch_add(&sj->next, 1);
         if (j >= sj->n)
             return;
-        int rc = h5o_summary_encode(sj->f, (int)j, &sj->sm, sj->coder[t], sj->buf[t], &sj->ck[j]);
+        int rc = thread_tools(sj, t);
+        if (rc == SIM_OK)
+            rc = h5o_summary_encode(sj->f, (int)j, &sj->sm, sj->coder[t], sj->buf[t], &sj->ck[j]);
         if (rc != SIM_OK)
             job_failed(sj, rc);
         atomic_fetch_add_explicit(&sj->done, 1, memory_order_release);

@@ -13,8 +13,9 @@
  * then stores the chunks in job order, so the file does not depend on
  * which thread encoded what.
  *
- * Ownership: sjob_new/sjob_free pair; the jobs keep their chunks, one
- * coder and one value buffer per thread, reused from point to point.
+ * Ownership: sjob_new/sjob_free pair; the jobs keep their chunks, and a
+ * coder and a value buffer for each thread that has taken a job, reused
+ * from point to point.
  */
 #ifndef SUMMARY_JOBS_H
 #define SUMMARY_JOBS_H
