@@ -71,38 +71,103 @@ const net_route *net_find(const net_route *r, int lo, int hi, int target)
     return &net_missing;
 }
 
-/* Cheapest routes from `src` to each node of `targets` (target k is index
- * k); the reachable ones are appended to out in target order. */
-static int routes_from(const scenario *s, const igraph_t *g, int src,
-                       const int *targets, int ntargets, routevec *out,
-                       igraph_vector_t *w, intvec *store)
+/* What every source's search shares: the link weights with the transit
+ * rule applied (a link out of a node goods may not pass through weighs
+ * HUGE_VAL, which igraph treats as absent), each node's out-links, the
+ * targets as an igraph vertex selector, and the shortest-path tree. */
+typedef struct {
+    igraph_vector_t w;
+    int *out_start, *out_link;   /* links out of node v: out_link[out_start[v] .. out_start[v+1]) */
+    igraph_vector_int_t to;      /* target nodes, reset per source list */
+    igraph_vector_int_t inbound; /* tree edge into each node, -1: not reached */
+    intvec path;                 /* one route's links, last first */
+} search;
+
+static void search_free(search *q)
 {
-    for (int e = 0; e < s->nlinks; e++) {
-        int from = s->links[e].from;
-        VECTOR(*w)[e] = (from == src || transit_allowed(s, from)) ? s->links[e].cost_per_t : HUGE_VAL;
+    igraph_vector_destroy(&q->w);
+    igraph_vector_int_destroy(&q->to);
+    igraph_vector_int_destroy(&q->inbound);
+    free(q->out_start);
+    free(q->out_link);
+    free(q->path.v);
+}
+
+static int search_init(search *q, const scenario *s)
+{
+    memset(q, 0, sizeof *q);
+    int ok = igraph_vector_init(&q->w, s->nlinks) == IGRAPH_SUCCESS;
+    ok &= igraph_vector_int_init(&q->to, 0) == IGRAPH_SUCCESS;
+    ok &= igraph_vector_int_init(&q->inbound, 0) == IGRAPH_SUCCESS;
+    q->out_start = calloc((size_t)s->nnodes + 2, sizeof *q->out_start);
+    q->out_link = malloc(((size_t)s->nlinks + 1) * sizeof *q->out_link);
+    if (!ok || !q->out_start || !q->out_link) {
+        search_free(q);
+        return sim_err_set(SIM_ENOMEM, "out of memory for the routing tables");
     }
-    igraph_vector_int_list_t epaths;
-    igraph_vector_int_t to;
-    igraph_error_t ie = igraph_vector_int_list_init(&epaths, 0);
+    for (int e = 0; e < s->nlinks; e++) {
+        VECTOR(q->w)[e] = transit_allowed(s, s->links[e].from) ? s->links[e].cost_per_t : HUGE_VAL;
+        q->out_start[s->links[e].from + 1]++;
+    }
+    for (int v = 0; v < s->nnodes; v++)
+        q->out_start[v + 1] += q->out_start[v];
+    for (int e = 0; e < s->nlinks; e++)   /* (counting sort; start offsets shifted back below) */
+        q->out_link[q->out_start[s->links[e].from]++] = e;
+    for (int v = s->nnodes; v > 0; v--)
+        q->out_start[v] = q->out_start[v - 1];
+    q->out_start[0] = 0;
+    return SIM_OK;
+}
+
+static int search_targets(search *q, const int *targets, int ntargets)
+{
+    if (igraph_vector_int_resize(&q->to, ntargets) != IGRAPH_SUCCESS)
+        return sim_err_set(SIM_ENOMEM, "out of memory for the routing tables");
+    for (int k = 0; k < ntargets; k++)
+        VECTOR(q->to)[k] = targets[k];
+    return SIM_OK;
+}
+
+/* The source's own out-links carry goods whatever its kind: weigh them
+ * (on) or restore the transit rule (off). */
+static void source_links(search *q, const scenario *s, int src, int on)
+{
+    for (int k = q->out_start[src]; k < q->out_start[src + 1]; k++) {
+        int e = q->out_link[k];
+        VECTOR(q->w)[e] = on || transit_allowed(s, src) ? s->links[e].cost_per_t : HUGE_VAL;
+    }
+}
+
+/* Cheapest routes from `src` to each node of the targets (target k is
+ * index k); the reachable ones are appended to out in target order.  One
+ * search gives the tree; each route is read back from it, links summed
+ * from the source on (as igraph would list them), so routes, costs and
+ * lead times are those of asking igraph for every path, without the
+ * path vector igraph would allocate per target (setup was quadratic in
+ * the network's size through those and a pass over every link per
+ * source). */
+static int routes_from(const scenario *s, const igraph_t *g, int src, int ntargets, routevec *out, search *q,
+                       intvec *store)
+{
+    source_links(q, s, src, 1);
+    igraph_error_t ie = igraph_get_shortest_paths_dijkstra(g, NULL, NULL, src, igraph_vss_vector(&q->to), &q->w,
+                                                           IGRAPH_OUT, NULL, &q->inbound);
+    source_links(q, s, src, 0);
     if (ie != IGRAPH_SUCCESS)
         return igraph_fail(ie);
-    ie = igraph_vector_int_init(&to, ntargets);
-    if (ie != IGRAPH_SUCCESS) {
-        igraph_vector_int_list_destroy(&epaths);
-        return igraph_fail(ie);
-    }
-    for (int k = 0; k < ntargets; k++)
-        VECTOR(to)[k] = targets[k];
-    ie = igraph_get_shortest_paths_dijkstra(g, NULL, &epaths, src, igraph_vss_vector(&to), w,
-                                            IGRAPH_OUT, NULL, NULL);
-    int rc = ie == IGRAPH_SUCCESS ? SIM_OK : igraph_fail(ie);
+    int rc = SIM_OK;
     for (int k = 0; k < ntargets && rc == SIM_OK; k++) {
-        igraph_vector_int_t *ep = igraph_vector_int_list_get_ptr(&epaths, k);
-        net_route r = { .target = k, .nedges = (int)igraph_vector_int_size(ep), .first = store->n, .from = src };
-        if (r.nedges == 0)     /* unreachable (a node is never its own target here) */
+        q->path.n = 0;
+        for (int v = (int)VECTOR(q->to)[k]; v != src && VECTOR(q->inbound)[v] >= 0 && rc == SIM_OK;) {
+            int e = (int)VECTOR(q->inbound)[v];
+            rc = iv_push(&q->path, e);
+            v = s->links[e].from;
+        }
+        if (q->path.n == 0)     /* unreachable (a node is never its own target here) */
             continue;
+        net_route r = { .target = k, .nedges = q->path.n, .first = store->n, .from = src };
         for (int j = 0; j < r.nedges && rc == SIM_OK; j++) {
-            int e = (int)VECTOR(*ep)[j];
+            int e = q->path.v[r.nedges - 1 - j];
             r.cost += s->links[e].cost_per_t;
             r.lead_mean += s->links[e].lead_days;
             if (j < NET_INLINE_EDGES)
@@ -112,8 +177,6 @@ static int routes_from(const scenario *s, const igraph_t *g, int src,
         if (rc == SIM_OK)
             rc = rv_push(out, &r);
     }
-    igraph_vector_int_destroy(&to);
-    igraph_vector_int_list_destroy(&epaths);
     return rc;
 }
 
@@ -161,11 +224,11 @@ int net_build(const scenario *s, network *n)
     int *plants = malloc(((size_t)s->nplants + 1) * sizeof *plants);
     n->pc_start = calloc((size_t)s->nplants + 2, sizeof *n->pc_start);
     n->sp_start = calloc((size_t)s->nsuppliers + 2, sizeof *n->sp_start);
-    igraph_vector_t w;
-    int have_w = igraph_vector_init(&w, s->nlinks) == IGRAPH_SUCCESS;
+    search q;
+    int have_q = search_init(&q, s) == SIM_OK;
     intvec store = { 0 };
     routevec pc = { 0 }, sp = { 0 };
-    if (!cust || !plants || !n->pc_start || !n->sp_start || !have_w)
+    if (!cust || !plants || !n->pc_start || !n->sp_start || !have_q)
         rc = sim_err_set(SIM_ENOMEM, "out of memory for the routing tables");
     if (rc == SIM_OK) {
         for (int i = 0; i < s->nsmelters; i++)
@@ -174,19 +237,22 @@ int net_build(const scenario *s, network *n)
             cust[s->nsmelters + i] = s->markets[i].node;
         for (int p = 0; p < s->nplants; p++)
             plants[p] = s->plants[p].node;
+        rc = search_targets(&q, cust, n->ncust);
     }
     for (int p = 0; p < s->nplants && rc == SIM_OK; p++) {
         n->pc_start[p] = pc.n;
-        rc = routes_from(s, &n->graph, s->plants[p].node, cust, n->ncust, &pc, &w, &store);
+        rc = routes_from(s, &n->graph, s->plants[p].node, n->ncust, &pc, &q, &store);
     }
     n->pc_start[s->nplants] = pc.n;
+    if (rc == SIM_OK)
+        rc = search_targets(&q, plants, s->nplants);
     for (int k = 0; k < s->nsuppliers && rc == SIM_OK; k++) {
         n->sp_start[k] = sp.n;
-        rc = routes_from(s, &n->graph, s->suppliers[k].node, plants, s->nplants, &sp, &w, &store);
+        rc = routes_from(s, &n->graph, s->suppliers[k].node, s->nplants, &sp, &q, &store);
     }
     n->sp_start[s->nsuppliers] = sp.n;
-    if (have_w)
-        igraph_vector_destroy(&w);
+    if (have_q)
+        search_free(&q);
     free(cust);
     free(plants);
     n->plant_cust = pc.v;

@@ -260,6 +260,60 @@ static void check_route_index(const network *n, const scenario *s)
     CHECK_MSG(bad == 0, "%d route look-ups differ", bad);
 }
 
+/* A route's links as "from>to" ids joined by spaces ("" when none). */
+static void route_text(const sim *x, const net_route *r, char *out, size_t len)
+{
+    out[0] = '\0';
+    const int *e = net_route_edges(&x->d.net, r);
+    for (int j = 0; j < r->nedges; j++) {
+        const scn_link *l = &x->s.links[e[j]];
+        size_t used = strlen(out);
+        snprintf(out + used, len - used, "%s%s>%s", j ? " " : "", x->s.nodes[l->from].id, x->s.nodes[l->to].id);
+    }
+}
+
+/* Cheapest routes pass through ports only, whatever a cheaper path
+ * through another plant or smelter would cost; their links are listed
+ * from the source on, with cost and mean lead time summed over them. */
+static void test_routes(void)
+{
+    tiny("id,region,class,capacity_tpy\nX,A,std,100000\n",
+         "id,region,al_tpy\nS,B,10000\nT,B,10000\nU,B,10000\nV,B,0\n",
+         "from,to,mode,distance_km,lead_days,lead_cv,capacity_tpd,cost_per_t\n"
+         "C,X,road,10,1,0,,1\nP,X,road,10,1,0,,1\n"
+         "X,S,road,100,9,0,,50\n"                        /* direct, dearer than by sea */
+         "X,Q1,road,10,1,0,,5\nQ1,Q2,sea,500,6,0,,5\nQ2,S,road,10,2,0,,5\n"
+         "X,T,road,10,1,0,,1\nT,U,road,10,1,0,,1\n"     /* cheap, but through smelter T */
+         "Q2,U,road,500,3,0,,100\n", "");
+    put("ports.csv", "id,region\nQ1,A\nQ2,B\n");
+    put("scenario.yaml",
+        "name: tiny\n"
+        "run:\n  seed: 7\n  replications: 1\n  start: 2025-01-01\n  end: 2025-03-31\n  warmup_days: 30\n"
+        "tables:\n  suppliers: suppliers.csv\n  plants: plants.csv\n  smelters: smelters.csv\n"
+        "  ports: ports.csv\n  links: links.csv\n"
+        "classes:\n  - name: std\n    energy_gj_per_t: 3\n    conversion_per_t: 500\n    baking_loss: 0.05\n");
+    sim x;
+    if (sim_open(&x, NULL, 0) != SIM_OK) {
+        CHECK(0);
+        return;
+    }
+    const char *want[4] = { "X>Q1 Q1>Q2 Q2>S", "X>T", "X>Q1 Q1>Q2 Q2>U", "" };
+    const double cost[4] = { 15, 1, 110, HUGE_VAL }, lead[4] = { 9, 1, 10, 0 };
+    for (int c = 0; c < 4; c++) {
+        const net_route *r = net_plant_route(&x.d.net, 0, c);
+        char got[256];
+        route_text(&x, r, got, sizeof got);
+        CHECK_MSG(strcmp(got, want[c]) == 0, "route X to %s: '%s', expected '%s'", x.s.nodes[x.s.smelters[c].node].id,
+                  got, want[c]);
+        CHECK(r->cost == cost[c] && r->lead_mean == lead[c]);
+    }
+    char got[256];
+    route_text(&x, net_supplier_route(&x.d.net, &x.s, 0, 0), got, sizeof got);
+    CHECK_MSG(strcmp(got, "C>X") == 0, "route C to X: '%s'", got);
+    check_route_index(&x.d.net, &x.s);
+    sim_close(&x);
+}
+
 static void test_default_balance(const char *src)
 {
     char path[512];
@@ -290,6 +344,7 @@ int main(int argc, char **argv)
     test_stockout();
     test_exit();
     test_no_plant();
+    test_routes();
     test_default_balance(argc > 1 ? argv[1] : ".");
     tiny_cleanup();
     return check_done("test_model");
