@@ -68,6 +68,10 @@ run merge -o "$tmp/stm.h5" "$tmp"/sts.shard-*-of-3.h5
 same "$tmp/st1.h5" "$tmp/stm.h5" "stochastic scenario, 3 shards merged vs one run"
 
 run sweep "$sweep" -t 2 -o "$tmp/sw.h5"
+# Each point's summaries are encoded by whichever threads are free: more
+# threads than cores must give the same file.
+run sweep "$sweep" -t 5 -o "$tmp/sw5.h5"
+same "$tmp/sw.h5" "$tmp/sw5.h5" "sweep, 5 threads vs 2"
 for k in 0 1 2; do run sweep "$sweep" -t 1 --shard $k/3 -o "$tmp/swsh.h5"; done
 run merge -o "$tmp/swm.h5" "$tmp"/swsh.shard-*-of-3.h5
 same "$tmp/sw.h5" "$tmp/swm.h5" "sweep in 3 shards merged vs one run"
