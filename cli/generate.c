@@ -41,26 +41,106 @@ static double dist(place a, place b)
     return hypot(a.x - b.x, a.y - b.y);
 }
 
-/* Indices of the k places of `to` nearest to `from` (k small). */
-static void nearest(place from, const place *to, int n, int k, int *out)
+/* Places bucketed on a square grid of about two per cell, so that the
+ * few nearest to a point are found in the cells around it: scanning every
+ * place for every query made generating quadratic in the network's size
+ * (minutes at 100,000 nodes). */
+typedef struct {
+    const place *p;
+    int side;              /* side x side cells */
+    double x0, y0, cell;
+    int *start, *idx;      /* the places in cell c: idx[start[c] .. start[c + 1]) */
+} grid;
+
+static void grid_free(grid *gr)
+{
+    free(gr->start);
+    free(gr->idx);
+}
+
+static int cell_of(const grid *gr, double v, double v0)
+{
+    double c = floor((v - v0) / gr->cell);
+    return c < 0 ? 0 : c >= gr->side ? gr->side - 1 : (int)c;
+}
+
+static int grid_init(grid *gr, const place *p, int n)
+{
+    double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
+    for (int i = 0; i < n; i++) {
+        x0 = fmin(x0, p[i].x), x1 = fmax(x1, p[i].x);
+        y0 = fmin(y0, p[i].y), y1 = fmax(y1, p[i].y);
+    }
+    gr->p = p;
+    gr->side = (int)ceil(sqrt(n / 2.0));
+    if (gr->side < 1)
+        gr->side = 1;
+    double span = fmax(x1 - x0, y1 - y0);
+    gr->cell = span > 0 ? span / gr->side : 1.0;
+    gr->x0 = x0;
+    gr->y0 = y0;
+    size_t ncell = (size_t)gr->side * (size_t)gr->side;
+    gr->start = calloc(ncell + 2, sizeof *gr->start);
+    gr->idx = malloc(((size_t)n + 1) * sizeof *gr->idx);
+    int *cell = malloc(((size_t)n + 1) * sizeof *cell);
+    if (!gr->start || !gr->idx || !cell) {
+        free(cell);
+        grid_free(gr);
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    }
+    for (int i = 0; i < n; i++) {   /* counting sort by cell, in index order within a cell */
+        cell[i] = cell_of(gr, p[i].y, y0) * gr->side + cell_of(gr, p[i].x, x0);
+        gr->start[cell[i] + 2]++;
+    }
+    for (size_t c = 2; c <= ncell + 1; c++)
+        gr->start[c] += gr->start[c - 1];
+    for (int i = 0; i < n; i++)
+        gr->idx[gr->start[cell[i] + 1]++] = i;
+    free(cell);
+    return SIM_OK;
+}
+
+/* Indices of the k places of the grid nearest to `from` (k small), nearest
+ * first and, at equal distance, lowest index first: what a scan of every
+ * place in index order gives.  Rings of cells are visited outwards until
+ * no place left can be nearer than the k-th found (a cell r rings out
+ * lies at least (r - 1) cells away). */
+static void nearest(const grid *gr, place from, int k, int *out)
 {
     double best[8];
     for (int i = 0; i < k; i++) {
         best[i] = HUGE_VAL;
         out[i] = -1;
     }
-    for (int j = 0; j < n; j++) {
-        double d = dist(from, to[j]);
-        for (int i = 0; i < k; i++)
-            if (d < best[i]) {
-                for (int m = k - 1; m > i; m--) {
-                    best[m] = best[m - 1];
-                    out[m] = out[m - 1];
+    int cx = cell_of(gr, from.x, gr->x0), cy = cell_of(gr, from.y, gr->y0);
+    for (int r = 0; r <= gr->side; r++) {
+        for (int y = cy - r; y <= cy + r; y++) {
+            if (y < 0 || y >= gr->side)
+                continue;
+            int step = y == cy - r || y == cy + r ? 1 : 2 * r;   /* the ring only */
+            for (int x = cx - r; x <= cx + r; x += step > 0 ? step : 1) {
+                if (x < 0 || x >= gr->side)
+                    continue;
+                int c = y * gr->side + x;
+                for (int t = gr->start[c]; t < gr->start[c + 1]; t++) {
+                    int j = gr->idx[t];
+                    double d = dist(from, gr->p[j]);
+                    for (int i = 0; i < k; i++)
+                        if (d < best[i] || (d == best[i] && j < out[i])) {
+                            for (int m = k - 1; m > i; m--) {
+                                best[m] = best[m - 1];
+                                out[m] = out[m - 1];
+                            }
+                            best[i] = d;
+                            out[i] = j;
+                            break;
+                        }
                 }
-                best[i] = d;
-                out[i] = j;
-                break;
             }
+        }
+        /* (a margin for rounding in hypot) */
+        if (out[k - 1] >= 0 && best[k - 1] < r * gr->cell * (1 - 1e-9))
+            return;
     }
 }
 
@@ -84,6 +164,7 @@ static place scatter(gsl_rng *r, const place *centre, int nregions)
 static int write_all(const char *dir, int nodes, unsigned long long seed)
 {
     gen g = { .nodes = nodes };
+    grid gpl = { 0 }, gco = { 0 }, gpi = { 0 }, gpo = { 0 };   /* plants, coke and pitch suppliers, ports */
     g.regions = nodes / 40 > 2 ? nodes / 40 : 2;
     g.plants = nodes * 3 / 10 > 1 ? nodes * 3 / 10 : 1;
     g.smelters = nodes * 3 / 10 > 1 ? nodes * 3 / 10 : 1;
@@ -159,10 +240,19 @@ static int write_all(const char *dir, int nodes, unsigned long long seed)
         for (int i = 0; i < g.markets; i++)
             fprintf(f[5], "m%05d,W%03d,%.0f,0.04,synthetic\n", i, i % 8, exports / g.markets);
         fprintf(f[6], "from,to,mode,distance_km,lead_cv,source\n");
+        rc = grid_init(&gpl, g.pl, g.plants);
+        if (rc == SIM_OK)
+            rc = grid_init(&gco, g.su, g.coke);
+        if (rc == SIM_OK)
+            rc = grid_init(&gpi, g.su + g.coke, g.pitch);
+        if (rc == SIM_OK)
+            rc = grid_init(&gpo, g.po, g.ports);
+    }
+    if (rc == SIM_OK) {
         int near[8];
         for (int i = 0; i < g.smelters; i++) {
             int k = g.plants < 4 ? g.plants : 4;
-            nearest(g.sm[i], g.pl, g.plants, k, near);
+            nearest(&gpl, g.sm[i], k, near);
             for (int j = 0; j < k; j++) {
                 double d = dist(g.sm[i], g.pl[near[j]]) * 1.25 + 20;
                 fprintf(f[6], "p%05d,s%05d,%s,%.0f,0.2,synthetic\n", near[j], i, d < 300 ? "road" : "rail", d);
@@ -172,14 +262,14 @@ static int write_all(const char *dir, int nodes, unsigned long long seed)
             for (int c = 0; c < 2; c++) {
                 const place *base = g.su + (c ? g.coke : 0);
                 int n = c ? g.pitch : g.coke, k = n < 2 ? n : 2;
-                nearest(g.pl[i], base, n, k, near);
+                nearest(c ? &gpi : &gco, g.pl[i], k, near);
                 for (int j = 0; j < k; j++) {
                     double d = dist(g.pl[i], base[near[j]]) * 1.25 + 20;
                     fprintf(f[6], "k%05d,p%05d,%s,%.0f,0.2,synthetic\n", near[j] + (c ? g.coke : 0), i,
                             d < 300 ? "road" : "rail", d);
                 }
             }
-            nearest(g.pl[i], g.po, g.ports, 1, near);
+            nearest(&gpo, g.pl[i], 1, near);
             used[near[0]] = 1;
             fprintf(f[6], "p%05d,o%05d,rail,%.0f,0.2,synthetic\n", i, near[0], dist(g.pl[i], g.po[near[0]]) * 1.25 + 20);
         }
@@ -206,6 +296,10 @@ static int write_all(const char *dir, int nodes, unsigned long long seed)
     free(g.po);
     free(cap);
     free(used);
+    grid_free(&gpl);
+    grid_free(&gco);
+    grid_free(&gpi);
+    grid_free(&gpo);
     return rc;
 }
 
