@@ -1,8 +1,8 @@
 /*
  * summary_jobs — a point's summaries encoded by every thread.
  *
- * When a point's last replication is folded, its summaries (46 datasets,
- * about 2.6 MB of doubles for the default scenario) are compressed and
+ * When a point's last replication is folded, its summaries (52 datasets,
+ * about 2.8 MB of doubles for the default scenario) are compressed and
  * written.  Done by the consumer alone, that took 20-25 ms a point (after
  * HDF5's own write path, 70, was replaced) on one thread while the others
  * simulated: in sweeps of many points with few replications, the serial
