@@ -138,6 +138,26 @@ int main(void)
     for (int rep = 0; rep < 4; rep++)
         sum_acc_add(&whole, rows + (size_t)rep * NV);
     CHECK(rows_match(&whole, 0, 1, NV));       /* exact, interpolated */
+
+    /* A reset leaves the markers as they were: whatever they hold, a
+     * reused accumulator must give what a new one gives. */
+    sum_acc_reset(&whole);
+    memset(whole.qh, 0xff, NV * (size_t)whole.nm * sizeof(double));   /* NaN everywhere */
+    memset(whole.qn, 0x7f, NV * (size_t)(whole.nm - 2) * sizeof(int));
+    sum_acc fresh;
+    CHECK(sum_acc_init(&fresh, NV, 5, p) == SIM_OK);
+    for (int rep = 0; rep < NR; rep++) {
+        sum_acc_add(&whole, rows + (size_t)rep * NV);
+        sum_acc_add(&fresh, rows + (size_t)rep * NV);
+    }
+    same = 1;
+    for (int i = 0; i < NV; i++) {
+        same &= sum_acc_mean(&whole, i) == sum_acc_mean(&fresh, i) && sum_acc_sd(&whole, i) == sum_acc_sd(&fresh, i);
+        for (int k = 0; k < 5; k++)
+            same &= sum_acc_quantile(&whole, i, k) == sum_acc_quantile(&fresh, i, k);
+    }
+    CHECK_MSG(same, "a reset and reused summary differs from a new one");
+    sum_acc_free(&fresh);
     sum_acc_free(&whole);
     sum_acc_free(&split);
     free(rows);
