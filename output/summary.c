@@ -279,44 +279,9 @@ double sum_acc_sd(const sum_acc *a, size_t i)
     return count > 1 ? sqrt(a->m2[i] / (double)(count - 1)) : 0.0;
 }
 
-/* Quantiles of value i, whose part has `count` replications. */
-static void quantiles_of(const sum_acc *a, size_t i, long count, double *q)
+/* Quantile k of value i, whose part has `count` replications. */
+static double quantile_of(const sum_acc *a, size_t i, long count, int k)
 {
-    const double *h = a->qh + i * (size_t)a->nm;
-    for (int k = 0; k < a->nq; k++) {
-        if (count == 0) {
-            q[k] = NAN;
-        } else if (a->flat && a->flat[i]) {
-            q[k] = a->flat_v[i];
-        } else if (count > a->nm) {
-            q[k] = h[2 * k + 2];
-        } else {
-            double pos = a->p[k] * (double)(count - 1);
-            int lo = (int)floor(pos);
-            int hi = lo + 1 < count ? lo + 1 : lo;
-            q[k] = h[lo] + (pos - lo) * (h[hi] - h[lo]);
-        }
-    }
-}
-
-void sum_acc_quantile_rows(const sum_acc *a, size_t i0, size_t stride, size_t n, double *out)
-{
-    enum { AHEAD = 8 };   /* values whose markers are fetched ahead */
-    size_t nm = (size_t)a->nm;
-    for (size_t j = 0; j < n; j++) {
-        size_t i = i0 + j * stride;
-        if (j + AHEAD < n)
-            __builtin_prefetch(a->qh + (i + AHEAD * stride) * nm);
-        double q[SUM_MAX_QUANTILES];
-        quantiles_of(a, i, part_of(a, i)->count, q);
-        for (int k = 0; k < a->nq; k++)
-            out[(size_t)k * n + j] = q[k];
-    }
-}
-
-double sum_acc_quantile(const sum_acc *a, size_t i, int k)
-{
-    long count = part_of(a, i)->count;
     if (count == 0)
         return NAN;
     if (a->flat && a->flat[i])
@@ -329,4 +294,23 @@ double sum_acc_quantile(const sum_acc *a, size_t i, int k)
     int lo = (int)floor(pos);
     int hi = lo + 1 < count ? lo + 1 : lo;
     return h[lo] + (pos - lo) * (h[hi] - h[lo]);
+}
+
+void sum_acc_quantile_rows(const sum_acc *a, size_t i0, size_t stride, size_t n, double *out)
+{
+    enum { AHEAD = 8 };   /* values whose markers are fetched ahead */
+    size_t nm = (size_t)a->nm;
+    for (size_t j = 0; j < n; j++) {
+        size_t i = i0 + j * stride;
+        if (j + AHEAD < n)
+            __builtin_prefetch(a->qh + (i + AHEAD * stride) * nm);
+        long count = part_of(a, i)->count;
+        for (int k = 0; k < a->nq; k++)
+            out[(size_t)k * n + j] = quantile_of(a, i, count, k);
+    }
+}
+
+double sum_acc_quantile(const sum_acc *a, size_t i, int k)
+{
+    return quantile_of(a, i, part_of(a, i)->count, k);
 }

@@ -28,6 +28,18 @@ static int rows_match(const sum_acc *a, size_t i0, size_t stride, size_t n)
     return same;
 }
 
+/* Two accumulators give the same estimates for all n values, bit for bit. */
+static int same_estimates(const sum_acc *a, const sum_acc *b, int n)
+{
+    int same = 1;
+    for (int i = 0; i < n; i++) {
+        same &= sum_acc_mean(a, i) == sum_acc_mean(b, i) && sum_acc_sd(a, i) == sum_acc_sd(b, i);
+        for (int k = 0; k < 5; k++)
+            same &= sum_acc_quantile(a, i, k) == sum_acc_quantile(b, i, k);
+    }
+    return same;
+}
+
 int main(void)
 {
     const double p[5] = { 0.05, 0.25, 0.5, 0.75, 0.95 };
@@ -124,13 +136,7 @@ int main(void)
             sum_acc_add_part(&split, k, rows + (size_t)rep * NV);
     CHECK(sum_acc_count(&split) == NR);
     CHECK(sum_acc_split(&split, 2) == SIM_EINVAL);   /* too late */
-    int same = 1;
-    for (int i = 0; i < NV; i++) {
-        same &= sum_acc_mean(&whole, i) == sum_acc_mean(&split, i) && sum_acc_sd(&whole, i) == sum_acc_sd(&split, i);
-        for (int k = 0; k < 5; k++)
-            same &= sum_acc_quantile(&whole, i, k) == sum_acc_quantile(&split, i, k);
-    }
-    CHECK_MSG(same, "a summary folded in parts differs from the whole");
+    CHECK_MSG(same_estimates(&whole, &split, NV), "a summary folded in parts differs from the whole");
     CHECK(rows_match(&whole, 0, 1, NV));       /* P-square, and values still flat */
     CHECK(rows_match(&split, 1, 3, (NV - 1) / 3));
     sum_acc_reset(&whole);
@@ -150,13 +156,7 @@ int main(void)
         sum_acc_add(&whole, rows + (size_t)rep * NV);
         sum_acc_add(&fresh, rows + (size_t)rep * NV);
     }
-    same = 1;
-    for (int i = 0; i < NV; i++) {
-        same &= sum_acc_mean(&whole, i) == sum_acc_mean(&fresh, i) && sum_acc_sd(&whole, i) == sum_acc_sd(&fresh, i);
-        for (int k = 0; k < 5; k++)
-            same &= sum_acc_quantile(&whole, i, k) == sum_acc_quantile(&fresh, i, k);
-    }
-    CHECK_MSG(same, "a reset and reused summary differs from a new one");
+    CHECK_MSG(same_estimates(&whole, &fresh, NV), "a reset and reused summary differs from a new one");
     sum_acc_free(&fresh);
     sum_acc_free(&whole);
     sum_acc_free(&split);
