@@ -21,6 +21,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "buckets.h"
 #include "cli.h"
 #include "sim_err.h"
 #include "sim_rng.h"
@@ -80,7 +81,7 @@ static int grid_init(grid *gr, const place *p, int n)
     gr->x0 = x0;
     gr->y0 = y0;
     size_t ncell = (size_t)gr->side * (size_t)gr->side;
-    gr->start = calloc(ncell + 2, sizeof *gr->start);
+    gr->start = malloc((ncell + 1) * sizeof *gr->start);
     gr->idx = malloc(((size_t)n + 1) * sizeof *gr->idx);
     int *cell = malloc(((size_t)n + 1) * sizeof *cell);
     if (!gr->start || !gr->idx || !cell) {
@@ -88,14 +89,9 @@ static int grid_init(grid *gr, const place *p, int n)
         grid_free(gr);
         return sim_err_set(SIM_ENOMEM, "out of memory");
     }
-    for (int i = 0; i < n; i++) {   /* counting sort by cell, in index order within a cell */
-        cell[i] = cell_of(gr, p[i].y, y0) * gr->side + cell_of(gr, p[i].x, x0);
-        gr->start[cell[i] + 2]++;
-    }
-    for (size_t c = 2; c <= ncell + 1; c++)
-        gr->start[c] += gr->start[c - 1];
     for (int i = 0; i < n; i++)
-        gr->idx[gr->start[cell[i] + 1]++] = i;
+        cell[i] = cell_of(gr, p[i].y, y0) * gr->side + cell_of(gr, p[i].x, x0);
+    bucket_sort(cell, sizeof *cell, n, (int)ncell, gr->start, gr->idx);
     free(cell);
     return SIM_OK;
 }

@@ -3,6 +3,7 @@
  * and the mass-balance check.  Behaviour of each kind of node lives in its
  * own file (smelter.c, plant.c, market.c, transport.c, sourcing.c).
  */
+#include "buckets.h"
 #include "model_internal.h"
 
 #include <math.h>
@@ -138,25 +139,6 @@ static int supplier_lists(model_def *d)
     return rc;
 }
 
-/* Plants owned by each smelter (captive supply), in plant order: a
- * counting sort, so that setup stays linear in the network's size. */
-static void owned_lists(model_def *d)
-{
-    const scenario *s = d->scn;
-    int *start = d->owned_start;   /* (zeroed, nsmelters + 2 entries) */
-    for (int p = 0; p < s->nplants; p++)
-        if (s->plants[p].owner >= 0)
-            start[s->plants[p].owner + 1]++;
-    for (int i = 0; i < s->nsmelters; i++)
-        start[i + 1] += start[i];
-    for (int p = 0; p < s->nplants; p++)   /* start[i] runs to the end of list i, then is put back */
-        if (s->plants[p].owner >= 0)
-            d->owned[start[s->plants[p].owner]++] = p;
-    for (int i = s->nsmelters; i > 0; i--)
-        start[i] = start[i - 1];
-    start[0] = 0;
-}
-
 /* Each customer's reachable plants by landed cost (price + freight), from
  * the route lists: time and memory grow with the routes, not with plants
  * x customers. */
@@ -257,7 +239,8 @@ int model_def_init(model_def *d, const scenario *s)
         d->plant_region[p] = s->nodes[s->plants[p].node].region;
     for (int c = 0; c < d->ncust; c++)
         d->cust_region[c] = s->nodes[mdl_cust_node(s, c)].region;
-    owned_lists(d);
+    bucket_sort(s->nplants ? &s->plants[0].owner : NULL, sizeof(scn_plant), s->nplants, s->nsmelters,
+                d->owned_start, d->owned);   /* plants owned by each smelter, in plant order */
     rc = supplier_lists(d);
     if (rc != SIM_OK) {
         model_def_free(d);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buckets.h"
 #include "sim_err.h"
 
 static int igraph_fail(igraph_error_t e)
@@ -105,17 +106,10 @@ static int search_init(search *q, const scenario *s)
         search_free(q);
         return sim_err_set(SIM_ENOMEM, "out of memory for the routing tables");
     }
-    for (int e = 0; e < s->nlinks; e++) {
+    for (int e = 0; e < s->nlinks; e++)
         VECTOR(q->w)[e] = transit_allowed(s, s->links[e].from) ? s->links[e].cost_per_t : HUGE_VAL;
-        q->out_start[s->links[e].from + 1]++;
-    }
-    for (int v = 0; v < s->nnodes; v++)
-        q->out_start[v + 1] += q->out_start[v];
-    for (int e = 0; e < s->nlinks; e++)   /* (counting sort; start offsets shifted back below) */
-        q->out_link[q->out_start[s->links[e].from]++] = e;
-    for (int v = s->nnodes; v > 0; v--)
-        q->out_start[v] = q->out_start[v - 1];
-    q->out_start[0] = 0;
+    bucket_sort(s->nlinks ? &s->links[0].from : NULL, sizeof(scn_link), s->nlinks, s->nnodes, q->out_start,
+                q->out_link);
     return SIM_OK;
 }
 
