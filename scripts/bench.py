@@ -36,6 +36,14 @@ def run(args, rss=False):
     return json.loads(p.stdout), peak_kib / 1024.0
 
 
+def timed(args, what):
+    """Wall seconds of anodesim with args (commands that print no summary)."""
+    p = subprocess.run(["/usr/bin/time", "-f", "%e", BIN] + args, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"bench: {what} failed: {p.stderr.strip()}")
+    return float(p.stderr.strip().splitlines()[-1])
+
+
 class Bench:
     def __init__(self, reps, tmp):
         self.reps, self.tmp, self.rows, self.cache = reps, tmp, [], {}
@@ -116,11 +124,7 @@ class Bench:
                            check=True, capture_output=True)
         shards = [os.path.join(self.tmp, f"merge.shard-{k}-of-2.h5") for k in (0, 1)]
         merged = os.path.join(self.tmp, "merged.h5")
-        cmd = ["/usr/bin/time", "-f", "%e", BIN, "merge", "-t", "2", "-q", "-o", merged] + shards
-        p = subprocess.run(cmd, capture_output=True, text=True)
-        if p.returncode != 0:
-            sys.exit(f"bench: merge failed: {p.stderr.strip()}")
-        wall = float(p.stderr.strip().splitlines()[-1])
+        wall = timed(["merge", "-t", "2", "-q", "-o", merged] + shards, "merge")
         self.add("merge", f"merge 2 shards, {n} replications, 2 threads", wall, "s")
         self.add("merge", "replications merged per second", n / wall, "1/s")
 
@@ -165,11 +169,9 @@ class Bench:
         # Setup (reading the tables, routing through the network) comes
         # once per process, outside the times above: each shard pays it.
         for n, _ in sizes:
-            cmd = ["/usr/bin/time", "-f", "%e", BIN, "validate", os.path.join(self.tmp, f"gen{n}", "scenario.yaml")]
-            p = subprocess.run(cmd, capture_output=True, text=True)
-            if p.returncode != 0:
-                sys.exit(f"bench: validate of the {n}-node network failed: {p.stderr.strip()}")
-            self.add("size", f"{n} nodes: setup (anodesim validate)", float(p.stderr.strip().splitlines()[-1]), "s")
+            spec = os.path.join(self.tmp, f"gen{n}", "scenario.yaml")
+            setup = timed(["validate", spec], f"validate of the {n}-node network")
+            self.add("size", f"{n} nodes: setup (anodesim validate)", setup, "s")
 
 
 def main():
