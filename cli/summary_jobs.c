@@ -4,7 +4,6 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "sim_err.h"
 
@@ -15,8 +14,7 @@ struct sum_jobs {
     h5o_summaries sm;          /* of the open point */
     atomic_long next;          /* next job to take; >= n: none open */
     atomic_int done;           /* jobs of the open point finished */
-    atomic_int failed;         /* first failure's code (0: none) */
-    char errmsg[1024];         /* its message (set by the thread that failed) */
+    sim_err_first failed;      /* the first job that failed, and its message */
     h5c_chunks *ck;            /* [n] each job's encoded chunk */
     h5c_coder **coder;         /* [nthreads] */
     double **buf;              /* [nthreads] */
@@ -52,7 +50,7 @@ sum_jobs *sjob_new(const h5o_file *f, int nthreads)
     sj->nthreads = nthreads > 0 ? nthreads : 1;
     atomic_init(&sj->next, sj->n);
     atomic_init(&sj->done, 0);
-    atomic_init(&sj->failed, 0);
+    sim_err_first_init(&sj->failed);
     sj->ck = calloc((size_t)sj->n, sizeof *sj->ck);
     sj->coder = calloc((size_t)sj->nthreads, sizeof *sj->coder);
     sj->buf = calloc((size_t)sj->nthreads, sizeof *sj->buf);
@@ -76,16 +74,6 @@ static int thread_tools(sum_jobs *sj, int t)
     return SIM_OK;
 }
 
-/* Record the first failure with its message (which is thread-local). */
-static void job_failed(sum_jobs *sj, int rc)
-{
-    int expected = 0;
-    if (atomic_compare_exchange_strong(&sj->failed, &expected, rc)) {
-        strncpy(sj->errmsg, sim_err_msg(), sizeof sj->errmsg - 1);
-        sj->errmsg[sizeof sj->errmsg - 1] = '\0';
-    }
-}
-
 void sjob_help(sum_jobs *sj)
 {
     if (!sj)
@@ -101,7 +89,7 @@ void sjob_help(sum_jobs *sj)
         if (rc == SIM_OK)
             rc = h5o_summary_encode(sj->f, (int)j, &sj->sm, sj->coder[t], sj->buf[t], &sj->ck[j]);
         if (rc != SIM_OK)
-            job_failed(sj, rc);
+            sim_err_first_keep(&sj->failed, rc);
         atomic_fetch_add_explicit(&sj->done, 1, memory_order_release);
     }
 }
@@ -112,7 +100,7 @@ int sjob_write(sum_jobs *sj, h5o_file *f, long point, const h5o_summaries *sm)
      * publishes them (a helper that reads next < n sees both). */
     sj->sm = *sm;
     atomic_store(&sj->done, 0);
-    atomic_store(&sj->failed, 0);
+    sim_err_first_init(&sj->failed);
     atomic_store_explicit(&sj->next, 0, memory_order_release);
     if (!omp_in_parallel() && sj->nthreads > 1) {
 #pragma omp parallel num_threads(sj->nthreads)
@@ -122,11 +110,7 @@ int sjob_write(sum_jobs *sj, h5o_file *f, long point, const h5o_summaries *sm)
     }
     while (atomic_load_explicit(&sj->done, memory_order_acquire) < sj->n)
         sched_yield();   /* jobs another thread is finishing */
-    int rc = atomic_load(&sj->failed);
-    if (rc != 0) {
-        sim_err_copy(sj->errmsg);
-        return rc;
-    }
+    SIM_CHECK(sim_err_first_take(&sj->failed));
     for (int j = 0; j < sj->n; j++)
         SIM_CHECK(h5o_summary_store(f, point, j, &sj->ck[j]));
     return SIM_OK;

@@ -46,6 +46,32 @@ void sim_err_copy(const char *msg)
 
 void sim_err_clear(void) { err_buf[0] = '\0'; }
 
+void sim_err_first_init(sim_err_first *f)
+{
+    atomic_init(&f->code, 0);
+    f->msg[0] = '\0';
+}
+
+void sim_err_first_keep(sim_err_first *f, int rc)
+{
+    int expected = 0;
+    if (atomic_compare_exchange_strong(&f->code, &expected, rc))
+        snprintf(f->msg, sizeof f->msg, "%s", err_buf);
+}
+
+int sim_err_first_code(sim_err_first *f)
+{
+    return atomic_load(&f->code);
+}
+
+int sim_err_first_take(sim_err_first *f)
+{
+    int rc = atomic_load(&f->code);
+    if (rc != SIM_OK)
+        sim_err_copy(f->msg);
+    return rc;
+}
+
 const char *sim_err_name(int code)
 {
     switch (code) {

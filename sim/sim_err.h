@@ -13,6 +13,7 @@
 #ifndef SIM_ERR_H
 #define SIM_ERR_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 enum sim_status {
@@ -45,6 +46,22 @@ const char *sim_err_msg(void);
 void sim_err_copy(const char *msg);
 
 void sim_err_clear(void);
+
+/* The first failure among threads that work together: its status and
+ * the message of the thread that failed (messages are thread-local).
+ * sim_err_first_keep records rc and this thread's message unless a
+ * failure is already recorded; sim_err_first_code reads the status (0:
+ * none); sim_err_first_take returns it and, when there is one, makes its
+ * message this thread's. */
+typedef struct sim_err_first {
+    atomic_int code;
+    char msg[1024];
+} sim_err_first;
+
+void sim_err_first_init(sim_err_first *f);
+void sim_err_first_keep(sim_err_first *f, int rc);
+int sim_err_first_code(sim_err_first *f);
+int sim_err_first_take(sim_err_first *f);
 
 /* A short name for a status code ("bad input", "out of memory", ...). */
 const char *sim_err_name(int code);

@@ -16,7 +16,7 @@ typedef struct {
     atomic_int *ready;         /* slot holds a finished result */
     atomic_long next_take;     /* next task index to hand out (relative) */
     atomic_long next_deliver;  /* next task index to consume (relative) */
-    atomic_int failed;         /* first error status, 0 while none */
+    sim_err_first failed;      /* the first error, and its message */
     atomic_long limit;         /* local tasks: ntasks, or where claims ran out */
     long *claimed;             /* claim mode: task of each local slot */
     omp_lock_t claim_lock;
@@ -24,17 +24,7 @@ typedef struct {
     double consume_s;          /* time spent consuming (under deliver_lock) */
     int gap;                   /* a task or consume failed: stop consuming */
     omp_lock_t deliver_lock;
-    char errmsg[1024];
 } runner;
-
-static void record_error(runner *r, int rc)
-{
-    int expected = 0;
-    if (atomic_compare_exchange_strong(&r->failed, &expected, rc)) {
-        strncpy(r->errmsg, sim_err_msg(), sizeof r->errmsg - 1);
-        r->errmsg[sizeof r->errmsg - 1] = '\0';
-    }
-}
 
 /* Deliver every ready result in order.  One deliverer at a time; others
  * return at once and rely on the holder (or their own next call) to pick
@@ -63,7 +53,7 @@ static void try_deliver(runner *r)
                 int rc = s->consume(s->ctx, task, res);
                 r->consume_s += omp_get_wtime() - t0;
                 if (rc != SIM_OK) {
-                    record_error(r, rc);
+                    sim_err_first_keep(&r->failed, rc);
                     r->gap = 1;
                 } else {
                     r->consumed++;
@@ -85,11 +75,11 @@ static void try_deliver(runner *r)
 static int stop_requested(runner *r)
 {
     const sim_runner_spec *s = r->spec;
-    if (atomic_load(&r->failed) != 0)
+    if (sim_err_first_code(&r->failed) != 0)
         return 1;
     if (s->cancel && *s->cancel) {
         sim_err_set(SIM_EINTR, "interrupted");
-        record_error(r, SIM_EINTR);
+        sim_err_first_keep(&r->failed, SIM_EINTR);
         return 1;
     }
     return 0;
@@ -104,7 +94,7 @@ static void worker(runner *r, sim_runner_stats *stats)
         scratch = s->scratch_new(s->ctx);
         if (!scratch) {
             sim_err_set(SIM_ENOMEM, "cannot allocate a model instance for thread %d", tid);
-            record_error(r, SIM_ENOMEM);
+            sim_err_first_keep(&r->failed, SIM_ENOMEM);
             return;
         }
     }
@@ -147,7 +137,7 @@ static void worker(runner *r, sim_runner_stats *stats)
         busy += omp_get_wtime() - t0;
         done++;
         if (rc != SIM_OK)
-            record_error(r, rc);
+            sim_err_first_keep(&r->failed, rc);
         /* Publish even on error (res NULL) so that delivery never stalls. */
         if (r->claimed)
             r->claimed[t % r->window] = task;
@@ -184,7 +174,7 @@ int sim_runner_run(const sim_runner_spec *spec, sim_runner_stats *stats)
     }
     atomic_init(&r.next_take, 0);
     atomic_init(&r.next_deliver, 0);
-    atomic_init(&r.failed, 0);
+    sim_err_first_init(&r.failed);
     atomic_init(&r.limit, spec->claim ? LONG_MAX : spec->ntasks);
     if (spec->claim && !(r.claimed = calloc((size_t)r.window, sizeof *r.claimed))) {
         free(r.slot);
@@ -217,8 +207,5 @@ int sim_runner_run(const sim_runner_spec *spec, sim_runner_stats *stats)
         stats->nthreads = nthreads;
         stats->wall_s = wall;
     }
-    int rc = atomic_load(&r.failed);
-    if (rc != SIM_OK)
-        sim_err_copy(r.errmsg);
-    return rc;
+    return sim_err_first_take(&r.failed);
 }
