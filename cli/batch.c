@@ -106,6 +106,39 @@ static size_t vec_len(const batch *b)
     return (size_t)b->scn[0].nyears * (size_t)(year_regions(b) + 1) * RM_NMETRICS;
 }
 
+/* One month's metrics of a region into a year's accumulator `acc` (flows
+ * add, levels take the year's first or last month, ratios are weighted:
+ * divided by their weight in finish_yearly). */
+static void fold_month(double *acc, const double *v, int first, int region0)
+{
+    for (int mt = 0; mt < RM_NMETRICS; mt++) {
+        const model_metric_info *mi = &model_region_metrics[mt];
+        switch (mi->agg) {
+        case MDL_AGG_END:   /* a level: the year's last month (summed over regions) */
+            acc[mt] = (region0 ? 0 : acc[mt]) + v[mt];
+            break;
+        case MDL_AGG_START:
+            if (first)
+                acc[mt] += v[mt];
+            break;
+        case MDL_AGG_WMEAN:
+            acc[mt] += v[mi->weight] * v[mt];
+            break;
+        default:
+            acc[mt] += v[mt];
+        }
+    }
+}
+
+static void finish_yearly(double *acc)
+{
+    for (int mt = 0; mt < RM_NMETRICS; mt++) {
+        const model_metric_info *mi = &model_region_metrics[mt];
+        if (mi->agg == MDL_AGG_WMEAN)
+            acc[mt] = acc[mi->weight] > 0 ? acc[mt] / acc[mi->weight] : mi->empty;
+    }
+}
+
 static void fold_yearly(batch *b, const model_result *r)
 {
     const scenario *s = &b->scn[r->point];
@@ -113,23 +146,18 @@ static void fold_yearly(batch *b, const model_result *r)
     memset(b->vec, 0, vec_len(b) * sizeof(double));
     for (int k = 0; k < r->nmonths; k++) {
         int y = (s->start_month - 1 + k) / 12;
+        int first = k == 0 || (s->start_month - 1 + k) % 12 == 0;
         double *nat = &b->vec[vec_index(b, y, NR, 0)];
         for (int g = 0; g < s->nregions; g++) {
             const double *v = model_rm(r, k, g, 0);
-            double *reg = NR ? &b->vec[vec_index(b, y, g, 0)] : NULL;
-            for (int mt = 0; mt < RM_NMETRICS; mt++) {
-                if (mt == RM_ANODE_STOCK) {   /* a level: the year's last month */
-                    if (reg)
-                        reg[mt] = v[mt];
-                    nat[mt] = (g == 0 ? 0 : nat[mt]) + v[mt];
-                } else {
-                    if (reg)
-                        reg[mt] += v[mt];
-                    nat[mt] += v[mt];
-                }
-            }
+            if (NR)
+                fold_month(&b->vec[vec_index(b, y, g, 0)], v, first, 1);
+            fold_month(nat, v, first, g == 0);
         }
     }
+    for (int y = 0; y < s->nyears; y++)
+        for (int g = 0; g <= NR; g++)
+            finish_yearly(&b->vec[vec_index(b, y, g, 0)]);
     sum_acc_add(&b->yearly[r->point], b->vec);
 }
 

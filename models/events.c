@@ -1,6 +1,7 @@
 /*
  * events.c — what the scenario schedules or imposes: price shocks, export
- * restrictions, link closures (scheduled and random), seasonal curbs.
+ * restrictions, link closures (scheduled and random), link slowdowns,
+ * seasonal curbs.
  */
 #include <math.h>
 #include <stdint.h>
@@ -39,6 +40,13 @@ int events_on_scenario(sim_engine *e, const sim_event *sev, void *model)
             if (m->s->links[l].from == ev->from && m->s->links[l].to == ev->to)
                 SIM_CHECK(transport_close(m, l, e->now + ev->days));
         return SIM_OK;
+    case EVT_LINK_SLOWDOWN:
+        for (int l = 0; l < m->s->nlinks; l++)
+            if (m->s->links[l].from == ev->from && m->s->links[l].to == ev->to) {
+                SIM_CHECK(events_on_restore(e, &(sim_event){ .target = l }, m));
+                SIM_CHECK(sim_engine_schedule(e, e->now + ev->days, PRIO_ARRIVE, EV_LINK_RESTORE, l, 0, 0.0, NULL));
+            }
+        return SIM_OK;
     default:
         return SIM_OK;
     }
@@ -53,6 +61,33 @@ int events_on_disrupt(sim_engine *e, const sim_event *ev, void *model)
     SIM_CHECK(transport_close(m, ev->target, e->now + length));
     double next = e->now + length + sim_rng_exponential(r, 365.0 / t->disruption_rate);
     return sim_engine_schedule(e, next, PRIO_ARRIVE, EV_LINK_DISRUPT, ev->target, 0, 0.0, NULL);
+}
+
+/* Link `target`'s lead time and capacity now: the scenario's, times every
+ * slowdown under way on it (overlapping ones combine: leads multiply, the
+ * lowest capacity holds).  Run when a slowdown starts and when one ends. */
+int events_on_restore(sim_engine *e, const sim_event *sev, void *model)
+{
+    model_instance *m = model;
+    const scenario *s = m->s;
+    int l = sev->target;
+    double day = e->now - m->t0, lead = 1.0, cap = s->links[l].capacity_tpd;
+    for (int i = 0; i < s->nevents; i++) {
+        const scn_event *ev = &s->events[i];
+        if (ev->kind != EVT_LINK_SLOWDOWN || ev->from != s->links[l].from || ev->to != s->links[l].to ||
+            day < ev->day || day >= ev->day + ev->days)
+            continue;
+        lead *= ev->lead_factor;
+        cap = mdl_min(cap, ev->capacity_tpd);
+    }
+    link_state *L = &m->link[l];
+    L->lead_days = s->links[l].lead_days * lead;
+    m->link_cold[l].capacity_tpd = cap;
+    if (cap < HUGE_VAL && L->busy < 0)
+        L->busy = e->now;     /* limited from now on */
+    else if (cap == HUGE_VAL)
+        L->busy = -1.0;
+    return SIM_OK;
 }
 
 double events_curb(const model_instance *m, int region, int smelters)

@@ -34,6 +34,6 @@ int market_on_order(sim_engine *e, const sim_event *ev, void *model)
     mdl_add(m, region, RM_DISPLACED, full * share);
     double q = full * (1.0 - share) * events_export_allowed(m, k);
     if (q > 0)
-        SIM_CHECK(sourcing_place(m, m->s->nsmelters + k, q));
+        SIM_CHECK(sourcing_place(m, m->s->nsmelters + k, q, e->now, -1));
     return sim_engine_schedule(e, e->now + interval, PRIO_ORDER, EV_MARKET_ORDER, k, 0, 0.0, NULL);
 }

@@ -15,28 +15,69 @@
 #include "sim_rng.h"
 
 const model_metric_info model_region_metrics[RM_NMETRICS] = {
-    { "capacity", "t", "nameplate capacity of open anode plants" },
-    { "production", "t", "baked anodes produced" },
-    { "consumption", "t", "anodes consumed by smelters" },
-    { "shortage", "t", "anode demand of smelters not met" },
-    { "lost_aluminium", "t", "primary aluminium not produced for lack of anodes" },
-    { "exports", "t", "anodes delivered to export markets in the region" },
-    { "shipments_out", "t", "anodes dispatched from plants in the region to other regions" },
-    { "shipments_in", "t", "anodes dispatched to the region from plants in other regions" },
-    { "anode_stock", "t", "finished anodes held by plants and smelters at month end" },
-    { "production_cost", "reporting currency", "cost of the anodes produced" },
-    { "coke_use", "t", "calcined petroleum coke used in green anodes" },
-    { "pitch_use", "t", "coal tar pitch used in green anodes" },
-    { "butts_use", "t", "recycled butts used in green anodes" },
-    { "revenue", "reporting currency", "ex-works value of the anodes produced" },
-    { "displaced_demand", "t", "carbon-anode demand displaced by inert anodes" },
+    { "capacity", "t", "nameplate capacity of open anode plants", MDL_AGG_SUM, 0, 0 },
+    { "production", "t", "baked anodes produced", MDL_AGG_SUM, 0, 0 },
+    { "consumption", "t", "anodes consumed by smelters", MDL_AGG_SUM, 0, 0 },
+    { "shortage", "t", "anode demand of smelters not met on time", MDL_AGG_SUM, 0, 0 },
+    { "lost_aluminium", "t", "primary aluminium not produced for lack of anodes", MDL_AGG_SUM, 0, 0 },
+    { "exports", "t", "anodes delivered to export markets in the region", MDL_AGG_SUM, 0, 0 },
+    { "shipments_out", "t", "anodes dispatched from plants in the region to other regions", MDL_AGG_SUM, 0, 0 },
+    { "shipments_in", "t", "anodes dispatched to the region from plants in other regions", MDL_AGG_SUM, 0, 0 },
+    { "anode_stock", "t", "finished anodes held by plants and smelters at month end", MDL_AGG_END, 0, 0 },
+    { "production_cost", "reporting currency", "cost of the anodes produced", MDL_AGG_SUM, 0, 0 },
+    { "coke_use", "t", "calcined petroleum coke used in green anodes", MDL_AGG_SUM, 0, 0 },
+    { "pitch_use", "t", "coal tar pitch used in green anodes", MDL_AGG_SUM, 0, 0 },
+    { "butts_use", "t", "recycled butts used in green anodes", MDL_AGG_SUM, 0, 0 },
+    { "revenue", "reporting currency", "ex-works value of the anodes produced", MDL_AGG_SUM, 0, 0 },
+    { "displaced_demand", "t", "carbon-anode demand displaced by inert anodes", MDL_AGG_SUM, 0, 0 },
+    { "production_captive", "t", "baked anodes produced by plants owned by smelters (merchant output: production minus this)", MDL_AGG_SUM, 0, 0 },
+    { "demand", "t", "anodes smelters needed for their output (met on time plus shortage)", MDL_AGG_SUM, 0, 0 },
+    { "fill_rate", "1", "share of smelter anode demand met from stock on time (1 where there was no demand)", MDL_AGG_WMEAN, RM_DEMAND, 1.0 },
+    { "deliveries", "t", "anodes delivered to smelters and export markets of the region", MDL_AGG_SUM, 0, 0 },
+    { "order_lead_time", "d", "time from order to delivery, mean over the tonnes delivered (0 where none were)", MDL_AGG_WMEAN, RM_DELIVERED, 0.0 },
+    { "order_lead_time_p95", "d", "time from order to delivery, 95th percentile over the tonnes delivered in the month (periods: delivery-weighted mean of months)", MDL_AGG_WMEAN, RM_DELIVERED, 0.0 },
+    { "order_backlog", "t", "orders of customers of the region not yet shipped by plants, at month end", MDL_AGG_END, 0, 0 },
+    { "backorder", "t", "smelter demand not met and still owed (smelters with the backorder policy), at month end", MDL_AGG_END, 0, 0 },
+    { "idle_capacity_while_short", "t", "capacity of plants of the region left idle in a month when a smelter they can reach ran short", MDL_AGG_SUM, 0, 0 },
+    { "anode_in_transit", "t", "anodes on their way to customers of the region, at month end", MDL_AGG_END, 0, 0 },
+    { "anode_stock_opening", "t", "finished anodes held by plants and smelters at month start", MDL_AGG_START, 0, 0 },
+    { "anode_in_transit_opening", "t", "anodes on their way to customers of the region, at month start", MDL_AGG_START, 0, 0 },
 };
 
+double model_metric_fold(int mt, const double *v, int n, size_t stride)
+{
+    const model_metric_info *mi = &model_region_metrics[mt];
+    if (n <= 0)
+        return 0.0;
+    switch (mi->agg) {
+    case MDL_AGG_END:
+        return v[(size_t)(n - 1) * stride + (size_t)mt];
+    case MDL_AGG_START:
+        return v[mt];
+    case MDL_AGG_WMEAN: {
+        double a = 0, w = 0;
+        for (int k = 0; k < n; k++) {
+            double wk = v[(size_t)k * stride + (size_t)mi->weight];
+            a += wk * v[(size_t)k * stride + (size_t)mt];
+            w += wk;
+        }
+        return w > 0 ? a / w : mi->empty;
+    }
+    case MDL_AGG_SUM:
+    default: {
+        double a = 0;
+        for (int k = 0; k < n; k++)
+            a += v[(size_t)k * stride + (size_t)mt];
+        return a;
+    }
+    }
+}
+
 const model_metric_info model_plant_metrics[PM_NMETRICS] = {
-    { "production", "t", "baked anodes produced" },
-    { "capacity", "t", "nameplate capacity while open" },
-    { "down_days", "d", "days in outage" },
-    { "exit", "1", "1 in the year the plant closed for sustained low utilisation" },
+    { "production", "t", "baked anodes produced", MDL_AGG_SUM, 0, 0 },
+    { "capacity", "t", "nameplate capacity while open", MDL_AGG_SUM, 0, 0 },
+    { "down_days", "d", "days in outage", MDL_AGG_SUM, 0, 0 },
+    { "exit", "1", "1 in the year the plant closed for sustained low utilisation (exits in the warm-up: the first year)", MDL_AGG_SUM, 0, 0 },
 };
 
 const char *const model_balance_names[BAL_N] = { "anode", "calcined coke", "pitch", "butts", "green anode" };
@@ -228,8 +269,15 @@ int model_def_init(model_def *d, const scenario *s)
         d->lead_drift[e] = lognormal ? 0.5 * s2 : 0.0;
     }
     d->closures = s->transport.disruption_rate > 0;
-    for (int i = 0; i < s->nevents; i++)
+    int slowdowns = 0;
+    for (int i = 0; i < s->nevents; i++) {
         d->closures |= s->events[i].kind == EVT_LINK_CLOSURE;
+        slowdowns |= s->events[i].kind == EVT_LINK_SLOWDOWN;
+        d->limited_links |= s->events[i].kind == EVT_LINK_SLOWDOWN && s->events[i].capacity_tpd < HUGE_VAL;
+    }
+    for (int e = 0; e < s->nlinks; e++)
+        d->limited_links |= s->links[e].capacity_tpd < HUGE_VAL;
+    d->link_dynamic = d->closures || d->limited_links || slowdowns;
     for (int c = 0; c < d->ncust; c++) {   /* once here, not a pow() per month and order */
         double g = c < s->nsmelters ? s->smelters[c].growth : s->markets[c - s->nsmelters].growth;
         for (int y = 0; y < s->nyears; y++)
@@ -409,13 +457,80 @@ static int month_days(const model_instance *m, int k)
     return m->month_start[i + 1] - m->month_start[i];
 }
 
-static void record_month_end(model_instance *m)
+/* Finished anodes at plants and smelters (metric RM_ANODE_STOCK or
+ * RM_STOCK_OPEN) and anodes in transit (RM_TRANSIT or RM_TRANSIT_OPEN),
+ * by region, now. */
+static void record_stocks(model_instance *m, int stock_metric, int transit_metric)
 {
     const scenario *s = m->s;
     for (int p = 0; p < s->nplants; p++)
-        mdl_add(m, mdl_plant_region(m, p), RM_ANODE_STOCK, m->plants[p].finished);
+        mdl_add(m, mdl_plant_region(m, p), stock_metric, m->plants[p].finished);
     for (int i = 0; i < s->nsmelters; i++)
-        mdl_add(m, mdl_cust_region(m, i), RM_ANODE_STOCK, m->smelters[i].stock);
+        mdl_add(m, mdl_cust_region(m, i), stock_metric, m->smelters[i].stock);
+    for (int g = 0; g < s->nregions; g++)
+        mdl_add(m, g, transit_metric, m->transit_region[g]);
+}
+
+/* 95th percentile of a month's deliveries by lead time (one-day bins,
+ * interpolated within the bin). */
+static double lead_p95(const double *hist, double total)
+{
+    double want = 0.95 * total, cum = 0;
+    for (int b = 0; b < LEAD_BINS; b++) {
+        if (cum + hist[b] >= want && hist[b] > 0)
+            return b + (want - cum) / hist[b];
+        cum += hist[b];
+    }
+    return LEAD_BINS;
+}
+
+/* Service of the month just ended: fill rate, order lead times, backlogs,
+ * capacity idle while a smelter it reaches ran short. */
+static void record_service(model_instance *m, int days)
+{
+    const scenario *s = m->s;
+    const model_def *d = m->d;
+    model_result *r = m->out;
+    for (int g = 0; g < s->nregions; g++) {
+        double *v = model_rm(r, m->month, g, 0);
+        v[RM_FILL_RATE] = v[RM_DEMAND] > 0 ? 1.0 - v[RM_SHORTAGE] / v[RM_DEMAND] : 1.0;
+        double *h = m->lead_hist + (size_t)g * LEAD_BINS;
+        if (v[RM_DELIVERED] > 0) {
+            v[RM_LEAD_MEAN] /= v[RM_DELIVERED];
+            v[RM_LEAD_P95] = lead_p95(h, v[RM_DELIVERED]);
+        }
+    }
+    for (int p = 0; p < s->nplants; p++) {
+        const plant_state *ps = &m->plants[p];
+        for (int i = 0; i < ps->qlen; i++) {
+            const mdl_order *o = &ps->q[(ps->qhead + i) % ps->qcap];
+            mdl_add(m, mdl_cust_region(m, o->cust), RM_BACKLOG, o->qty);
+        }
+        if (!ps->open)
+            continue;
+        double idle = ps->cap_rate * ps->curb * (days - ps->down_month) - ps->month_prod;
+        if (idle <= 0)
+            continue;
+        for (int k = d->net.pc_start[p]; k < d->net.pc_start[p + 1]; k++) {
+            int c = d->net.plant_cust[k].target;
+            if (c < s->nsmelters && m->cust_short[c]) {
+                mdl_add(m, mdl_plant_region(m, p), RM_IDLE_SHORT, idle);
+                break;
+            }
+        }
+    }
+    for (int i = 0; i < s->nsmelters; i++)
+        mdl_add(m, mdl_cust_region(m, i), RM_BACKORDER, m->smelters[i].backorder);
+    record_stocks(m, RM_ANODE_STOCK, RM_TRANSIT);
+}
+
+/* What the month-end KPIs gather is cleared every month, recorded or not. */
+static void clear_month(model_instance *m)
+{
+    memset(m->lead_hist, 0, (size_t)m->s->nregions * LEAD_BINS * sizeof(double));
+    memset(m->cust_short, 0, (size_t)m->d->ncust + 1);
+    for (int p = 0; p < m->s->nplants; p++)
+        m->plants[p].down_month = 0;
 }
 
 /* The month boundary starting month k (arg).  Month k-1 is closed first. */
@@ -427,8 +542,13 @@ static int on_month(sim_engine *e, const sim_event *ev, void *model)
     (void)e;
     /* What arrived before this moment counts in the month just ended
      * (month events go before arrivals at the same time). */
-    for (int p = 0; p < s->nplants; p++)
+    for (int p = 0; p < s->nplants; p++) {
         transport_deliver_due(m, p, m->eng.now, 0);
+        SIM_CHECK(plant_advance(m, p));      /* furnace output up to now counts in the month ended */
+        plant_state *ps = &m->plants[p];
+        if (!ps->up)
+            ps->down_month += m->eng.now - mdl_max(ps->down_since, m->month_t0);
+    }
     for (int c = 0; c < m->d->ncust; c++)
         transport_deliver_anodes(m, c, m->eng.now, 0);
     for (int i = 0; i < s->nsmelters; i++)
@@ -436,7 +556,8 @@ static int on_month(sim_engine *e, const sim_event *ev, void *model)
     for (int i = 0; i < s->nsmelters; i++)
         SIM_CHECK(smelter_month(m, i));      /* butts of the month just ended */
     if (m->recording)
-        record_month_end(m);
+        record_service(m, month_days(m, k - 1));
+    clear_month(m);
     for (int p = 0; p < s->nplants; p++)
         SIM_CHECK(plant_month_end(m, p, month_days(m, k - 1)));
     if (k == s->nmonths) {
@@ -446,9 +567,15 @@ static int on_month(sim_engine *e, const sim_event *ev, void *model)
     if (k == 0) {
         m->recording = 1;
         stocks(m, m->stock0);
+        for (int p = 0; p < s->nplants; p++)   /* exits in the warm-up: in the first year */
+            if (m->plants[p].exited)
+                *model_pm(m->out, 0, p, PM_EXIT) = 1.0;
     }
     m->month = k;
+    m->month_t0 = m->eng.now;
     m->year = k < 0 ? 0 : (s->start_month - 1 + k) / 12;
+    if (m->recording)
+        record_stocks(m, RM_STOCK_OPEN, RM_TRANSIT_OPEN);
     int mm = s->start_month - 1 + k;
     int cal = s->start_year + (mm >= 0 ? mm / 12 : -((-mm + 11) / 12));
     m->days_in_year = (cal % 4 == 0 && (cal % 100 != 0 || cal % 400 == 0)) ? 366.0 : 365.0;
@@ -533,7 +660,6 @@ static void lookahead(void *model, unsigned type, int32_t target)
     const model_instance *m = model;
     switch (type) {
     case EV_PLANT_CYCLE:
-    case EV_PLANT_BAKED:
     case EV_PLANT_FAIL:
     case EV_PLANT_REPAIR:
         prefetch_record(&m->plants[target], sizeof(plant_state));
@@ -558,7 +684,6 @@ model_instance *model_instance_new(const model_def *d)
         return NULL;
     m->d = d;
     m->s = s;
-    m->bake_on_boundary = plant_bake_on_boundary(s);
     int ok = sim_engine_init(&m->eng, m, 4096) == SIM_OK;
     m->plants = calloc((size_t)s->nplants + 1, sizeof *m->plants);
     m->smelters = calloc((size_t)s->nsmelters + 1, sizeof *m->smelters);
@@ -571,6 +696,11 @@ model_instance *model_instance_new(const model_def *d)
     m->market_rng = calloc((size_t)s->nmarkets + 1, sizeof *m->market_rng);
     m->sup_busy = calloc((size_t)s->nsuppliers + 1, sizeof *m->sup_busy);
     m->cust_in = calloc((size_t)d->ncust + 1, sizeof *m->cust_in);
+    m->transit_region = calloc((size_t)s->nregions + 1, sizeof *m->transit_region);
+    m->lead_hist = calloc((size_t)s->nregions * LEAD_BINS + 1, sizeof *m->lead_hist);
+    m->cust_short = calloc((size_t)d->ncust + 1, 1);
+    m->path = malloc(((size_t)s->nnodes + 1) * sizeof *m->path);
+    ok = ok && net_ws_init(&m->ws, s->nnodes) == SIM_OK;
     size_t np = (size_t)s->nplants + 1, ng = (size_t)s->nregions + 1;
     m->plant_cost = calloc(np, sizeof(double));
     m->plant_price = calloc(np, sizeof(double));
@@ -592,11 +722,11 @@ model_instance *model_instance_new(const model_def *d)
     m->price_rng = gsl_rng_alloc(sim_rng_xoshiro);
     m->adopt_rng = gsl_rng_alloc(sim_rng_xoshiro);
     ok = ok && m->plants && m->smelters && m->link && m->link_cold && m->market_rng && m->sup_busy && m->cust_in &&
+         m->transit_region && m->lead_hist && m->cust_short && m->path &&
          m->plant_cost && m->plant_price && m->cost_hist && m->util && m->cand && m->cand_tc && m->cand_rt && m->cand_key && m->adopt_start && m->adopt_speed && m->adopt_ceiling &&
          m->inert_share && m->disrupt_rng && m->price_rng && m->adopt_rng;
     for (int p = 0; ok && p < s->nplants; p++) {
-        /* Campaigns in the furnace at once: bake / campaign interval, + 2. */
-        int kiln = (int)(s->plant.bake_days / s->plant.campaign_days) + 2;
+        int kiln = plant_kiln_slots(s);
         m->plants[p].kiln_cap = kiln;
         m->plants[p].kiln = kiln <= KILN_OWN ? m->plants[p].kiln_own
                                              : calloc((size_t)kiln, sizeof(struct kiln_batch));
@@ -617,12 +747,12 @@ model_instance *model_instance_new(const model_def *d)
         [EV_MONTH] = on_month,
         [EV_SMELTER_REORDER] = smelter_on_reorder,
         [EV_PLANT_CYCLE] = plant_on_cycle,
-        [EV_PLANT_BAKED] = plant_on_baked,
         [EV_MARKET_ORDER] = market_on_order,
         [EV_PLANT_FAIL] = plant_on_fail,
         [EV_PLANT_REPAIR] = plant_on_repair,
         [EV_SCENARIO] = events_on_scenario,
         [EV_LINK_DISRUPT] = events_on_disrupt,
+        [EV_LINK_RESTORE] = events_on_restore,
     };
     for (int t = 0; ok && t < EV_COUNT; t++)
         ok = sim_engine_on(&m->eng, (unsigned)t, handlers[t]) == SIM_OK;
@@ -676,7 +806,15 @@ void model_instance_free(model_instance *m)
     free(m->link_cold);
     free(m->market_rng);
     free(m->sup_busy);
+    for (int i = 0; m->ship && i < m->capship; i++)
+        free(m->ship[i].legs);
     free(m->ship);
+    free(m->transit_region);
+    free(m->lead_hist);
+    free(m->cust_short);
+    free(m->path);
+    free(m->moved);
+    net_ws_free(&m->ws);
     for (int c = 0; m->cust_in && c < m->d->ncust; c++)
         free(m->cust_in[c].v);
     free(m->cust_in);
@@ -732,14 +870,20 @@ static int reset(model_instance *m, uint64_t point, long rep)
     for (int c = 0; c < m->d->ncust; c++)
         m->cust_in[c].head = m->cust_in[c].n = 0;
     memset(m->transit, 0, sizeof m->transit);
+    memset(m->transit_region, 0, (size_t)s->nregions * sizeof *m->transit_region);
+    m->month_t0 = 0;
+    clear_month(m);
     memset(m->bal_in, 0, sizeof m->bal_in);
     memset(m->bal_out, 0, sizeof m->bal_out);
     memset(m->stock0, 0, sizeof m->stock0);
     for (int i = 0; i < s->nlinks; i++) {
         link_state *L = &m->link[i];
         sim_rng_state_seed(&L->rng, s->seed, point, (uint64_t)rep, stream(RS_LINK, i));
+        L->lead_days = s->links[i].lead_days;              /* (a slowdown may have changed them) */
+        m->link_cold[i].capacity_tpd = s->links[i].capacity_tpd;
         L->busy = m->link_cold[i].capacity_tpd < HUGE_VAL ? 0.0 : -1.0;
         m->link_cold[i].closed_until = 0;
+        m->link_cold[i].booked = 0;
         if (m->disrupt_rng[i])
             sim_rng_reseed(m->disrupt_rng[i], s->seed, point, (uint64_t)rep, stream(RS_DISRUPT, i));
     }

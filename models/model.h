@@ -40,6 +40,18 @@ enum {
     RM_BUTTS_USE,     /* recycled butts put into green anodes, t */
     RM_REVENUE,       /* ex-works value of the anodes produced, reporting currency */
     RM_DISPLACED,     /* carbon-anode demand displaced by inert anodes, t */
+    RM_PROD_CAPTIVE,  /* baked anodes produced by plants smelters own, t (merchant: the rest) */
+    RM_DEMAND,        /* anodes smelters needed for their output, t (consumption on time + shortage) */
+    RM_FILL_RATE,     /* share of smelter demand met from stock on time: 1 - shortage / demand */
+    RM_DELIVERED,     /* anodes delivered to customers (smelters, export markets) of the region, t */
+    RM_LEAD_MEAN,     /* order lead time (order to delivery), mean over the tonnes delivered, d */
+    RM_LEAD_P95,      /* its 95th percentile over the tonnes delivered, d */
+    RM_BACKLOG,       /* orders of customers of the region not yet shipped by plants, month end, t */
+    RM_BACKORDER,     /* smelter demand not met and still owed (backorder policy), month end, t */
+    RM_IDLE_SHORT,    /* capacity of plants of the region left idle in a month when a smelter they reach was short, t */
+    RM_TRANSIT,       /* anodes on their way to customers of the region, month end, t */
+    RM_STOCK_OPEN,    /* finished anodes at plants and smelters at month start, t */
+    RM_TRANSIT_OPEN,  /* anodes on their way to customers of the region, month start, t */
     RM_NMETRICS
 };
 
@@ -61,8 +73,17 @@ extern const char *const model_price_names[PRICE_N];
 /* Commodities checked for mass balance. */
 enum { BAL_ANODE, BAL_CPC, BAL_PITCH, BAL_BUTTS, BAL_GREEN, BAL_N };
 
+/* How a metric adds up over months and regions: flows add; levels take
+ * the last (END) or first (START) month of a period and add over regions;
+ * ratios (WMEAN) are means weighted by another metric, `empty` where the
+ * weight is zero. */
+typedef enum { MDL_AGG_SUM, MDL_AGG_END, MDL_AGG_START, MDL_AGG_WMEAN } model_agg;
+
 typedef struct model_metric_info {
     const char *name, *units, *long_name;
+    model_agg agg;
+    int weight;       /* WMEAN: the (summed) metric weighting it */
+    double empty;     /* WMEAN: the value where the weight is zero */
 } model_metric_info;
 
 extern const model_metric_info model_region_metrics[RM_NMETRICS];
@@ -92,6 +113,8 @@ typedef struct model_def {
     double *lead_sigma, *lead_drift;   /* [nlinks] lognormal lead time: mean x exp(sigma z - drift); sigma 0: the mean */
     double *growth;        /* [ncust][nyears]: (1 + growth)^year of each smelter's output and market's demand */
     int closures;          /* links can close (scheduled closures or random disruptions) */
+    int limited_links;     /* some link has a capacity, always or in a slowdown: orders book it */
+    int link_dynamic;      /* links can be limited, closed or slowed: sourcing looks at them */
     /* Region of each plant and customer, compact: through the scenario's
      * plant and node records it was two cache misses per look-up on large
      * networks. */
@@ -186,5 +209,9 @@ int model_run(model_instance *m, uint64_t point, long rep, model_result *out);
 
 /* Relative tolerance of the mass-balance check. */
 #define MODEL_BALANCE_TOL 1e-9
+
+/* Value of metric mt aggregated over n months of one region (v[k] the
+ * metrics of month k, RM_NMETRICS apart), by its model_agg rule. */
+double model_metric_fold(int mt, const double *v, int n, size_t stride);
 
 #endif

@@ -20,12 +20,12 @@ enum mdl_event {
     EV_MONTH,            /* month boundary: accounting, rates, plans */
     EV_SMELTER_REORDER,  /* a smelter's inventory position reached its reorder point */
     EV_PLANT_CYCLE,      /* a plant starts a production campaign */
-    EV_PLANT_BAKED,      /* a campaign leaves the baking furnace (value: green t) */
     EV_MARKET_ORDER,     /* an export destination orders */
     EV_PLANT_FAIL,       /* outage starts */
     EV_PLANT_REPAIR,     /* outage ends */
     EV_SCENARIO,         /* a scheduled scenario event (arg: index in scenario.events) */
     EV_LINK_DISRUPT,     /* a random closure of link `target` starts */
+    EV_LINK_RESTORE,     /* a slowdown of link `target` ends: its lead and capacity are recomputed */
     EV_COUNT
 };
 
@@ -44,6 +44,7 @@ typedef struct mdl_order {
     int cust;            /* smelter index, or nsmelters + market index */
     int dest;            /* its node */
     double qty;
+    double placed;       /* when the customer ordered (kept when an order moves to another plant) */
     net_route route;     /* from the plant, looked up once per order, not per shipment, and
                             copied: the shared route table is a cache miss per shipment on
                             large networks, the order is read anyway */
@@ -58,6 +59,7 @@ typedef struct mdl_order {
 struct inbound {
     double arrive;
     double qty;
+    double placed;   /* anodes: when the order was placed (lead-time KPIs) */
     unsigned long seq;
     int id;          /* its record, or -1: records are kept only where links can close */
     int plant;       /* its origin plant (anodes) or destination plant (coke, pitch, butts) */
@@ -70,17 +72,22 @@ typedef struct inbound_list {
     int head, n, cap;
 } inbound_list;
 
-/* A campaign in the furnace: green tonnes, and when it leaves. */
+/* A campaign in the furnace: its green tonnes come out evenly over one
+ * campaign interval from `out` on (a ring furnace unloads a section at a
+ * time, not a campaign at once); `left` green t are still in. */
 struct kiln_batch {
-    double green, end;
+    double green, left, out;
 };
 
-/* Campaigns a plant's own kiln ring holds (bake / campaign interval + 2
- * for bakes up to six intervals); longer bakes allocate theirs.  Inside
+/* Campaigns a plant's own kiln ring holds (bake / campaign interval + 3
+ * for bakes up to five intervals); longer bakes allocate theirs.  Inside
  * the plant's record, the ring is fetched with it (the engine's
  * lookahead prefetches the record); apart, it was a cache miss per
  * campaign on large networks. */
 #define KILN_OWN 8
+
+/* Lead-time histogram: one-day bins, the last for everything longer. */
+#define LEAD_BINS 200
 
 /* Months of unit cost kept for the lagged anode price (the lag is at
  * most 24 months). */
@@ -88,6 +95,7 @@ struct kiln_batch {
 
 typedef struct plant_state {
     int open, up;
+    double repair_at;    /* while down: when the outage ends (the plant knows its repair plan) */
     double cap_rate;     /* nameplate t/day of baked anode */
     double finished;     /* baked anodes in stock */
     double wip_green;    /* green anodes in the furnace */
@@ -95,6 +103,9 @@ typedef struct plant_state {
     double on_order[2];  /* cpc, pitch ordered, not arrived */
     double intake;       /* t ordered since the last campaign */
     double ewma_intake;  /* t/day, smoothed */
+    double run_rate;     /* t/day of the last campaign planned */
+    int ncycles;         /* campaigns planned (the forecast's history) */
+    int open_months;     /* months it has been open */
     mdl_order *q;        /* backlog, FIFO ring */
     int qhead, qlen, qcap;
     double backlog;      /* t in q */
@@ -102,8 +113,8 @@ typedef struct plant_state {
     double curb;         /* share of capacity allowed this month (seasonal curbs) */
     int exited;          /* closed for good after low utilisation */
     double month_prod;   /* production this month */
-    /* Campaigns in the furnace when they finish on a campaign boundary
-     * (bake_days a multiple of campaign_days): a ring of (green t, end). */
+    double down_month;   /* days of outage in this month */
+    /* Campaigns in the furnace, oldest first. */
     struct kiln_batch *kiln;   /* kiln_own when it has room for kiln_cap, else allocated */
     int kiln_head, kiln_len, kiln_cap;
     inbound_list inbound;   /* coke, pitch and butts on their way here */
@@ -119,6 +130,8 @@ typedef struct smelter_state {
     double t_last;       /* stock is as of this time */
     sim_handle reorder;
     double consumed_month;
+    double short_month;  /* shortage this month */
+    double backorder;    /* demand not met and still owed (backorder policy) */
     int recv_plant[RECV_SLOTS];   /* plants that delivered this month */
     double recv_qty[RECV_SLOTS];
     int nrecv;
@@ -139,19 +152,27 @@ typedef struct link_state {
 } link_state;
 
 typedef struct link_cold {
-    double capacity_tpd;   /* the scenario's (HUGE_VAL: unlimited) */
+    double capacity_tpd;   /* now (HUGE_VAL: unlimited): the scenario's, or a slowdown's */
     double closed_until;   /* closed before this time (only where links can close) */
+    double booked;         /* t of orders at plants that will ship over it (where links are limited) */
 } link_cold;
 
+/* One leg of a shipment: its link, when it enters and leaves it. */
+struct ship_leg {
+    int link;
+    double in, out;
+};
+
 /* A shipment's record: kept only in scenarios where links can close, for
- * its legs (elsewhere its inbound entry is the whole shipment). */
-#define SHIP_LEGS 4
+ * its legs (elsewhere its inbound entry is the whole shipment).  Every leg
+ * is kept, however long the route (closures and detours see them all). */
 typedef struct shipment {
     int com;
     int live;
-    int nlegs;                    /* legs tracked for closures (at most SHIP_LEGS) */
-    int leg_link[SHIP_LEGS];
-    double leg_in[SHIP_LEGS], leg_out[SHIP_LEGS];
+    int nlegs, legcap;
+    struct ship_leg *legs;        /* kept when the record is reused */
+    int dest_node;
+    double qty;
     double arrive;
     int plant;           /* origin plant of anodes; destination plant of raw materials and butts */
     int cust;            /* anode customer (smelter, or nsmelters + market) */
@@ -171,12 +192,19 @@ struct model_instance {
     shipment *ship;
     int nship, capship, free_ship;
     inbound_list *cust_in;    /* [nsmelters + nmarkets] anodes on their way to each customer */
+    double *transit_region;   /* [nregions] anodes on their way to customers of each region */
+    double *lead_hist;        /* [nregions][LEAD_BINS] t delivered this month by lead time (day bins) */
+    mdl_order *moved;         /* scratch: orders taken off a plant to be placed again */
+    int nmoved, capmoved;
+    int *path;                /* scratch: a detour's links */
+    net_ws ws;                /* detour searches */
+    unsigned char *cust_short;   /* [ncust] ran short this month */
     unsigned long ship_seq;   /* shipments launched this replication */
-    int bake_on_boundary;     /* plant_bake_on_boundary(s), once */
     double transit[COM_N];
     model_result *out;
     double t0;            /* horizon start */
     int month;            /* month index from the horizon start (negative in warm-up) */
+    double month_t0;      /* when the current month started */
     int year;             /* year index (0 in warm-up) */
     int recording;        /* inside the horizon */
     double days_in_year;  /* of the current calendar year: rates are t/yr over this */
@@ -215,23 +243,26 @@ struct model_instance {
 
 /* ---- sourcing.c ---- */
 /* Place an order of qty for customer `cust` with plants (captive share
- * first, then lowest landed cost within capacity). */
-int sourcing_place(model_instance *m, int cust, double qty);
+ * with the owned plants as far as they can take it, the rest by the
+ * allocation rule; see sourcing.c).  `placed` is when the customer
+ * ordered; plant `except` is not used (-1: none). */
+int sourcing_place(model_instance *m, int cust, double qty, double placed, int except);
+/* Days an order placed now with plant p would wait before it ships. */
+double sourcing_plant_wait(const model_instance *m, int p);
 
 /* ---- plant.c ---- */
 /* An order of qty for customer cust, shipped along route (from the plant
  * to the customer). */
-int plant_receive_order(model_instance *m, int plant, int cust, const net_route *route, double qty);
+int plant_receive_order(model_instance *m, int plant, int cust, const net_route *route, double qty, double placed);
 double plant_free_capacity(const model_instance *m, int plant);
 int plant_on_cycle(sim_engine *e, const sim_event *ev, void *model);
-int plant_on_baked(sim_engine *e, const sim_event *ev, void *model);
+/* Bring plant p's furnace output up to now and ship what it can. */
+int plant_advance(model_instance *m, int plant);
 int plant_on_fail(sim_engine *e, const sim_event *ev, void *model);
 int plant_on_repair(sim_engine *e, const sim_event *ev, void *model);
 void plant_raw_arrived(model_instance *m, int plant, int com, double qty);
-/* Whether bakes end exactly on campaign boundaries: then they are
- * completed by the campaign event itself, saving one event per campaign
- * (a fifth of all events), with the same order of effects. */
-int plant_bake_on_boundary(const scenario *s);
+/* Campaigns a plant's furnace holds at most at once. */
+int plant_kiln_slots(const scenario *s);
 int plant_month(model_instance *m, int plant, int day);
 int plant_month_end(model_instance *m, int plant, int days);
 int plant_init(model_instance *m, int plant);
@@ -259,7 +290,15 @@ int market_init(model_instance *m, int market);
  * are recorded for the arrival (see shipment).  The goods leave
  * at t_start (>= now; a supplier's queue may delay them). */
 int transport_send(model_instance *m, int com, double qty, const net_route *route,
-                   int dest_node, int plant, int cust, double t_start);
+                   int dest_node, int plant, int cust, double t_start, double placed);
+/* Expected extra days a shipment starting now on route r waits on its
+ * links (queues on limited links, closures, slowdowns); 0 where links are
+ * neither limited nor closable.  *room gets the tonnes the route can still
+ * take within allocation.max_wait_days (HUGE_VAL: unlimited). */
+double transport_route_wait(const model_instance *m, const net_route *r, double *room);
+/* Orders of qty to ship over route r booked (qty > 0) or shipped or moved
+ * (qty < 0): limited links count them in their queue. */
+void transport_book(model_instance *m, const net_route *r, double qty);
 /* Send back from from_node (where `route` ends) to `plant` (where it
  * starts) at the route's mean lead time (butts). */
 int transport_return(model_instance *m, double qty, const net_route *route, int plant, int from_node);
@@ -300,6 +339,7 @@ static inline double adopt_share(const model_instance *m, int region)
 int events_reset(model_instance *m);
 int events_on_scenario(sim_engine *e, const sim_event *ev, void *model);
 int events_on_disrupt(sim_engine *e, const sim_event *ev, void *model);
+int events_on_restore(sim_engine *e, const sim_event *ev, void *model);
 /* Share of capacity (plants) or output (smelters) kept this month. */
 double events_curb(const model_instance *m, int region, int smelters);
 /* Share of a market's export demand allowed now. */

@@ -245,8 +245,12 @@ int net_build(const scenario *s, network *n)
         rc = routes_from(s, &n->graph, s->suppliers[k].node, s->nplants, &sp, &q, &store);
     }
     n->sp_start[s->nsuppliers] = sp.n;
-    if (have_q)
+    if (have_q) {   /* the network keeps the out-link lists, for detours */
+        n->out_start = q.out_start;
+        n->out_link = q.out_link;
+        q.out_start = q.out_link = NULL;
         search_free(&q);
+    }
     free(cust);
     free(plants);
     n->plant_cust = pc.v;
@@ -254,6 +258,10 @@ int net_build(const scenario *s, network *n)
     n->edges = store.v;
     n->nedges_total = store.n;
     n->nplants = s->nplants;
+    for (int i = 0; i < pc.n; i++)
+        n->max_route_edges = pc.v[i].nedges > n->max_route_edges ? pc.v[i].nedges : n->max_route_edges;
+    for (int i = 0; i < sp.n; i++)
+        n->max_route_edges = sp.v[i].nedges > n->max_route_edges ? sp.v[i].nedges : n->max_route_edges;
     if (rc == SIM_OK) {
         n->pc_dense = dense_index(n->plant_cust, n->pc_start, s->nplants, n->ncust);
         n->sp_dense = dense_index(n->sup_plant, n->sp_start, s->nsuppliers, s->nplants);
@@ -274,7 +282,139 @@ void net_free(network *n)
     free(n->pc_dense);
     free(n->sp_dense);
     free(n->edges);
+    free(n->out_start);
+    free(n->out_link);
     memset(n, 0, sizeof *n);
+}
+
+/* ==== detours ============================================================ */
+
+int net_ws_init(net_ws *w, int nnodes)
+{
+    memset(w, 0, sizeof *w);
+    w->nnodes = nnodes;
+    w->dist = malloc(((size_t)nnodes + 1) * sizeof *w->dist);
+    w->via = malloc(((size_t)nnodes + 1) * sizeof *w->via);
+    w->seen = calloc((size_t)nnodes + 1, sizeof *w->seen);
+    w->capheap = 64;
+    w->heap = malloc((size_t)w->capheap * sizeof *w->heap);
+    if (!w->dist || !w->via || !w->seen || !w->heap) {
+        net_ws_free(w);
+        return sim_err_set(SIM_ENOMEM, "out of memory for detour searches");
+    }
+    return SIM_OK;
+}
+
+void net_ws_free(net_ws *w)
+{
+    free(w->dist);
+    free(w->via);
+    free(w->seen);
+    free(w->heap);
+    memset(w, 0, sizeof *w);
+}
+
+static int heap_push(net_ws *w, double d, int v)
+{
+    if (w->nheap == w->capheap) {
+        int nc = 2 * w->capheap;
+        struct net_heap_item *h = realloc(w->heap, (size_t)nc * sizeof *h);
+        if (!h)
+            return -1;
+        w->heap = h;
+        w->capheap = nc;
+    }
+    int i = w->nheap++;
+    /* ties by node index, so that the path found never depends on history */
+    while (i > 0) {
+        int up = (i - 1) / 2;
+        struct net_heap_item *u = &w->heap[up];
+        if (u->d < d || (u->d == d && u->v < v))
+            break;
+        w->heap[i] = *u;
+        i = up;
+    }
+    w->heap[i] = (struct net_heap_item){ d, v };
+    return 0;
+}
+
+static struct net_heap_item heap_pop(net_ws *w)
+{
+    struct net_heap_item top = w->heap[0], x = w->heap[--w->nheap];
+    int i = 0;
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= w->nheap)
+            break;
+        struct net_heap_item *a = &w->heap[c], *b = c + 1 < w->nheap ? &w->heap[c + 1] : NULL;
+        if (b && (b->d < a->d || (b->d == a->d && b->v < a->v))) {
+            c++;
+            a = b;
+        }
+        if (x.d < a->d || (x.d == a->d && x.v < a->v))
+            break;
+        w->heap[i] = *a;
+        i = c;
+    }
+    w->heap[i] = x;
+    return top;
+}
+
+int net_detour(const network *n, const scenario *s, int from, int to, int (*avoid)(void *, int), void *ctx,
+               net_ws *w, int *out, int max, double *lead)
+{
+    unsigned stamp = ++w->stamp;
+    if (stamp == 0) {   /* wrapped: clear the marks once */
+        memset(w->seen, 0, (size_t)w->nnodes * sizeof *w->seen);
+        stamp = w->stamp = 1;
+    }
+    w->nheap = 0;
+    w->seen[from] = stamp;
+    w->dist[from] = 0;
+    w->via[from] = -1;
+    if (heap_push(w, 0.0, from) != 0)
+        return -1;
+    int found = 0;
+    while (w->nheap > 0) {
+        struct net_heap_item it = heap_pop(w);
+        int v = it.v;
+        if (it.d > w->dist[v])
+            continue;   /* a stale entry */
+        if (v == to) {
+            found = 1;
+            break;
+        }
+        if (v != from && !transit_allowed(s, v))
+            continue;
+        for (int k = n->out_start[v]; k < n->out_start[v + 1]; k++) {
+            int e = n->out_link[k];
+            if (avoid && avoid(ctx, e))
+                continue;
+            int u = s->links[e].to;
+            double d = it.d + s->links[e].cost_per_t;
+            if (w->seen[u] == stamp && d >= w->dist[u])
+                continue;
+            w->seen[u] = stamp;
+            w->dist[u] = d;
+            w->via[u] = e;
+            if (heap_push(w, d, u) != 0)
+                return -1;
+        }
+    }
+    if (!found)
+        return -1;
+    int len = 0;
+    for (int v = to; v != from; v = s->links[w->via[v]].from)
+        len++;
+    if (len > max)
+        return -1;
+    double sum = 0;
+    for (int v = to, i = len - 1; v != from; v = s->links[w->via[v]].from, i--) {
+        out[i] = w->via[v];
+        sum += s->links[w->via[v]].lead_days;
+    }
+    *lead = sum;
+    return len;
 }
 
 int net_check(const scenario *s, const network *n, FILE *report)

@@ -59,6 +59,8 @@ typedef struct network {
     int nplants;
     int *edges;                /* concatenated link indices of all routes */
     int nedges_total;
+    int *out_start, *out_link; /* links out of node v: out_link[out_start[v] .. out_start[v+1]) */
+    int max_route_edges;       /* links of the longest route */
 } network;
 
 /* Build the graph and all routes.  Returns SIM_OK or SIM_ENOMEM. */
@@ -97,6 +99,32 @@ static inline const net_route *net_supplier_route(const network *n, const scenar
     }
     return net_find(n->sup_plant, n->sp_start[sup], n->sp_start[sup + 1], plant);
 }
+
+/* Working memory of one thread's detour searches (net_detour). */
+typedef struct net_ws {
+    double *dist;
+    int *via;                  /* link into each node on the best path, -1 none */
+    unsigned *seen;            /* search number that last touched each node */
+    unsigned stamp;
+    struct net_heap_item { double d; int v; } *heap;
+    int nheap, capheap;
+    int nnodes;
+} net_ws;
+
+int net_ws_init(net_ws *w, int nnodes);
+void net_ws_free(net_ws *w);
+
+/* Cheapest path by cost per tonne from node `from` to node `to` that uses
+ * no link for which avoid(ctx, link) is nonzero, passing through ports
+ * only (as routes do).  Writes its links in order into out[0..max) and
+ * returns their number; -1 when there is no such path (or it is longer
+ * than max).  *lead gets the sum of the links' mean lead times.
+ *
+ * Not igraph: it runs inside replications on worker threads, and this
+ * igraph build is not thread-safe (IGRAPH_THREAD_SAFE 0); searches touch
+ * only the nodes they reach (w->seen), so a detour costs what it visits. */
+int net_detour(const network *n, const scenario *s, int from, int to, int (*avoid)(void *, int), void *ctx,
+               net_ws *w, int *out, int max, double *lead);
 
 /* Check that every smelter can be reached by some plant and every plant by
  * some coke and some pitch supplier.  Returns SIM_OK, or SIM_EINPUT with a

@@ -3,15 +3,26 @@
  * consume coke, pitch and butts by recipe, bake for a lead time, keep
  * finished and raw-material stocks, and fail and get repaired.
  *
- * Every plant.campaign_days a plant plans one campaign by a base-stock
- * rule: finished plus baking anodes, less the backlog, should cover the
- * replenishment lead time (campaign interval plus bake) and a finished-
- * stock target (finished_target_days), all at the smoothed order intake;
- * the campaign makes up the difference, capped by capacity over the
- * campaign and by the raw materials on hand.
- * The campaign's green anodes leave the furnace bake_days later, less
- * the class's baking loss.  Utilisation is what this produces; it is
- * never an input.
+ * Every plant.campaign_days a plant plans one campaign by a smoothed
+ * base-stock rule: its position (finished plus baking anodes, less the
+ * backlog) should cover the replenishment lead time (campaign interval
+ * plus bake) and a finished-stock target (finished_target_days), all at
+ * the smoothed order intake; the campaign runs at the intake rate plus the
+ * gap to that target spread over plant.adjust_days (campaign_days: the
+ * whole gap at once), capped by capacity over the campaign and by the raw
+ * materials on hand.  A campaign's green anodes come out of the furnace
+ * evenly over one campaign interval from bake_days on, less the class's
+ * baking loss (a ring furnace unloads section by section): output is
+ * applied lazily, when the plant is next looked at (a campaign, an order,
+ * a month close), exactly as if it had come out continuously.
+ * Utilisation is what this produces; it is never an input.
+ *
+ * A plant accepts orders while its backlog not covered by finished stock
+ * is under accept_days of its current capacity (curbs included); in an
+ * outage only what the days left after its repair cover.  When it fails,
+ * orders its stock and furnace will not cover, and that would wait longer
+ * than allocation.max_wait_days, go back to sourcing; when it closes, all
+ * of its backlog does.
  */
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -22,8 +33,8 @@
 #include "sim_err.h"
 #include "sim_rng.h"
 
-/* Weight of the latest campaign interval in the smoothed intake rate. */
-#define INTAKE_SMOOTHING 0.3
+/* Months a plant is in start-up after it opens: they count toward no exit. */
+#define EXIT_STARTUP_MONTHS 3
 /* Raw materials are planned at no less than this share of capacity, so
  * that a plant with a quiet month still holds stock for the next order. */
 #define RAW_PLAN_FLOOR 0.5
@@ -44,16 +55,29 @@ double plant_free_capacity(const model_instance *m, int p)
     const plant_state *ps = &m->plants[p];
     if (!ps->open)
         return 0.0;
-    return m->s->plant.accept_days * ps->cap_rate * ps->curb - (ps->backlog - ps->finished);
+    double days = m->s->plant.accept_days;
+    if (!ps->up)   /* what the days left after the repair cover */
+        days = mdl_max(days - (ps->repair_at - m->eng.now), 0.0);
+    return days * ps->cap_rate * ps->curb - (ps->backlog - ps->finished);
 }
 
-/* Planned daily use of each raw material, t/d.  Coke is planned as if no
- * butts came back (it replaces missing butts), which errs on the safe side. */
+int plant_kiln_slots(const scenario *s)
+{
+    /* Campaigns in the furnace at once: bake / interval, one coming out,
+     * one going in, and one for rounding. */
+    return (int)ceil(s->plant.bake_days / s->plant.campaign_days) + 3;
+}
+
+/* Planned daily use of each raw material, t/d: at the larger of the
+ * intake forecast and the rate the plant runs at (a plant working off a
+ * backlog at capacity uses more than its intake).  Coke is planned as if
+ * no butts came back (it replaces missing butts), which errs on the safe
+ * side. */
 static double raw_use_rate(const model_instance *m, int p, int com)
 {
     const plant_state *ps = &m->plants[p];
     const scn_plant_params *pp = &m->s->plant;
-    double anode = mdl_max(ps->ewma_intake, RAW_PLAN_FLOOR * ps->cap_rate);
+    double anode = mdl_max(mdl_max(ps->ewma_intake, ps->run_rate), RAW_PLAN_FLOOR * ps->cap_rate);
     double green = anode / (1.0 - loss_of(m, p));
     return green * (com == COM_CPC ? pp->recipe_cpc + pp->recipe_butts : pp->recipe_pitch);
 }
@@ -104,15 +128,23 @@ static int ship(model_instance *m, int p, const mdl_order *o, double qty)
             mdl_add(m, to_r, RM_SHIP_IN, qty);
         }
     }
-    return transport_send(m, COM_ANODE, qty, &o->route, o->dest, p, o->cust, m->eng.now);
+    transport_book(m, &o->route, -qty);
+    return transport_send(m, COM_ANODE, qty, &o->route, o->dest, p, o->cust, m->eng.now, o->placed);
 }
 
-/* Ship finished anodes to the backlog, first come first served. */
+/* Ship finished anodes to the backlog, first come first served: an order
+ * leaves whole, or, when it is larger than a campaign's output at
+ * capacity, in lots of at least that (not a trickle of what came out of
+ * the furnace since the last look). */
 static int fill(model_instance *m, int p)
 {
     plant_state *ps = &m->plants[p];
+    double lot_max = ps->cap_rate * m->s->plant.campaign_days;
     while (ps->qlen > 0 && ps->finished > 0) {
         mdl_order *o = &ps->q[ps->qhead];
+        double lot = o->qty < lot_max ? o->qty : lot_max;
+        if (ps->finished < lot * (1.0 - 1e-12))
+            break;
         double q = o->qty <= ps->finished ? o->qty : ps->finished;
         SIM_CHECK(ship(m, p, o, q));
         ps->finished -= q;
@@ -129,7 +161,7 @@ static int fill(model_instance *m, int p)
     return SIM_OK;
 }
 
-static int push_order(model_instance *m, int p, int cust, const net_route *route, double qty)
+static int push_order(model_instance *m, int p, const mdl_order *o)
 {
     plant_state *ps = &m->plants[p];
     if (ps->qlen == ps->qcap) {
@@ -144,22 +176,60 @@ static int push_order(model_instance *m, int p, int cust, const net_route *route
         ps->qcap = nc;
         ps->qhead = 0;
     }
-    ps->q[(ps->qhead + ps->qlen++) % ps->qcap] =
-        (mdl_order){ cust, mdl_cust_node(m->s, cust), qty, *route };
+    ps->q[(ps->qhead + ps->qlen++) % ps->qcap] = *o;
+    transport_book(m, &o->route, o->qty);
     return SIM_OK;
 }
 
-int plant_receive_order(model_instance *m, int p, int cust, const net_route *route, double qty)
+int plant_receive_order(model_instance *m, int p, int cust, const net_route *route, double qty, double placed)
 {
     plant_state *ps = &m->plants[p];
-    SIM_CHECK(push_order(m, p, cust, route, qty));
+    mdl_order o = { cust, mdl_cust_node(m->s, cust), qty, placed, *route };
+    SIM_CHECK(push_order(m, p, &o));
     ps->backlog += qty;
     ps->intake += qty;
-    return fill(m, p);
+    return plant_advance(m, p);   /* what came out of the furnace since it was last looked at, then fill */
 }
 
-/* Order a raw material from the cheapest supplier that can ship within a
- * week, else from the one that can ship soonest. */
+/* Move the orders from queue position `from` on (and `keep_first` t of
+ * the order there stay) off plant p and place them again, elsewhere. */
+static int move_orders(model_instance *m, int p, int from, double keep_first)
+{
+    plant_state *ps = &m->plants[p];
+    int n = ps->qlen - from;
+    if (n <= 0)
+        return SIM_OK;
+    if (n > m->capmoved) {
+        mdl_order *nv = realloc(m->moved, (size_t)n * sizeof *nv);
+        if (!nv)
+            return sim_err_set(SIM_ENOMEM, "out of memory for orders that move");
+        m->moved = nv;
+        m->capmoved = n;
+    }
+    for (int i = 0; i < n; i++) {
+        mdl_order *o = &ps->q[(ps->qhead + from + i) % ps->qcap];
+        m->moved[i] = *o;
+        if (i == 0 && keep_first > 0) {
+            m->moved[i].qty -= keep_first;
+            o->qty = keep_first;
+        }
+        transport_book(m, &o->route, -m->moved[i].qty);
+        ps->backlog -= m->moved[i].qty;
+        ps->intake = mdl_max(ps->intake - m->moved[i].qty, 0.0);
+    }
+    ps->qlen = from + (keep_first > 0);
+    if (ps->qlen == 0)
+        ps->backlog = 0.0;
+    /* (sourcing may place an order here again: the moved ones are copies) */
+    for (int i = 0; i < n; i++)
+        if (m->moved[i].qty > 0)
+            SIM_CHECK(sourcing_place(m, m->moved[i].cust, m->moved[i].qty, m->moved[i].placed, p));
+    return SIM_OK;
+}
+
+/* Order a raw material from the cheapest supplier whose goods can leave
+ * within a week and whose route is not closed; else from the one whose
+ * goods would arrive soonest. */
 static int order_raw(model_instance *m, int p, int com, double qty)
 {
     const scenario *s = m->s;
@@ -169,16 +239,23 @@ static int order_raw(model_instance *m, int p, int com, double qty)
     int n = d->nsup_cand[2 * p + com];
     if (n == 0)
         return SIM_OK;
-    double now = m->eng.now;
+    double now = m->eng.now, room;
     int k = -1;   /* the candidate picked */
-    for (int i = 0; i < n && k < 0; i++)
-        if (m->sup_busy[cand[i]] - now <= 7.0)
+    for (int i = 0; i < n && k < 0; i++) {
+        const net_route *r = &d->net.sup_plant[d->sup_rt[first + i]];
+        if (m->sup_busy[cand[i]] - now <= 7.0 && transport_route_wait(m, r, &room) <= 7.0)
             k = i;
+    }
     if (k < 0) {
-        k = 0;
-        for (int i = 1; i < n; i++)
-            if (m->sup_busy[cand[i]] < m->sup_busy[cand[k]])
+        double best = HUGE_VAL;
+        for (int i = 0; i < n; i++) {
+            const net_route *r = &d->net.sup_plant[d->sup_rt[first + i]];
+            double t = mdl_max(m->sup_busy[cand[i]] - now, 0.0) + transport_route_wait(m, r, &room) + r->lead_mean;
+            if (t < best) {
+                best = t;
                 k = i;
+            }
+        }
     }
     int pick = cand[k];
     double ready = mdl_max(now, m->sup_busy[pick]);
@@ -186,7 +263,7 @@ static int order_raw(model_instance *m, int p, int com, double qty)
     m->plants[p].on_order[com] += qty;
     mdl_flow(m, com == COM_CPC ? BAL_CPC : BAL_PITCH, qty, 0.0);
     return transport_send(m, com, qty, &d->net.sup_plant[d->sup_rt[first + k]], s->plants[p].node, p, -1,
-                          ready);
+                          ready, now);
 }
 
 static int check_raw(model_instance *m, int p)
@@ -209,7 +286,24 @@ void plant_raw_arrived(model_instance *m, int p, int com, double qty)
     ps->on_order[com] = mdl_max(ps->on_order[com] - qty, 0.0);
 }
 
-static int empty_kiln(model_instance *m, int p);
+static int kiln_push(plant_state *ps, struct kiln_batch b)
+{
+    if (ps->kiln_len == ps->kiln_cap) {   /* (plant_kiln_slots makes this rare) */
+        int nc = 2 * ps->kiln_cap;
+        struct kiln_batch *nk = malloc((size_t)nc * sizeof *nk);
+        if (!nk)
+            return sim_err_set(SIM_ENOMEM, "out of memory for a plant's furnace");
+        for (int i = 0; i < ps->kiln_len; i++)
+            nk[i] = ps->kiln[(ps->kiln_head + i) % ps->kiln_cap];
+        if (ps->kiln != ps->kiln_own)
+            free(ps->kiln);
+        ps->kiln = nk;
+        ps->kiln_cap = nc;
+        ps->kiln_head = 0;
+    }
+    ps->kiln[(ps->kiln_head + ps->kiln_len++) % ps->kiln_cap] = b;
+    return SIM_OK;
+}
 
 /* Start a campaign of `baked` t of anode, less if materials run short. */
 static int start_campaign(model_instance *m, int p, double baked)
@@ -248,14 +342,57 @@ static int start_campaign(model_instance *m, int p, double baked)
     mdl_add(m, region, RM_CPC_USE, cpc);
     mdl_add(m, region, RM_PITCH_USE, pitch);
     mdl_add(m, region, RM_BUTTS_USE, butts);
-    if (m->bake_on_boundary && ps->kiln_len < ps->kiln_cap) {
-        int i = (ps->kiln_head + ps->kiln_len++) % ps->kiln_cap;
-        ps->kiln[i].green = green;
-        ps->kiln[i].end = m->eng.now + pp->bake_days;
-        return SIM_OK;
+    return kiln_push(ps, (struct kiln_batch){ green, green, m->eng.now + pp->bake_days });
+}
+
+/* `green` t of green anode come out of the furnace as baked anodes. */
+static void bake_out(model_instance *m, int p, double green)
+{
+    plant_state *ps = &m->plants[p];
+    double baked = green * (1.0 - loss_of(m, p));
+    ps->wip_green -= green;
+    ps->finished += baked;
+    ps->month_prod += baked;
+    mdl_flow(m, BAL_GREEN, 0.0, green);
+    mdl_flow(m, BAL_ANODE, baked, 0.0);
+    if (!m->recording)
+        return;
+    int region = mdl_plant_region(m, p);
+    mdl_add(m, region, RM_PRODUCTION, baked);
+    if (m->s->plants[p].owner >= 0)
+        mdl_add(m, region, RM_PROD_CAPTIVE, baked);
+    mdl_add(m, region, RM_COST, baked * m->plant_cost[p]);
+    mdl_add(m, region, RM_REVENUE, baked * m->plant_price[p]);
+    *model_pm(m->out, m->year, p, PM_PRODUCTION) += baked;
+}
+
+int plant_advance(model_instance *m, int p)
+{
+    plant_state *ps = &m->plants[p];
+    double now = m->eng.now, span = m->s->plant.campaign_days;
+    double eps = 1e-9 * (now > 1.0 ? now : 1.0);
+    /* Campaigns start at least an interval apart, so they come out one
+     * after another: at most the oldest is partly out. */
+    while (ps->kiln_len > 0) {
+        struct kiln_batch *b = &ps->kiln[ps->kiln_head];
+        if (b->out >= now)
+            break;
+        if (now >= b->out + span - eps) {   /* all of it is out */
+            double g = b->left;
+            ps->kiln_head = (ps->kiln_head + 1) % ps->kiln_cap;
+            ps->kiln_len--;
+            if (g > 0)
+                bake_out(m, p, g);
+            continue;
+        }
+        double left = b->green * (1.0 - (now - b->out) / span);
+        if (b->left > left) {
+            bake_out(m, p, b->left - left);
+            b->left = left;
+        }
+        break;
     }
-    return sim_engine_schedule(&m->eng, m->eng.now + pp->bake_days, PRIO_PLANT, EV_PLANT_BAKED, p, 0,
-                               green, NULL);
+    return fill(m, p);
 }
 
 int plant_on_cycle(sim_engine *e, const sim_event *ev, void *model)
@@ -266,65 +403,52 @@ int plant_on_cycle(sim_engine *e, const sim_event *ev, void *model)
     const scn_plant_params *pp = &m->s->plant;
     SIM_CHECK(sim_engine_schedule(e, e->now + pp->campaign_days, PRIO_PLANT, EV_PLANT_CYCLE, p, 0, 0.0, NULL));
     transport_deliver_due(m, p, e->now, 1);   /* arrivals at this moment come first */
-    SIM_CHECK(empty_kiln(m, p));
-    ps->ewma_intake += INTAKE_SMOOTHING * (ps->intake / pp->campaign_days - ps->ewma_intake);
+    SIM_CHECK(plant_advance(m, p));
+    /* The intake rate is averaged over forecast_days: a plant that serves
+     * a few large orders a month (an export lot) would otherwise move its
+     * stock target, forecast x cover, by tens of per cent with each lot,
+     * and its production with it (a bullwhip). */
+    double w = mdl_min(pp->campaign_days / pp->forecast_days, 1.0);
+    if (++ps->ncycles * w < 1.0)
+        w = 1.0 / ps->ncycles;   /* until it has that much history: the mean so far */
+    ps->ewma_intake += w * (ps->intake / pp->campaign_days - ps->ewma_intake);
     ps->intake = 0;
     if (!ps->open)
         return SIM_OK;
     double cap = plant_cap_rate_now(m, p) * pp->campaign_days;
     double baking = ps->wip_green * (1.0 - loss_of(m, p));
-    /* Base-stock rule: finished plus baking minus backlog should cover the
-     * replenishment lead time (one campaign interval and the bake) plus
-     * the finished-stock target, all at the smoothed intake rate. */
+    /* Smoothed base-stock rule: the gap between the position (finished +
+     * baking - backlog) and its target (the lead time and the finished
+     * target at the smoothed intake) closes over adjust_days. */
     double cover = pp->campaign_days + pp->bake_days + pp->finished_target_days;
-    double want = ps->backlog - ps->finished - baking + cover * ps->ewma_intake;
-    double batch = mdl_min(mdl_max(want, 0.0), cap);
+    double gap = cover * ps->ewma_intake - (ps->finished + baking - ps->backlog);
+    double batch = (ps->ewma_intake + gap / pp->adjust_days) * pp->campaign_days;
+    if (pp->adjust_days <= pp->campaign_days)
+        batch = gap;   /* the whole gap at once */
+    batch = mdl_min(mdl_max(batch, 0.0), cap);
+    ps->run_rate = batch / pp->campaign_days;
     if (batch > 0)
         SIM_CHECK(start_campaign(m, p, batch));
     return check_raw(m, p);
 }
 
-int plant_bake_on_boundary(const scenario *s)
-{
-    const scn_plant_params *pp = &s->plant;
-    return pp->bake_days > 0 && fmod(pp->bake_days, pp->campaign_days) == 0.0;
-}
-
-/* A campaign of `green` t leaves the furnace. */
-static int finish_batch(model_instance *m, int p, double green)
+/* Orders of a failed plant that its stock and furnace will not cover and
+ * that would wait past allocation.max_wait_days move elsewhere. */
+static int release_stuck(model_instance *m, int p)
 {
     plant_state *ps = &m->plants[p];
-    double baked = green * (1.0 - loss_of(m, p));
-    ps->wip_green -= green;
-    ps->finished += baked;
-    ps->month_prod += baked;
-    mdl_flow(m, BAL_GREEN, 0.0, green);
-    mdl_flow(m, BAL_ANODE, baked, 0.0);
-    int region = mdl_plant_region(m, p);
-    mdl_add(m, region, RM_PRODUCTION, baked);
-    mdl_add(m, region, RM_COST, baked * m->plant_cost[p]);
-    mdl_add(m, region, RM_REVENUE, baked * m->plant_price[p]);
-    if (m->recording)
-        *model_pm(m->out, m->year, p, PM_PRODUCTION) += baked;
-    return fill(m, p);
-}
-
-int plant_on_baked(sim_engine *e, const sim_event *ev, void *model)
-{
-    (void)e;
-    return finish_batch(model, ev->target, ev->value);
-}
-
-/* Complete the campaigns whose bake ends now (bake on boundaries). */
-static int empty_kiln(model_instance *m, int p)
-{
-    plant_state *ps = &m->plants[p];
-    double now = m->eng.now, eps = 1e-9 * (now > 1.0 ? now : 1.0);
-    while (ps->kiln_len > 0 && ps->kiln[ps->kiln_head].end <= now + eps) {
-        double green = ps->kiln[ps->kiln_head].green;
-        ps->kiln_head = (ps->kiln_head + 1) % ps->kiln_cap;
-        ps->kiln_len--;
-        SIM_CHECK(finish_batch(m, p, green));
+    double rate = ps->cap_rate * ps->curb;
+    double covered = ps->finished + ps->wip_green * (1.0 - loss_of(m, p));
+    double down = ps->repair_at - m->eng.now, cum = 0;
+    for (int i = 0; i < ps->qlen; i++) {
+        const mdl_order *o = &ps->q[(ps->qhead + i) % ps->qcap];
+        double beyond = cum + o->qty - covered;   /* t of this order past what is covered */
+        if (beyond > 0) {
+            double wait = down + (rate > 0 ? beyond / rate : HUGE_VAL);
+            if (wait > m->s->alloc.max_wait_days)
+                return move_orders(m, p, i, mdl_max(covered - cum, 0.0));
+        }
+        cum += o->qty;
     }
     return SIM_OK;
 }
@@ -332,11 +456,15 @@ static int empty_kiln(model_instance *m, int p)
 int plant_on_fail(sim_engine *e, const sim_event *ev, void *model)
 {
     model_instance *m = model;
-    plant_state *ps = &m->plants[ev->target];
+    int p = ev->target;
+    plant_state *ps = &m->plants[p];
+    SIM_CHECK(plant_advance(m, p));
     ps->up = 0;
     ps->down_since = e->now;
     double repair = sim_rng_exponential(ps->rng, m->s->plant.mttr_days);
-    return sim_engine_schedule(e, e->now + repair, PRIO_PLANT, EV_PLANT_REPAIR, ev->target, 0, 0.0, NULL);
+    ps->repair_at = e->now + repair;
+    SIM_CHECK(sim_engine_schedule(e, ps->repair_at, PRIO_PLANT, EV_PLANT_REPAIR, p, 0, 0.0, NULL));
+    return ps->open ? release_stuck(m, p) : SIM_OK;
 }
 
 int plant_on_repair(sim_engine *e, const sim_event *ev, void *model)
@@ -344,6 +472,7 @@ int plant_on_repair(sim_engine *e, const sim_event *ev, void *model)
     model_instance *m = model;
     plant_state *ps = &m->plants[ev->target];
     ps->up = 1;
+    ps->down_month += e->now - mdl_max(ps->down_since, m->month_t0);
     if (m->recording)
         *model_pm(m->out, m->year, ev->target, PM_DOWN_DAYS) += e->now - mdl_max(ps->down_since, m->t0);
     double next = sim_rng_exponential(ps->rng, m->s->plant.mtbf_days);
@@ -351,7 +480,9 @@ int plant_on_repair(sim_engine *e, const sim_event *ev, void *model)
 }
 
 /* Close a month: keep the utilisation window, and let a conventional
- * plant that stayed below plant.exit_utilisation for exit_months exit. */
+ * plant that stayed below plant.exit_utilisation for exit_months exit.
+ * An exit is recorded in the year it happens; one in the warm-up, in the
+ * first recorded year (model.c). */
 int plant_month_end(model_instance *m, int p, int days)
 {
     plant_state *ps = &m->plants[p];
@@ -359,8 +490,10 @@ int plant_month_end(model_instance *m, int p, int days)
     int win = (int)pp->exit_months;
     int slot = ((m->month % win) + win) % win;
     double *util_prod = util_window(m, p), *util_cap = util_prod + win;
-    util_prod[slot] = ps->month_prod;
-    util_cap[slot] = ps->open ? ps->cap_rate * days : 0.0;
+    /* The first months a plant is open are its start-up: they do not count. */
+    int startup = ps->open && ps->open_months++ < EXIT_STARTUP_MONTHS;
+    util_prod[slot] = startup ? 0.0 : ps->month_prod;
+    util_cap[slot] = ps->open && !startup ? ps->cap_rate * days : 0.0;
     ps->month_prod = 0;
     if (pp->exit_utilisation <= 0 || !ps->open || ps->exited ||
         m->s->classes[m->s->plants[p].cls].high_efficiency)
@@ -381,7 +514,7 @@ int plant_month_end(model_instance *m, int p, int days)
 }
 
 /* Month boundary: open or close the plant by its dates (or its exit).  A
- * closing plant hands its backlog back (smelters re-order elsewhere). */
+ * closing plant's backlog is placed again with other plants. */
 int plant_month(model_instance *m, int p, int day)
 {
     plant_state *ps = &m->plants[p];
@@ -389,15 +522,7 @@ int plant_month(model_instance *m, int p, int day)
     int open = day >= sp->start_day && day < sp->end_day && !ps->exited;
     ps->cap_rate = sp->capacity_tpy / m->days_in_year;
     ps->curb = events_curb(m, mdl_plant_region(m, p), 0);
-    if (ps->open && !open) {
-        for (int i = 0; i < ps->qlen; i++) {
-            const mdl_order *o = &ps->q[(ps->qhead + i) % ps->qcap];
-            if (o->cust < m->s->nsmelters)
-                smelter_cancel_orders(m, o->cust, o->qty);
-        }
-        ps->qlen = 0;
-        ps->backlog = 0;
-    }
+    int closing = ps->open && !open;
     ps->open = open;
-    return SIM_OK;
+    return closing ? move_orders(m, p, 0, 0.0) : SIM_OK;
 }

@@ -18,7 +18,9 @@ const char *const scn_node_kind_names[] = { "coke_supplier", "pitch_supplier", "
 const char *const scn_mode_names[] = { "rail", "road", "river", "sea", NULL };
 const char *const scn_currency_names[] = { "CNY", "USD", NULL };
 static const char *const commodity_names[] = { "cpc", "pitch", NULL };
-const char *const scn_event_kind_names[] = { "price_shock", "export_restriction", "link_closure", NULL };
+const char *const scn_event_kind_names[] = { "price_shock", "export_restriction", "link_closure", "link_slowdown", NULL };
+const char *const scn_alloc_rule_names[] = { "greedy", "split", NULL };
+static const char *const shortage_policy_names[] = { "lost", "backorder", NULL };
 const char *const scn_price_item_names[] = { "coke", "pitch", "energy", NULL };
 static const char *const dist_names[] = { "fixed", "uniform", "triangular", "normal", NULL };
 
@@ -30,6 +32,12 @@ typedef struct { SCN_PLANT_PARAMS(RAW_FIELD) } raw_plant;
 typedef struct { SCN_TRANSPORT_PARAMS(RAW_FIELD) } raw_transport;
 typedef struct { SCN_EXPORT_PARAMS(RAW_FIELD) } raw_export;
 typedef struct { SCN_PRICE_PARAMS(RAW_FIELD) } raw_price;
+/* Every member a pointer (merge_section merges them one by one). */
+typedef struct {
+    SCN_ALLOC_PARAMS(RAW_FIELD)
+    char *rule;
+    bool *backorder;
+} raw_alloc;
 
 typedef struct {
     uint64_t *seed;
@@ -58,7 +66,7 @@ typedef struct {
 
 typedef struct {
     char *date, *kind, *item, *region, *until, *from, *to;
-    double *factor, *days;
+    double *factor, *days, *lead_factor, *capacity_tpd;
 } raw_event;
 
 typedef struct {
@@ -90,6 +98,7 @@ typedef struct {
     raw_transport *transport;
     raw_export *exports;
     raw_price *prices;
+    raw_alloc *alloc;
     raw_class *classes;
     unsigned classes_count;
     raw_event *events;
@@ -111,6 +120,7 @@ typedef struct {
 #define TRANSPORT_CY(name, dflt, lo, hi, open, unit, doc) CYAML_FIELD_FLOAT_PTR(#name, OPT, raw_transport, name),
 #define EXPORT_CY(name, dflt, lo, hi, open, unit, doc) CYAML_FIELD_FLOAT_PTR(#name, OPT, raw_export, name),
 #define PRICE_CY(name, dflt, lo, hi, open, unit, doc) CYAML_FIELD_FLOAT_PTR(#name, OPT, raw_price, name),
+#define ALLOC_CY(name, dflt, lo, hi, open, unit, doc) CYAML_FIELD_FLOAT_PTR(#name, OPT, raw_alloc, name),
 #define RUN_CY(name, dflt, lo, hi, open, unit, doc) CYAML_FIELD_FLOAT_PTR(#name, OPT, raw_run, name),
 
 static const cyaml_schema_field_t smelter_fields[] = { SCN_SMELTER_PARAMS(SMELTER_CY) CYAML_FIELD_END };
@@ -118,6 +128,12 @@ static const cyaml_schema_field_t plant_fields[] = { SCN_PLANT_PARAMS(PLANT_CY) 
 static const cyaml_schema_field_t transport_fields[] = { SCN_TRANSPORT_PARAMS(TRANSPORT_CY) CYAML_FIELD_END };
 static const cyaml_schema_field_t export_fields[] = { SCN_EXPORT_PARAMS(EXPORT_CY) CYAML_FIELD_END };
 static const cyaml_schema_field_t price_fields[] = { SCN_PRICE_PARAMS(PRICE_CY) CYAML_FIELD_END };
+static const cyaml_schema_field_t alloc_fields[] = {
+    SCN_ALLOC_PARAMS(ALLOC_CY)
+    STR_OPT("rule", raw_alloc, rule),
+    CYAML_FIELD_BOOL_PTR("backorder", OPT, raw_alloc, backorder),
+    CYAML_FIELD_END
+};
 
 static const cyaml_schema_field_t run_fields[] = {
     CYAML_FIELD_UINT_PTR("seed", OPT, raw_run, seed),
@@ -168,6 +184,8 @@ static const cyaml_schema_field_t event_fields[] = {
     STR_OPT("from", raw_event, from),
     STR_OPT("to", raw_event, to),
     CYAML_FIELD_FLOAT_PTR("days", OPT, raw_event, days),
+    CYAML_FIELD_FLOAT_PTR("lead_factor", OPT, raw_event, lead_factor),
+    CYAML_FIELD_FLOAT_PTR("capacity_tpd", OPT, raw_event, capacity_tpd),
     CYAML_FIELD_END
 };
 static const cyaml_schema_value_t event_entry = {
@@ -224,6 +242,7 @@ static const cyaml_schema_field_t top_fields[] = {
     CYAML_FIELD_MAPPING_PTR("transport", CYAML_FLAG_POINTER | OPT, raw_scenario, transport, transport_fields),
     CYAML_FIELD_MAPPING_PTR("exports", CYAML_FLAG_POINTER | OPT, raw_scenario, exports, export_fields),
     CYAML_FIELD_MAPPING_PTR("prices", CYAML_FLAG_POINTER | OPT, raw_scenario, prices, price_fields),
+    CYAML_FIELD_MAPPING_PTR("allocation", CYAML_FLAG_POINTER | OPT, raw_scenario, alloc, alloc_fields),
     CYAML_FIELD_SEQUENCE("classes", CYAML_FLAG_POINTER | OPT, raw_scenario, classes, &class_entry, 1, 64),
     CYAML_FIELD_SEQUENCE("events", CYAML_FLAG_POINTER | OPT, raw_scenario, events, &event_entry, 0, 10000),
     CYAML_FIELD_SEQUENCE("curbs", CYAML_FLAG_POINTER | OPT, raw_scenario, curbs, &curb_entry, 0, 1000),
@@ -256,6 +275,7 @@ typedef struct {
 #define EXPORT_PD(...) PD("exports", raw_export, exports, scn_export_params, __VA_ARGS__)
 #define PRICE_PD(...) PD("prices", raw_price, prices, scn_price_params, __VA_ARGS__)
 #define RUN_PD(...) PD("run", raw_run, run, scn_run_params, __VA_ARGS__)
+#define ALLOC_PD(...) PD("allocation", raw_alloc, alloc, scn_alloc_params, __VA_ARGS__)
 
 static const param_decl params[] = {
     SCN_RUN_PARAMS(RUN_PD)
@@ -264,6 +284,7 @@ static const param_decl params[] = {
     SCN_TRANSPORT_PARAMS(TRANSPORT_PD)
     SCN_EXPORT_PARAMS(EXPORT_PD)
     SCN_PRICE_PARAMS(PRICE_PD)
+    SCN_ALLOC_PARAMS(ALLOC_PD)
 };
 #define NPARAMS ((int)(sizeof params / sizeof params[0]))
 
@@ -535,6 +556,26 @@ static int resolve_params(const raw_scenario *raw, scenario *s)
     return SIM_OK;
 }
 
+/* allocation.rule and allocation.backorder: a name and a boolean (libcyaml
+ * refuses a backorder that is not one, with the file and line). */
+static int resolve_alloc(const raw_scenario *raw, scenario *s)
+{
+    s->alloc.rule = ALLOC_GREEDY;
+    s->alloc.backorder = 0;
+    if (!raw->alloc)
+        return SIM_OK;
+    if (raw->alloc->rule) {
+        int r = find_enum(scn_alloc_rule_names, raw->alloc->rule);
+        if (r < 0)
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'allocation.rule': '%s' is not a rule (expected greedy or split)",
+                               s->path, yaml_line(s->text, "allocation", "rule"), raw->alloc->rule);
+        s->alloc.rule = (scn_alloc_rule)r;
+    }
+    if (raw->alloc->backorder)
+        s->alloc.backorder = *raw->alloc->backorder ? 1 : 0;
+    return SIM_OK;
+}
+
 static int parse_number(const char *text, double *out)
 {
     char *end;
@@ -601,7 +642,7 @@ static int apply_override(scenario *s, const scn_override *o)
 
 typedef struct { char *id, *region; int commodity; double capacity_tpy, price; int currency; } row_supplier;
 typedef struct { char *id, *region, *cls, *owner; double capacity_tpy; int start, end; } row_plant;
-typedef struct { char *id, *region; double al_tpy, captive_share, growth; } row_smelter;
+typedef struct { char *id, *region; double al_tpy, captive_share, growth; int policy; } row_smelter;
 typedef struct { char *id, *region; } row_port;
 typedef struct { char *id, *region; double demand_tpy, growth; } row_market;
 typedef struct { char *from, *to; int mode; double distance_km, lead_days, lead_cv, capacity_tpd, cost_per_t; int cost_currency; } row_link;
@@ -635,6 +676,7 @@ static const csv_col smelter_cols[] = {
     COL_D("al_tpy", 1, row_smelter, al_tpy, 0, HUGE_VAL, 0, 0, "t/yr of primary aluminium"),
     COL_D("captive_share", 0, row_smelter, captive_share, 0, 1, 0, 0, "share of anode orders"),
     COL_D("growth_per_year", 0, row_smelter, growth, -0.9, 10, 0, 0, "1/yr"),
+    COL_E("shortage_policy", 0, row_smelter, policy, shortage_policy_names, -1),
 };
 static const csv_col port_cols[] = {
     COL_S("id", 1, row_port, id),
@@ -851,7 +893,8 @@ static int build_nodes(scenario *s, loaded_table *t)
     const row_smelter *sm = t[2].rows;
     for (int i = 0; i < t[2].tab.nrows; i++) {
         SIM_CHECK(add_node(s, &t[2], i, sm[i].id, sm[i].region, NODE_SMELTER, i));
-        s->smelters[i] = (scn_smelter){ s->nnodes - 1, sm[i].al_tpy, sm[i].captive_share, sm[i].growth };
+        s->smelters[i] = (scn_smelter){ s->nnodes - 1, sm[i].al_tpy, sm[i].captive_share, sm[i].growth,
+                                        sm[i].policy < 0 ? s->alloc.backorder : sm[i].policy };
     }
     s->nsmelters = t[2].tab.nrows;
     const row_plant *pl = t[1].rows;
@@ -1016,6 +1059,30 @@ static int event_date(scenario *s, int line, int i, const char *field, const cha
     return SIM_OK;
 }
 
+/* A slowdown's lead-time factor and capacity; neither on a closure. */
+static int slowdown_fields(const scenario *s, int line, int i, const raw_event *r, scn_event *e)
+{
+    e->lead_factor = r->lead_factor ? *r->lead_factor : 1.0;
+    e->capacity_tpd = r->capacity_tpd ? *r->capacity_tpd : HUGE_VAL;
+    if (e->kind == EVT_LINK_CLOSURE) {
+        if (r->lead_factor || r->capacity_tpd)
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].%s': a link_closure takes no %s (expected kind link_slowdown to slow a link)",
+                               s->path, line, i, r->lead_factor ? "lead_factor" : "capacity_tpd",
+                               r->lead_factor ? "lead_factor" : "capacity_tpd");
+        return SIM_OK;
+    }
+    if (!r->lead_factor && !r->capacity_tpd)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d]': a link_slowdown needs lead_factor, capacity_tpd or both",
+                           s->path, line, i);
+    if (!(e->lead_factor >= 1.0 && e->lead_factor <= 100.0))
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].lead_factor': %g is out of range (expected 1 to 100: lead times multiplied by it)",
+                           s->path, line, i, e->lead_factor);
+    if (!(e->capacity_tpd > 0) || (r->capacity_tpd && !isfinite(e->capacity_tpd)))
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].capacity_tpd': %g is out of range (expected a capacity > 0 in t/d; close the link with link_closure)",
+                           s->path, line, i, e->capacity_tpd);
+    return SIM_OK;
+}
+
 static int load_events(scenario *s, const raw_scenario *raw)
 {
     s->nevents = (int)raw->events_count;
@@ -1032,7 +1099,7 @@ static int load_events(scenario *s, const raw_scenario *raw)
         e->from = e->to = -1;
         int k = find_enum(scn_event_kind_names, r->kind);
         if (k < 0)
-            return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].kind': '%s' is not allowed (expected price_shock, export_restriction or link_closure)",
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].kind': '%s' is not allowed (expected price_shock, export_restriction, link_closure or link_slowdown)",
                                s->path, line, i, r->kind);
         e->kind = (scn_event_kind)k;
         SIM_CHECK(event_date(s, line, i, "date", r->date, &e->day));
@@ -1064,6 +1131,7 @@ static int load_events(scenario *s, const raw_scenario *raw)
             }
             break;
         case EVT_LINK_CLOSURE:
+        case EVT_LINK_SLOWDOWN:
             if (!r->from || (e->from = scn_find_node(s, r->from)) < 0)
                 return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].from': unknown node '%s' (expected a node id)",
                                    s->path, line, i, r->from ? r->from : "");
@@ -1074,12 +1142,13 @@ static int load_events(scenario *s, const raw_scenario *raw)
             for (int l = 0; l < s->nlinks; l++)
                 have |= s->links[l].from == e->from && s->links[l].to == e->to;
             if (!have)
-                return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].to': there is no link %s -> %s to close",
-                                   s->path, line, i, r->from, r->to);
+                return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].to': there is no link %s -> %s to %s",
+                                   s->path, line, i, r->from, r->to, e->kind == EVT_LINK_CLOSURE ? "close" : "slow down");
             e->days = r->days ? *r->days : 0;
             if (!(e->days > 0 && e->days <= 3650))
-                return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].days': a closure needs days > 0 (got %g)",
-                                   s->path, line, i, e->days);
+                return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].days': a %s needs days > 0 and at most 3650 (got %g)",
+                                   s->path, line, i, e->kind == EVT_LINK_CLOSURE ? "closure" : "slowdown", e->days);
+            SIM_CHECK(slowdown_fields(s, line, i, r, e));
             break;
         default:
             break;
@@ -1252,6 +1321,7 @@ static int load_all(const char *path, const char *tables_from, const scn_overrid
                                path, yaml_line(s->text, "currency", "usd_cny"), s->usd_cny);
     }
     SIM_CHECK(resolve_params(raw, s));
+    SIM_CHECK(resolve_alloc(raw, s));
     SIM_CHECK(horizon(s, raw));
     for (int i = 0; i < nov; i++)
         SIM_CHECK(apply_override(s, &ov[i]));
@@ -1307,6 +1377,7 @@ typedef struct {
     raw_transport transport;
     raw_export exports;
     raw_price prices;
+    raw_alloc alloc;
 } merged_raw;
 
 /* Field by field: every member of these sections is a pointer. */
@@ -1335,6 +1406,7 @@ static void merge(merged_raw *m, const raw_scenario *c, const raw_scenario *b)
     t->transport = merge_section(&m->transport, child.transport, b->transport, sizeof m->transport);
     t->exports = merge_section(&m->exports, child.exports, b->exports, sizeof m->exports);
     t->prices = merge_section(&m->prices, child.prices, b->prices, sizeof m->prices);
+    t->alloc = merge_section(&m->alloc, child.alloc, b->alloc, sizeof m->alloc);
 #define LIST(f, n) if (!child.n) { t->f = b->f; t->n = b->n; }
     LIST(classes, classes_count)
     LIST(events, events_count)
@@ -1511,6 +1583,8 @@ char *scn_params_json(const scenario *s)
         }
         EMIT("\"%s\": %.17g", p->name, *(const double *)((const char *)s + p->res_off));
     }
+    EMIT(", \"rule\": \"%s\", \"backorder\": %s", scn_alloc_rule_names[s->alloc.rule],
+         s->alloc.backorder ? "true" : "false");
     EMIT("}, \"currency\": {\"reporting\": \"%s\", \"usd_cny\": %.17g}}",
          scn_currency_names[s->currency], s->usd_cny);
 #undef EMIT

@@ -25,7 +25,8 @@
     X(anode_per_t_al, 0.475, 0.0, 1.0, 1, "t/t", "gross carbon anode use per tonne of primary aluminium") \
     X(reorder_days, 20.0, 0.0, 365.0, 0, "d", "reorder point, in days of cover at the current use rate") \
     X(order_up_to_days, 40.0, 0.0, 730.0, 1, "d", "order-up-to level, in days of cover")              \
-    X(butt_ratio, 0.20, 0.0, 0.5, 0, "t/t", "butts returned to the supplying plant per tonne of anode used")
+    X(butt_ratio, 0.20, 0.0, 0.5, 0, "t/t", "butts returned to the supplying plant per tonne of anode used") \
+    X(order_lines, 2.0, 1.0, 64.0, 0, "1", "call-off lines a smelter's supply is split into (pot lines, contracts): each call-off is (order_up_to_days - reorder_days) / order_lines days of use; 1 is the classic (s, S) rule")
 
 #define SCN_PLANT_PARAMS(X)                                                                \
     X(recipe_cpc, 0.65, 0.0, 1.0, 0, "t/t", "calcined petroleum coke per tonne of green anode")   \
@@ -34,6 +35,8 @@
     X(bake_days, 21.0, 0.0, 120.0, 0, "d", "forming and baking lead time of a campaign")          \
     X(campaign_days, 7.0, 0.5, 60.0, 0, "d", "interval between production campaigns")             \
     X(finished_target_days, 7.0, 0.0, 120.0, 0, "d", "finished-anode stock kept, in days of recent order intake") \
+    X(adjust_days, 42.0, 0.5, 365.0, 0, "d", "production closes the gap to the target stock over this many days (campaign_days: at once, no smoothing)") \
+    X(forecast_days, 91.0, 0.5, 730.0, 0, "d", "order intake is averaged over about this many days to plan production and stocks (exponential smoothing)") \
     X(accept_days, 10.0, 1.0, 365.0, 0, "d", "orders accepted while the backlog not covered by finished stock is under this many days of capacity") \
     X(raw_reorder_days, 20.0, 0.0, 365.0, 0, "d", "raw-material reorder point, days of use")      \
     X(raw_order_up_to_days, 40.0, 0.0, 730.0, 1, "d", "raw-material order-up-to level, days of use") \
@@ -57,6 +60,13 @@
     X(default_cv, 0.2, 0.0, 3.0, 0, "1", "coefficient of variation of lead times not given")    \
     X(disruption_rate, 0.0, 0.0, 365.0, 0, "1/yr", "random closures per link and year (0: none)") \
     X(disruption_days, 10.0, 0.0, 365.0, 0, "d", "mean length of a random link closure")
+
+/* How orders are allocated to plants (YAML `allocation:`; also `rule`
+ * and `backorder`, not numbers, below). */
+#define SCN_ALLOC_PARAMS(X)                                                                \
+    X(delay_cost_per_day, 20.0, 0.0, 1e5, 0, "CNY/(t d)", "what a customer counts a day of expected wait (plant backlog, outage, link queue or closure) in its choice of plant") \
+    X(max_wait_days, 30.0, 1.0, 365.0, 0, "d", "a plant or route whose expected wait is longer is not used while another can serve") \
+    X(split_band, 0.03, 0.0, 1.0, 0, "1", "rule split: plants within this share of the lowest effective cost share an order")
 
 #define SCN_EXPORT_PARAMS(X)                                                               \
     X(order_interval_days, 30.0, 1.0, 365.0, 0, "d", "export orders are placed this often per destination")
@@ -90,6 +100,13 @@ typedef struct { SCN_SMELTER_PARAMS(SCN_DECLARE_FIELD) } scn_smelter_params;
 typedef struct { SCN_PLANT_PARAMS(SCN_DECLARE_FIELD) } scn_plant_params;
 typedef struct { SCN_TRANSPORT_PARAMS(SCN_DECLARE_FIELD) } scn_transport_params;
 typedef struct { SCN_EXPORT_PARAMS(SCN_DECLARE_FIELD) } scn_export_params;
+typedef enum { ALLOC_GREEDY, ALLOC_SPLIT, ALLOC_RULES } scn_alloc_rule;
+extern const char *const scn_alloc_rule_names[];   /* "greedy", "split" */
+typedef struct {
+    SCN_ALLOC_PARAMS(SCN_DECLARE_FIELD)
+    scn_alloc_rule rule;
+    int backorder;        /* default for smelters: 1 backorders, 0 lost sales */
+} scn_alloc_params;
 typedef struct { SCN_PRICE_PARAMS(SCN_DECLARE_FIELD) } scn_price_params;
 typedef struct { SCN_RUN_PARAMS(SCN_DECLARE_FIELD) } scn_run_params;
 
@@ -97,7 +114,7 @@ typedef enum { NODE_COKE, NODE_PITCH, NODE_PLANT, NODE_SMELTER, NODE_PORT, NODE_
 typedef enum { MODE_RAIL, MODE_ROAD, MODE_RIVER, MODE_SEA, MODE_COUNT } scn_mode;
 typedef enum { CUR_CNY, CUR_USD } scn_currency;
 
-typedef enum { EVT_PRICE_SHOCK, EVT_EXPORT_RESTRICTION, EVT_LINK_CLOSURE, EVT_KINDS } scn_event_kind;
+typedef enum { EVT_PRICE_SHOCK, EVT_EXPORT_RESTRICTION, EVT_LINK_CLOSURE, EVT_LINK_SLOWDOWN, EVT_KINDS } scn_event_kind;
 typedef enum { DIST_FIXED, DIST_UNIFORM, DIST_TRIANGULAR, DIST_NORMAL } scn_dist_kind;
 
 extern const char *const scn_node_kind_names[];   /* "coke_supplier", ... */
@@ -143,6 +160,7 @@ typedef struct scn_smelter {
     double al_tpy;        /* primary aluminium output in the first year */
     double captive_share; /* share of orders placed with owned plants */
     double growth;        /* per year */
+    int backorder;        /* 1: demand not met waits for the next delivery; 0: lost */
 } scn_smelter;
 
 typedef struct scn_market {
@@ -170,8 +188,10 @@ typedef struct scn_event {
     int item;             /* price shock: 0 coke, 1 pitch, 2 energy */
     double factor;        /* price multiplier, or share of export demand allowed */
     int region;           /* export restriction: market region, -1 all */
-    int from, to;         /* link closure: nodes (every link between them) */
-    double days;          /* link closure length */
+    int from, to;         /* link closure or slowdown: nodes (every link between them) */
+    double days;          /* link closure or slowdown length */
+    double lead_factor;   /* slowdown: lead time multiplied by this (>= 1) */
+    double capacity_tpd;  /* slowdown: capacity at most this (HUGE_VAL: unchanged) */
     int line;
 } scn_event;
 
@@ -217,6 +237,7 @@ typedef struct scenario {
     scn_transport_params transport;
     scn_export_params exports;
     scn_price_params prices;
+    scn_alloc_params alloc;
 
     int nregions;
     char **regions;

@@ -1,13 +1,21 @@
 /*
- * smelter.c — smelters: continuous anode use, (s, S) replenishment in days
- * of cover, stock-outs as lost aluminium, butts back to the plants.
+ * smelter.c — smelters: continuous anode use, replenishment by call-offs
+ * in days of cover, stock-outs lost or back-ordered, butts back to the
+ * plants.
  *
  * Use is continuous at `rate` t/day, constant within a month, so the stock
  * is only brought up to date when something happens (smelter_advance) and
  * the moment the inventory position falls to the reorder point is
  * computed, not searched for by ticking every day: one event per order.
- * Shortage is not back-ordered: demand not met while the stock is empty
- * is lost, together with the aluminium it would have made.
+ *
+ * A smelter aggregate stands for many pot lines and supply contracts, so
+ * it does not call off its whole reorder lot at once: its supply is split
+ * into smelter.order_lines call-offs of (order_up_to_days - reorder_days)
+ * / order_lines days of use each, with the inventory position kept around
+ * the middle of [reorder_days, order_up_to_days] (one line: the (s, S)
+ * rule).  Demand not met while the stock is empty is lost with the
+ * aluminium it would have made (shortage_policy lost), or owed and met
+ * from the next delivery (backorder: the metal is made late, not lost).
  */
 #include <math.h>
 
@@ -40,12 +48,35 @@ void smelter_advance(model_instance *m, int i, double t)
     double used = before - st->stock;   /* exact: what left the stock */
     double short_t = need - used;
     st->consumed_month += used;
+    mdl_add(m, region, RM_DEMAND, need);
     mdl_add(m, region, RM_CONSUMPTION, used);
     mdl_flow(m, BAL_ANODE, 0.0, used);
-    if (short_t > 0) {
+    if (short_t > 1e-9 * need) {   /* (not a rounding residue of an exact depletion) */
+        m->cust_short[i] = 1;
+        st->short_month += short_t;
         mdl_add(m, region, RM_SHORTAGE, short_t);
-        mdl_add(m, region, RM_LOST_AL, short_t / m->s->smelter.anode_per_t_al);
+        if (m->s->smelters[i].backorder)
+            st->backorder += short_t;
+        else
+            mdl_add(m, region, RM_LOST_AL, short_t / m->s->smelter.anode_per_t_al);
     }
+}
+
+/* Reorder point and order-up-to level of the call-offs, t (see the top). */
+static void calloff_levels(const model_instance *m, int i, double *rop, double *target)
+{
+    const scn_smelter_params *sp = &m->s->smelter;
+    double rate = m->smelters[i].rate;
+    double lot = (sp->order_up_to_days - sp->reorder_days) / sp->order_lines;
+    double mid = 0.5 * (sp->reorder_days + sp->order_up_to_days);
+    *rop = rate * (mid - 0.5 * lot);
+    *target = *rop + rate * lot;
+}
+
+/* Stock plus what is on order, less what is owed. */
+static double position(const smelter_state *st)
+{
+    return st->stock + st->on_order - st->backorder;
 }
 
 int smelter_init(model_instance *m, int i)
@@ -55,9 +86,12 @@ int smelter_init(model_instance *m, int i)
     smelter_set_rate(m, i);
     /* Start somewhere between the reorder point and the order-up-to level
      * so that smelters do not all order on the same day. */
-    double lo = m->s->smelter.reorder_days, hi = m->s->smelter.order_up_to_days;
-    st->stock = st->rate * (lo + (hi - lo) * gsl_rng_uniform(rng));
+    double lo, hi;
+    calloff_levels(m, i, &lo, &hi);
+    st->stock = lo + (hi - lo) * gsl_rng_uniform(rng);
     st->on_order = 0;
+    st->backorder = 0;
+    st->short_month = 0;
     st->t_last = 0;
     st->reorder = SIM_HANDLE_NONE;
     st->consumed_month = 0;
@@ -70,12 +104,13 @@ int smelter_init(model_instance *m, int i)
 static int order_now(model_instance *m, int i)
 {
     smelter_state *st = &m->smelters[i];
-    double target = st->rate * m->s->smelter.order_up_to_days;
-    double q = target - (st->stock + st->on_order);
+    double rop, target;
+    calloff_levels(m, i, &rop, &target);
+    double q = target - position(st);
     if (q <= 0)
         return SIM_OK;
     st->on_order += q;
-    return sourcing_place(m, i, q);
+    return sourcing_place(m, i, q, m->eng.now, -1);
 }
 
 int smelter_reschedule(model_instance *m, int i)
@@ -87,11 +122,12 @@ int smelter_reschedule(model_instance *m, int i)
     }
     if (st->rate <= 0)
         return SIM_OK;
-    double ip = st->stock + st->on_order;
-    double rop = st->rate * m->s->smelter.reorder_days;
+    double rop, target;
+    calloff_levels(m, i, &rop, &target);
+    double ip = position(st);
     if (ip <= rop) {
         SIM_CHECK(order_now(m, i));
-        ip = st->stock + st->on_order;
+        ip = position(st);
         /* Still at or below the reorder point: the order lapsed, as no
          * open plant reaches this smelter.  A reorder now would lapse
          * again at the same instant, forever; the month close, when
@@ -122,6 +158,14 @@ void smelter_receive(model_instance *m, int i, int plant, double qty, double t)
     smelter_advance(m, i, t);
     st->stock += qty;
     st->on_order = mdl_max(st->on_order - qty, 0.0);
+    if (st->backorder > 0) {   /* what is owed is used first */
+        double u = mdl_min(st->stock, st->backorder);
+        st->stock -= u;
+        st->backorder -= u;
+        st->consumed_month += u;
+        mdl_add(m, mdl_cust_region(m, i), RM_CONSUMPTION, u);
+        mdl_flow(m, BAL_ANODE, 0.0, u);
+    }
     /* Remember who delivered, for the butts. */
     int slot = -1;
     for (int k = 0; k < st->nrecv; k++)

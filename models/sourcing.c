@@ -1,76 +1,222 @@
 /*
  * sourcing.c — which plants fill an order.
  *
- * 1. A smelter's captive share goes to the plants it owns, split by their
- *    capacity (contract volumes are taken whatever the backlog).
- * 2. The rest goes to plants in order of landed cost (ex-works price plus
- *    transport along the cheapest route), each taking what it can accept:
- *    plant.accept_days of capacity minus its uncovered backlog.
- * 3. What no plant can accept goes to the open candidate that will clear
- *    its backlog soonest; it waits there rather than being lost.
+ * An order is allocated as a buyer would place it, seeing the state of
+ * the plants and of the links:
+ *
+ * 1. A smelter's captive share goes to the plants it owns, but only as far
+ *    as they can accept it (open, not in an outage they will not recover
+ *    from in time, curbs and backlog: plant_free_capacity), split by what
+ *    each can accept.  What they cannot take joins the rest of the order.
+ * 2. The rest goes by the allocation rule (allocation.rule):
+ *    - greedy: to the plant of lowest effective landed cost — ex-works
+ *      price plus freight on its route plus allocation.delay_cost_per_day
+ *      for each day of expected wait (the plant's uncovered backlog at
+ *      its current capacity beyond one campaign interval, what is left of
+ *      its outage, queues on limited links, closures and slowdowns) — as
+ *      much as that plant and its route can take, then the next;
+ *    - split: over every plant within allocation.split_band of the lowest
+ *      effective cost, in proportion to what each can take (buyers that
+ *      dual-source for security of supply).
+ *    A plant or route whose expected wait exceeds allocation.max_wait_days
+ *    is passed over.
+ * 3. What no plant can accept goes to the open plant whose expected wait
+ *    is shortest; it waits there rather than being lost.
+ *
+ * Candidates are kept ranked by landed price (prices.c, monthly); since
+ * waits only add to it, a scan stops at the first candidate whose landed
+ * price alone is above the best effective cost found: in an uncongested
+ * network that is the second candidate.
  */
+#include <math.h>
+
 #include "model_internal.h"
 #include "sim_err.h"
 
-int sourcing_place(model_instance *m, int cust, double qty)
+double sourcing_plant_wait(const model_instance *m, int p)
 {
-    const scenario *s = m->s;
+    const plant_state *ps = &m->plants[p];
+    double rate = ps->cap_rate * ps->curb;
+    if (!ps->open || rate <= 0)
+        return HUGE_VAL;
+    /* Days to work off the uncovered backlog, beyond the campaign interval
+     * any plant needs to make an order (only waiting beyond the usual
+     * counts: uncongested plants all wait 0, and a scan stops early). */
+    double wait = mdl_max((ps->backlog - ps->finished) / rate - m->s->plant.campaign_days, 0.0);
+    if (!ps->up)
+        wait += mdl_max(ps->repair_at - m->eng.now, 0.0);
+    return wait;
+}
+
+/* What plant p can take now for an order over route r, and the order's
+ * expected wait (plant and links); 0 when it can take nothing. */
+static double can_take(const model_instance *m, int p, const net_route *r, double *wait)
+{
+    if (!m->plants[p].open)
+        return 0.0;
+    double free_t = plant_free_capacity(m, p);
+    if (free_t <= 0)
+        return 0.0;
+    double room = HUGE_VAL;
+    double w = sourcing_plant_wait(m, p) + transport_route_wait(m, r, &room);
+    if (w > m->s->alloc.max_wait_days)
+        return 0.0;
+    *wait = w;
+    return mdl_min(free_t, room);
+}
+
+/* The captive part: the owned plants take what they can of cq, in
+ * proportion to what each can take.  Returns what they took. */
+static int place_captive(model_instance *m, int cust, double cq, double placed, int except, double *taken)
+{
     const model_def *d = m->d;
-    double rest = qty;
-    if (cust < s->nsmelters && s->smelters[cust].captive_share > 0) {
-        const int *own = d->owned + d->owned_start[cust];
-        int nown = d->owned_start[cust + 1] - d->owned_start[cust];
-        double cap = 0;
-        int last = -1;
-        for (int i = 0; i < nown; i++)
-            if (m->plants[own[i]].open) {
-                cap += m->plants[own[i]].cap_rate;
-                last = i;
-            }
-        if (cap > 0) {
-            double cq = qty * s->smelters[cust].captive_share, left = cq;
-            for (int i = 0; i <= last; i++) {
-                int p = own[i];
-                if (!m->plants[p].open)
-                    continue;
-                double q = i == last ? left : cq * m->plants[p].cap_rate / cap;
-                left -= q;
-                SIM_CHECK(plant_receive_order(m, p, cust, net_plant_route(&d->net, p, cust), q));
-            }
-            rest -= cq;
-        }
-    }
-    const int *cand = m->cand + d->cand_start[cust];   /* ranked this month */
-    const int *rt = m->cand_rt + d->cand_start[cust];
-    const net_route *routes = d->net.plant_cust;
-    int n = d->ncand[cust];
-    for (int i = 0; i < n && rest > 0; i++) {
-        int p = cand[i];
-        double free_t = plant_free_capacity(m, p);
-        if (free_t <= 0)
-            continue;
-        double take = free_t < rest ? free_t : rest;
-        SIM_CHECK(plant_receive_order(m, p, cust, &routes[rt[i]], take));
-        rest -= take;
-    }
-    if (rest <= 0)
+    const int *own = d->owned + d->owned_start[cust];
+    int nown = d->owned_start[cust + 1] - d->owned_start[cust];
+    double total = 0, w;
+    *taken = 0;
+    for (int i = 0; i < nown; i++)
+        if (own[i] != except)
+            total += can_take(m, own[i], net_plant_route(&d->net, own[i], cust), &w);
+    if (total <= 0)
         return SIM_OK;
-    int best = -1;
-    double best_days = 0;
+    double share = mdl_min(cq, total) / total;
+    for (int i = 0; i < nown; i++) {
+        const net_route *r = net_plant_route(&d->net, own[i], cust);
+        double q = own[i] == except ? 0.0 : can_take(m, own[i], r, &w) * share;
+        if (q <= 0)
+            continue;
+        SIM_CHECK(plant_receive_order(m, own[i], cust, r, q, placed));
+        *taken += q;
+    }
+    return SIM_OK;
+}
+
+/* The candidate of lowest effective cost that can take something (-1:
+ * none), with what it can take. */
+static int best_candidate(const model_instance *m, int cust, int except, double *take, double *eff)
+{
+    const model_def *d = m->d;
+    const int *cand = m->cand + d->cand_start[cust];
+    const int *rt = m->cand_rt + d->cand_start[cust];
+    const double *tc = m->cand_tc + d->cand_start[cust];
+    const net_route *routes = d->net.plant_cust;
+    double dc = m->s->alloc.delay_cost_per_day;
+    int n = d->ncand[cust], best = -1;
     for (int i = 0; i < n; i++) {
         int p = cand[i];
-        if (!m->plants[p].open)
+        double landed = m->plant_price[p] + tc[i];
+        if (best >= 0 && landed >= *eff)
+            break;   /* ranked by landed price: no later one can do better */
+        double w = 0, t = p == except ? 0.0 : can_take(m, p, &routes[rt[i]], &w);
+        if (t <= 0)
             continue;
-        double days = (m->plants[p].backlog - m->plants[p].finished) / m->plants[p].cap_rate;
-        if (best < 0 || days < best_days) {
+        double e = landed + dc * w;
+        if (best < 0 || e < *eff) {
             best = i;
-            best_days = days;
+            *eff = e;
+            *take = t;
+        }
+    }
+    return best;
+}
+
+static int place_greedy(model_instance *m, int cust, double *rest, double placed, int except)
+{
+    const model_def *d = m->d;
+    const int *cand = m->cand + d->cand_start[cust];
+    const int *rt = m->cand_rt + d->cand_start[cust];
+    /* Each pass fills one plant (or the whole order): a few passes. */
+    for (int pass = 0; pass < d->ncand[cust] && *rest > 0; pass++) {
+        double take = 0, eff = 0;
+        int i = best_candidate(m, cust, except, &take, &eff);
+        if (i < 0)
+            break;
+        double q = take < *rest ? take : *rest;
+        SIM_CHECK(plant_receive_order(m, cand[i], cust, &d->net.plant_cust[rt[i]], q, placed));
+        *rest -= q;
+    }
+    return SIM_OK;
+}
+
+static int place_split(model_instance *m, int cust, double *rest, double placed, int except)
+{
+    const model_def *d = m->d;
+    const int *cand = m->cand + d->cand_start[cust];
+    const int *rt = m->cand_rt + d->cand_start[cust];
+    const double *tc = m->cand_tc + d->cand_start[cust];
+    const net_route *routes = d->net.plant_cust;
+    double take = 0, best = 0;
+    if (best_candidate(m, cust, except, &take, &best) < 0)
+        return SIM_OK;
+    double band = best * (1.0 + m->s->alloc.split_band), total = 0, w;
+    int n = d->ncand[cust], last = 0;
+    for (int i = 0; i < n; i++) {
+        int p = cand[i];
+        if (m->plant_price[p] + tc[i] > band)
+            break;
+        double t = p == except ? 0.0 : can_take(m, p, &routes[rt[i]], &w);
+        if (t > 0 && m->plant_price[p] + tc[i] + m->s->alloc.delay_cost_per_day * w <= band) {
+            m->cand_key[i] = t;
+            total += t;
+        } else {
+            m->cand_key[i] = 0;
+        }
+        last = i + 1;
+    }
+    double share = mdl_min(*rest, total) / total;
+    for (int i = 0; i < last; i++) {
+        double q = m->cand_key[i] * share;
+        if (q <= 0)
+            continue;
+        SIM_CHECK(plant_receive_order(m, cand[i], cust, &routes[rt[i]], q, placed));
+        *rest -= q;
+    }
+    if (*rest < 1e-9 * (total + 1.0))
+        *rest = 0;   /* rounding of the shares */
+    return *rest > 0 ? place_greedy(m, cust, rest, placed, except) : SIM_OK;
+}
+
+/* What no plant could accept waits at the open plant that will ship it
+ * soonest. */
+static int place_overflow(model_instance *m, int cust, double rest, double placed, int except)
+{
+    const model_def *d = m->d;
+    const int *cand = m->cand + d->cand_start[cust];
+    const int *rt = m->cand_rt + d->cand_start[cust];
+    int best = -1;
+    double best_wait = 0;
+    for (int i = 0; i < d->ncand[cust]; i++) {
+        int p = cand[i];
+        if (!m->plants[p].open || p == except)
+            continue;
+        double room;
+        double w = sourcing_plant_wait(m, p) + transport_route_wait(m, &d->net.plant_cust[rt[i]], &room);
+        if (best < 0 || w < best_wait) {
+            best = i;
+            best_wait = w;
         }
     }
     if (best >= 0)
-        return plant_receive_order(m, cand[best], cust, &routes[rt[best]], rest);
+        return plant_receive_order(m, cand[best], cust, &d->net.plant_cust[rt[best]], rest, placed);
     /* No open plant reaches this customer: the order lapses. */
-    if (cust < s->nsmelters)
+    if (cust < m->s->nsmelters)
         smelter_cancel_orders(m, cust, rest);
     return SIM_OK;
+}
+
+int sourcing_place(model_instance *m, int cust, double qty, double placed, int except)
+{
+    const scenario *s = m->s;
+    double rest = qty;
+    if (cust < s->nsmelters && s->smelters[cust].captive_share > 0) {
+        double taken;
+        SIM_CHECK(place_captive(m, cust, qty * s->smelters[cust].captive_share, placed, except, &taken));
+        rest -= taken;
+    }
+    if (rest > 0)
+        SIM_CHECK(s->alloc.rule == ALLOC_SPLIT ? place_split(m, cust, &rest, placed, except)
+                                               : place_greedy(m, cust, &rest, placed, except));
+    if (rest <= 1e-9 * qty)
+        return SIM_OK;
+    return place_overflow(m, cust, rest, placed, except);
 }

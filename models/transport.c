@@ -8,9 +8,13 @@
  * free, then leaves whole.  Lead times are lognormal with the link's mean
  * and coefficient of variation (exactly the mean when the CV is 0), drawn
  * from the link's own random stream.  When a link closes, shipments on it
- * or due to enter it before it reopens are delayed to the reopening; the
- * first SHIP_LEGS legs of each route are tracked for this (in scenarios
- * where links can close: nothing else needs them).
+ * wait for the reopening; shipments due to enter it take a detour (the
+ * cheapest path around every closed link, from the node before it) when
+ * that arrives sooner than waiting, else wait too.  A new shipment does
+ * the same at every leg of its route that it finds closed.  Every leg of
+ * every route is tracked for this (in scenarios where links can close:
+ * nothing else needs them).  A slowdown multiplies a link's lead time and
+ * caps its capacity for a while (events.c).
  *
  * Arrivals are not events: a shipment waits on its destination's inbound
  * list and takes effect, at its arrival time, when the destination next
@@ -51,10 +55,63 @@ static int new_shipment(model_instance *m)
         shipment *ns = realloc(m->ship, (size_t)nc * sizeof *ns);
         if (!ns)
             return -1;
+        memset(ns + m->capship, 0, (size_t)(nc - m->capship) * sizeof *ns);   /* no leg buffers yet */
         m->ship = ns;
         m->capship = nc;
     }
     return m->nship++;
+}
+
+/* Room for leg k of shipment sh. */
+static int leg_room(shipment *sh, int k)
+{
+    if (k < sh->legcap)
+        return SIM_OK;
+    int nc = sh->legcap ? 2 * sh->legcap : 8;
+    while (nc <= k)
+        nc *= 2;
+    struct ship_leg *nl = realloc(sh->legs, (size_t)nc * sizeof *nl);
+    if (!nl)
+        return sim_err_set(SIM_ENOMEM, "out of memory for a shipment's legs");
+    sh->legs = nl;
+    sh->legcap = nc;
+    return SIM_OK;
+}
+
+static int record_leg(shipment *sh, int link, double in, double out)
+{
+    SIM_CHECK(leg_room(sh, sh->nlegs));
+    sh->legs[sh->nlegs++] = (struct ship_leg){ link, in, out };
+    return SIM_OK;
+}
+
+/* A detour avoids every link closed at time t. */
+struct closed_at {
+    const model_instance *m;
+    double t;
+};
+
+static int closed_link(void *ctx, int e)
+{
+    const struct closed_at *c = ctx;
+    return c->m->link_cold[e].closed_until > c->t;
+}
+
+/* The cheapest path from `node` to `dest` around the links closed at t,
+ * into m->path; its number of links, -1 none.  *lead: its mean lead. */
+static int detour(model_instance *m, int node, int dest, double t, double *lead)
+{
+    struct closed_at c = { m, t };
+    return net_detour(&m->d->net, m->s, node, dest, closed_link, &c, &m->ws, m->path, m->s->nnodes, lead);
+}
+
+/* Mean lead of links edges[k..n). */
+static double lead_rest(const model_instance *m, const int *edges, int k, int n)
+{
+    double t = 0;
+    for (; k < n; k++)
+        t += m->link[edges[k]].lead_days;
+    return t;
 }
 
 /* Where a shipment of commodity com waits to take effect: its plant's
@@ -128,7 +185,7 @@ static int inbound_take(inbound_list *l, double t, int inclusive, struct inbound
 /* A record for shipment x (closures: see the top), its id set in x;
  * SIM_ENOMEM when out of memory.  It holds what a closure needs to find
  * the shipment and delay it; the rest is in the inbound entry. */
-static int open_record(model_instance *m, struct inbound *x, int cust)
+static int open_record(model_instance *m, struct inbound *x, int cust, int dest_node)
 {
     x->id = new_shipment(m);
     if (x->id < 0)
@@ -140,6 +197,8 @@ static int open_record(model_instance *m, struct inbound *x, int cust)
     sh->nlegs = 0;
     sh->live = 1;
     sh->next_free = -1;
+    sh->dest_node = dest_node;
+    sh->qty = x->qty;
     return SIM_OK;
 }
 
@@ -147,44 +206,54 @@ static int open_record(model_instance *m, struct inbound *x, int cust)
 static int launch(model_instance *m, struct inbound x, int dest_node, int cust, double depart)
 {
     m->transit[x.com] += x.qty;
+    if (x.com == COM_ANODE)
+        m->transit_region[mdl_cust_region(m, cust)] += x.qty;
     if (m->trace)
         m->trace(m->trace_ctx, MODEL_TRACE_DEPART, depart, x.com, x.from, dest_node, x.qty);
     return inbound_push(inbound_of(m, x.com, x.plant, cust), x);
 }
 
 int transport_send(model_instance *m, int com, double qty, const net_route *route,
-                   int dest_node, int plant, int cust, double t_start)
+                   int dest_node, int plant, int cust, double t_start, double placed)
 {
-    struct inbound x = { .qty = qty, .seq = m->ship_seq++, .id = -1, .plant = plant, .com = com,
-                         .from = route->nedges ? route->from : dest_node };
+    struct inbound x = { .qty = qty, .placed = placed, .seq = m->ship_seq++, .id = -1, .plant = plant,
+                         .com = com, .from = route->nedges ? route->from : dest_node };
     shipment *sh = NULL;
     if (m->d->closures) {   /* legs matter only to closures */
-        SIM_CHECK(open_record(m, &x, cust));
+        SIM_CHECK(open_record(m, &x, cust, dest_node));
         sh = &m->ship[x.id];
     }
     double t = t_start, depart = t_start;
     const int *edges = net_route_edges(&m->d->net, route);
+    int n = route->nedges;
     /* Each leg waits for the one before, but the links' records can be
      * fetched together: on large networks each is a cache miss. */
-    for (int k = 0; k < route->nedges; k++)
+    for (int k = 0; k < n; k++)
         __builtin_prefetch(&m->link[edges[k]]);
-    for (int k = 0; k < route->nedges; k++) {
+    int leg = 0;
+    for (int k = 0; k < n; k++) {
         int e = edges[k];
         link_state *L = &m->link[e];
         double dep = t > L->busy ? t : L->busy;   /* (times are >= 0; busy -1: unlimited) */
-        if (sh && dep < m->link_cold[e].closed_until)   /* (sh: links can close) */
+        if (sh && dep < m->link_cold[e].closed_until) {   /* (sh: links can close) */
+            /* Closed when the goods get there: around it if that is sooner. */
+            double lead, wait_arrive = m->link_cold[e].closed_until + lead_rest(m, edges, k, n);
+            int len = edges == m->path ? -1 : detour(m, m->s->links[e].from, dest_node, t, &lead);
+            if (len > 0 && t + lead < wait_arrive) {
+                edges = m->path;   /* the legs before k are done; the detour avoids every closed link */
+                n = len;
+                k = -1;
+                continue;
+            }
             dep = m->link_cold[e].closed_until;
+        }
         if (L->busy >= 0)
             L->busy = dep + qty / m->link_cold[e].capacity_tpd;
-        if (k == 0)
+        if (leg++ == 0)
             depart = dep;
         double out = dep + draw_lead(L);
-        if (sh && k < SHIP_LEGS) {
-            sh->leg_link[k] = e;
-            sh->leg_in[k] = dep;
-            sh->leg_out[k] = out;
-            sh->nlegs = k + 1;
-        }
+        if (sh)
+            SIM_CHECK(record_leg(sh, e, dep, out));
         t = out;
     }
     x.arrive = t;
@@ -195,17 +264,83 @@ int transport_send(model_instance *m, int com, double qty, const net_route *rout
 
 int transport_return(model_instance *m, double qty, const net_route *route, int plant, int from_node)
 {
-    /* Back-haul of butts: the mean lead time of the forward route, no
-     * capacity used (empty return wagons). */
+    /* Back-haul of butts: along the forward route's links, back from the
+     * customer, at their mean lead times, no capacity used (empty return
+     * wagons); where links can close, it waits for each closed one. */
     int node = m->s->plants[plant].node;
     struct inbound x = { .arrive = m->eng.now + route->lead_mean, .qty = qty, .seq = m->ship_seq++,
                          .id = -1, .plant = plant, .com = COM_BUTTS,
                          .from = route->nedges ? from_node : node };
     if (m->d->closures) {
-        SIM_CHECK(open_record(m, &x, -1));
-        m->ship[x.id].arrive = x.arrive;
+        SIM_CHECK(open_record(m, &x, -1, node));
+        shipment *sh = &m->ship[x.id];
+        const int *edges = net_route_edges(&m->d->net, route);
+        double t = m->eng.now;
+        for (int k = route->nedges - 1; k >= 0; k--) {
+            int e = edges[k];
+            double in = mdl_max(t, m->link_cold[e].closed_until);
+            t = in + m->s->links[e].lead_days;
+            SIM_CHECK(record_leg(sh, e, in, t));
+        }
+        if (route->nedges)
+            x.arrive = t;
+        sh->arrive = x.arrive;
     }
     return launch(m, x, node, -1, m->eng.now);
+}
+
+double transport_route_wait(const model_instance *m, const net_route *r, double *room)
+{
+    *room = HUGE_VAL;
+    if (!m->d->link_dynamic)
+        return 0.0;
+    const int *edges = net_route_edges(&m->d->net, r);
+    double now = m->eng.now, wait = 0, most = m->s->alloc.max_wait_days;
+    for (int k = 0; k < r->nedges; k++) {
+        int e = edges[k];
+        const link_cold *c = &m->link_cold[e];
+        const link_state *L = &m->link[e];
+        wait += mdl_max(c->closed_until - now, 0.0) + (L->lead_days - m->s->links[e].lead_days);
+        if (c->capacity_tpd < HUGE_VAL) {
+            double q = mdl_max(L->busy - now, 0.0) + mdl_max(c->booked, 0.0) / c->capacity_tpd;
+            wait += q;
+            *room = mdl_min(*room, mdl_max(most - q, 0.0) * c->capacity_tpd);
+        }
+    }
+    return wait;
+}
+
+void transport_book(model_instance *m, const net_route *r, double qty)
+{
+    if (!m->d->limited_links)
+        return;
+    const int *edges = net_route_edges(&m->d->net, r);
+    for (int k = 0; k < r->nedges; k++)
+        m->link_cold[edges[k]].booked += qty;
+}
+
+/* Shipment sh, due to enter closed link legs[k] (at legs[k].in, before
+ * it reopens at `until`), goes around it from there if that arrives
+ * sooner: 1 when it does, 0 when it waits, -1 out of memory. */
+static int try_detour(model_instance *m, shipment *sh, int k, double until)
+{
+    int link = sh->legs[k].link;
+    double lead, at = sh->legs[k].in, wait_arrive = until;
+    for (int j = k; j < sh->nlegs; j++)
+        wait_arrive += sh->legs[j].out - sh->legs[j].in;
+    int len = detour(m, m->s->links[link].from, sh->dest_node, at, &lead);
+    if (len <= 0 || at + lead >= wait_arrive)
+        return 0;
+    sh->nlegs = k;
+    double t = at;
+    for (int j = 0; j < len; j++) {
+        double in = mdl_max(t, m->link_cold[m->path[j]].closed_until);
+        t = in + m->link[m->path[j]].lead_days;
+        if (record_leg(sh, m->path[j], in, t) != SIM_OK)
+            return -1;
+    }
+    sh->arrive = t;
+    return 1;
 }
 
 int transport_close(model_instance *m, int e, double until)
@@ -218,16 +353,25 @@ int transport_close(model_instance *m, int e, double until)
         if (!sh->live)
             continue;
         for (int k = 0; k < sh->nlegs; k++) {
-            if (sh->leg_link[k] != e || sh->leg_out[k] <= now || sh->leg_in[k] >= until)
+            struct ship_leg *lg = &sh->legs[k];
+            if (lg->link != e || lg->out <= now || lg->in >= until)
                 continue;
-            /* On the link: stuck until it reopens; due to enter it: waits. */
-            double delay = sh->leg_in[k] <= now ? until - now : until - sh->leg_in[k];
-            for (int j = k; j < sh->nlegs; j++) {
-                if (j > k)
-                    sh->leg_in[j] += delay;
-                sh->leg_out[j] += delay;
+            int moved = 0;
+            if (lg->in > now && sh->com != COM_BUTTS) {   /* due to enter it: around it, if sooner */
+                moved = try_detour(m, sh, k, until);
+                if (moved < 0)
+                    return sim_err_set(SIM_ENOMEM, "out of memory for a shipment's legs");
             }
-            sh->arrive += delay;
+            if (!moved) {
+                /* On the link: stuck until it reopens; due to enter it: waits. */
+                double delay = lg->in <= now ? until - now : until - lg->in;
+                for (int j = k; j < sh->nlegs; j++) {
+                    if (j > k)
+                        sh->legs[j].in += delay;
+                    sh->legs[j].out += delay;
+                }
+                sh->arrive += delay;
+            }
             inbound_delay(inbound_of(m, sh->com, sh->plant, sh->cust), id, sh->arrive);
             break;
         }
@@ -245,6 +389,8 @@ static void unload(model_instance *m, const struct inbound *in, int owner)
         int dest = in->com == COM_ANODE ? mdl_cust_node(m->s, owner) : m->s->plants[owner].node;
         m->trace(m->trace_ctx, MODEL_TRACE_ARRIVE, in->arrive, in->com, in->from, dest, in->qty);
     }
+    if (in->com == COM_ANODE)
+        m->transit_region[mdl_cust_region(m, owner)] -= in->qty;
     if (in->id >= 0) {
         shipment *sh = &m->ship[in->id];
         sh->live = 0;
@@ -270,13 +416,21 @@ void transport_deliver_anodes(model_instance *m, int cust, double t, int inclusi
 {
     const scenario *s = m->s;
     struct inbound in;
+    int region = mdl_cust_region(m, cust);
     while (inbound_take(&m->cust_in[cust], t, inclusive, &in)) {
         unload(m, &in, cust);
+        if (m->recording) {   /* service: tonnes delivered and how long they took */
+            double lead = in.arrive - in.placed;
+            mdl_add(m, region, RM_DELIVERED, in.qty);
+            mdl_add(m, region, RM_LEAD_MEAN, in.qty * lead);   /* a sum until the month closes */
+            int bin = lead < LEAD_BINS - 1 ? (int)lead : LEAD_BINS - 1;
+            m->lead_hist[(size_t)region * LEAD_BINS + (size_t)(bin > 0 ? bin : 0)] += in.qty;
+        }
         if (cust < s->nsmelters) {
             smelter_receive(m, cust, in.plant, in.qty, in.arrive);
             continue;
         }
-        mdl_add(m, mdl_cust_region(m, cust), RM_EXPORTS, in.qty);
+        mdl_add(m, region, RM_EXPORTS, in.qty);
         mdl_flow(m, BAL_ANODE, 0.0, in.qty);
     }
 }

@@ -79,7 +79,8 @@ static void test_constant_demand(void)
     CHECK(sim_total(&x, "A", RM_SHIP_OUT) > 40000);
 
     /* A lead time of 5 days with CV 0 on an unlimited link: every anode
-     * shipment arrives exactly 5 days after it leaves. */
+     * shipment arrives exactly 5 days after it leaves (to the rounding of
+     * the times). */
     int sn = x.s.smelters[0].node, xn = x.s.plants[0].node;
     int matched = 0, exact = 1;
     for (int i = 0; i < log->n; i++) {
@@ -88,7 +89,7 @@ static void test_constant_demand(void)
         for (int j = i + 1; j < log->n; j++)
             if (log->kind[j] == MODEL_TRACE_ARRIVE && log->com[j] == 2 && log->from[j] == xn &&
                 log->qty[j] == log->qty[i] && log->t[j] >= log->t[i]) {
-                exact &= log->t[j] - log->t[i] == 5.0;
+                exact &= fabs(log->t[j] - log->t[i] - 5.0) <= 1e-12 * log->t[j];   /* (departures at any time) */
                 matched++;
                 break;
             }
@@ -193,8 +194,8 @@ static void test_exit(void)
 {
     /* S needs about 45,000 t of anode a year.  Y is nearer and cheaper,
      * and busy; X, four times Y's size, gets what Y cannot make, idles
-     * below half its capacity and exits once its window has filled (early
-     * in the year); Y then makes nearly everything. */
+     * below half its capacity and exits once its window has filled after
+     * its start-up (early in the year); Y then makes nearly everything. */
     tiny("id,region,class,capacity_tpy\nX,A,std,200000\nY,A,std,50000\n",
          "id,region,al_tpy\nS,B,100000\n",
          "from,to,mode,distance_km,lead_days,lead_cv\n"
@@ -205,22 +206,25 @@ static void test_exit(void)
     exit_run(1, cap, prod, gone);
     CHECK_MSG(fabs(cap0[0] - 200000) < 1 && gone0[0] == 0 && gone0[1] == 0, "without the rule: X's capacity %.0f, exits %g %g",
               cap0[0], gone0[0], gone0[1]);
-    CHECK_MSG(gone[0] == 1 && cap[0] < 0.5 * cap0[0] && prod[0] < prod0[0], "X: exit %g, capacity %.0f, made %.0f",
+    CHECK_MSG(gone[0] == 1 && cap[0] < 0.5 * cap0[0] && prod[0] < 0.1 * cap0[0], "X: exit %g, capacity %.0f, made %.0f",
               gone[0], cap[0], prod[0]);
-    CHECK_MSG(gone[1] == 0 && fabs(cap[1] - 50000) < 1 && prod[1] > prod0[1], "Y: exit %g, capacity %.0f, made %.0f", gone[1],
+    CHECK_MSG(gone[1] == 0 && fabs(cap[1] - 50000) < 1 && prod[1] >= 0.99 * prod0[1], "Y: exit %g, capacity %.0f, made %.0f", gone[1],
               cap[1], prod[1]);
     CHECK_NEAR(prod[0] + prod[1], prod0[0] + prod0[1], 0.05 * (prod0[0] + prod0[1]));
 }
 
 static void test_no_plant(void)
 {
-    /* Every plant exits within the warm-up (a 3-month window catches the
-     * start-up): the smelter's orders lapse, it runs out and loses its
-     * output.  Its reorder used to lapse again at the same instant,
-     * forever. */
-    scn_override ov[2] = { { "plant.exit_utilisation", "0.5" }, { "plant.exit_months", "3" } };
+    /* Every plant closes within the warm-up: the smelter's orders lapse,
+     * it runs out and loses its output.  Its reorder used to lapse again
+     * at the same instant, forever. */
+    tiny("id,region,class,capacity_tpy,end\nX,A,std,200000,2024-10-01\nY,A,std,50000,2024-10-01\n",
+         "id,region,al_tpy\nS,B,100000\n",
+         "from,to,mode,distance_km,lead_days,lead_cv\n"
+         "C,X,road,10,1,0\nP,X,road,10,1,0\nC,Y,road,10,1,0\nP,Y,road,10,1,0\n"
+         "X,S,rail,2000,5,0\nY,S,rail,100,5,0\n", "");
     sim x;
-    CHECK(sim_open(&x, ov, 2) == SIM_OK);
+    CHECK(sim_open(&x, NULL, 0) == SIM_OK);
     CHECK(model_run(x.m, 0, 0, x.r) == SIM_OK);
     CHECK(*model_pm(x.r, 0, 0, PM_CAPACITY) == 0 && *model_pm(x.r, 0, 1, PM_CAPACITY) == 0);
     CHECK_MSG(sim_total(&x, "B", RM_SHORTAGE) > 40000, "shortage %.0f t of the ~45,000 t needed",
