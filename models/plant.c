@@ -20,9 +20,8 @@
  * A plant accepts orders while its backlog not covered by finished stock
  * is under accept_days of its current capacity (curbs included); in an
  * outage only what the days left after its repair cover.  When it fails,
- * orders its stock and furnace will not cover, and that would wait longer
- * than allocation.max_wait_days, go back to sourcing; when it closes, all
- * of its backlog does.
+ * orders beyond that (and beyond what its stock and furnace cover) go
+ * back to sourcing; when it closes, all of its backlog does.
  */
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -432,22 +431,20 @@ int plant_on_cycle(sim_engine *e, const sim_event *ev, void *model)
     return check_raw(m, p);
 }
 
-/* Orders of a failed plant that its stock and furnace will not cover and
- * that would wait past allocation.max_wait_days move elsewhere. */
+/* A failed plant keeps only the orders it would accept now: what its
+ * stock and furnace cover, and what its capacity makes in the accept_days
+ * left after the repair; the rest moves to plants that can ship sooner. */
 static int release_stuck(model_instance *m, int p)
 {
     plant_state *ps = &m->plants[p];
     double rate = ps->cap_rate * ps->curb;
-    double covered = ps->finished + ps->wip_green * (1.0 - loss_of(m, p));
-    double down = ps->repair_at - m->eng.now, cum = 0;
+    double keep = ps->finished + ps->wip_green * (1.0 - loss_of(m, p)) +
+                  rate * mdl_max(m->s->plant.accept_days - (ps->repair_at - m->eng.now), 0.0);
+    double cum = 0;
     for (int i = 0; i < ps->qlen; i++) {
         const mdl_order *o = &ps->q[(ps->qhead + i) % ps->qcap];
-        double beyond = cum + o->qty - covered;   /* t of this order past what is covered */
-        if (beyond > 0) {
-            double wait = down + (rate > 0 ? beyond / rate : HUGE_VAL);
-            if (wait > m->s->alloc.max_wait_days)
-                return move_orders(m, p, i, mdl_max(covered - cum, 0.0));
-        }
+        if (cum + o->qty > keep)
+            return move_orders(m, p, i, mdl_max(keep - cum, 0.0));
         cum += o->qty;
     }
     return SIM_OK;

@@ -36,7 +36,7 @@ typedef struct { SCN_PRICE_PARAMS(RAW_FIELD) } raw_price;
 typedef struct {
     SCN_ALLOC_PARAMS(RAW_FIELD)
     char *rule;
-    bool *backorder;
+    char *backorder;   /* a boolean, checked here: libcyaml takes any word but false/no/off as true */
 } raw_alloc;
 
 typedef struct {
@@ -131,7 +131,7 @@ static const cyaml_schema_field_t price_fields[] = { SCN_PRICE_PARAMS(PRICE_CY) 
 static const cyaml_schema_field_t alloc_fields[] = {
     SCN_ALLOC_PARAMS(ALLOC_CY)
     STR_OPT("rule", raw_alloc, rule),
-    CYAML_FIELD_BOOL_PTR("backorder", OPT, raw_alloc, backorder),
+    STR_OPT("backorder", raw_alloc, backorder),
     CYAML_FIELD_END
 };
 
@@ -556,8 +556,7 @@ static int resolve_params(const raw_scenario *raw, scenario *s)
     return SIM_OK;
 }
 
-/* allocation.rule and allocation.backorder: a name and a boolean (libcyaml
- * refuses a backorder that is not one, with the file and line). */
+/* allocation.rule and allocation.backorder: a name and a boolean. */
 static int resolve_alloc(const raw_scenario *raw, scenario *s)
 {
     s->alloc.rule = ALLOC_GREEDY;
@@ -571,8 +570,14 @@ static int resolve_alloc(const raw_scenario *raw, scenario *s)
                                s->path, yaml_line(s->text, "allocation", "rule"), raw->alloc->rule);
         s->alloc.rule = (scn_alloc_rule)r;
     }
-    if (raw->alloc->backorder)
-        s->alloc.backorder = *raw->alloc->backorder ? 1 : 0;
+    const char *b = raw->alloc->backorder;
+    if (b) {
+        int t = strcmp(b, "true") == 0, f = strcmp(b, "false") == 0;
+        if (!t && !f)
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'allocation.backorder': '%s' is not a boolean (expected true or false)",
+                               s->path, yaml_line(s->text, "allocation", "backorder"), b);
+        s->alloc.backorder = t;
+    }
     return SIM_OK;
 }
 

@@ -235,16 +235,35 @@ int transport_send(model_instance *m, int com, double qty, const net_route *rout
         int e = edges[k];
         link_state *L = &m->link[e];
         double dep = t > L->busy ? t : L->busy;   /* (times are >= 0; busy -1: unlimited) */
-        if (sh && dep < m->link_cold[e].closed_until) {   /* (sh: links can close) */
-            /* Closed when the goods get there: around it if that is sooner. */
-            double lead, wait_arrive = m->link_cold[e].closed_until + lead_rest(m, edges, k, n);
-            int len = edges == m->path ? -1 : detour(m, m->s->links[e].from, dest_node, t, &lead);
-            if (len > 0 && t + lead < wait_arrive) {
-                edges = m->path;   /* the legs before k are done; the detour avoids every closed link */
+        if (sh && dep < m->link_cold[e].closed_until && edges != m->path) {   /* (sh: links can close) */
+            /* Closed when the goods get there: around it, from this node
+             * or one before it on the route, if that arrives sooner. */
+            double wait_arrive = m->link_cold[e].closed_until + lead_rest(m, edges, k, n);
+            int from_leg = -1, len = -1;
+            double best = wait_arrive;
+            for (int j = k; j >= 0; j--) {
+                double at = j == k ? t : sh->legs[j].in, lead;
+                int l = detour(m, m->s->links[edges[j]].from, dest_node, at, &lead);
+                if (l > 0 && at + lead < best) {
+                    best = at + lead;
+                    from_leg = j;
+                    len = l;
+                }
+            }
+            if (from_leg >= 0) {
+                double at = from_leg == k ? t : sh->legs[from_leg].in;
+                double lead;
+                detour(m, m->s->links[edges[from_leg]].from, dest_node, at, &lead);   /* into m->path again */
+                sh->nlegs = from_leg;   /* (queues the dropped legs booked on limited links stay booked) */
+                leg = from_leg;
+                t = at;
+                edges = m->path;   /* the detour avoids every link closed then */
                 n = len;
                 k = -1;
                 continue;
             }
+            dep = m->link_cold[e].closed_until;
+        } else if (sh && dep < m->link_cold[e].closed_until) {
             dep = m->link_cold[e].closed_until;
         }
         if (L->busy >= 0)
@@ -357,8 +376,10 @@ int transport_close(model_instance *m, int e, double until)
             if (lg->link != e || lg->out <= now || lg->in >= until)
                 continue;
             int moved = 0;
-            if (lg->in > now && sh->com != COM_BUTTS) {   /* due to enter it: around it, if sooner */
-                moved = try_detour(m, sh, k, until);
+            /* Due to enter it: around it, if sooner, from the node before it or
+             * an earlier one the cargo has not left yet. */
+            for (int j = k; !moved && j >= 0 && sh->legs[j].in > now && sh->com != COM_BUTTS; j--) {
+                moved = try_detour(m, sh, j, until);
                 if (moved < 0)
                     return sim_err_set(SIM_ENOMEM, "out of memory for a shipment's legs");
             }

@@ -1,0 +1,66 @@
+"""Invariants of the default scenario that a planner relies on, checked on
+its results file alone:
+  - no structural shortage in 2024-2032 (at most 0.05 Mt in every year);
+  - national daily output does not swing month to month: the mean
+    absolute change of each replication stays at or below 2.5 %;
+  - the anode balance closes from the file: production = consumption +
+    exports + change in stocks + change in transit, every month;
+  - production = captive + merchant, with captive at most production.
+   python3 test_invariants.py ANODESIM SOURCE_DIR WORKDIR"""
+import os
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+
+anodesim, src, work = sys.argv[1:4]
+os.makedirs(work, exist_ok=True)
+out = os.path.join(work, "invariants.h5")
+scenario = os.path.join(src, "scenarios", "china-2024", "scenario.yaml")
+subprocess.run([anodesim, "run", scenario, "-r", "40", "-t", "2", "-q", "-o", out], check=True,
+               stdout=subprocess.DEVNULL)
+failed = 0
+
+
+def check(ok, what):
+    global failed
+    if not ok:
+        failed += 1
+        print("FAIL:", what)
+
+
+with h5py.File(out, "r") as f:
+    g = lambda n: f[n][0].astype(np.float64)   # [replication, month, region]
+    prod, cons, exp = g("production"), g("consumption"), g("exports")
+    short = g("shortage")
+    nyears = prod.shape[1] // 12
+    for y in range(nyears):
+        s = short[:, 12 * y:12 * y + 12].sum(axis=(1, 2)).mean() / 1e6
+        check(s <= 0.05, f"shortage {s:.3f} Mt in {2024 + y} (at most 0.05)")
+    t = f["time"][:]
+    bounds = f["time_bounds"][:] if "time_bounds" in f else None
+    days = np.diff(np.append(t, t[-1] + 31))
+    daily = prod.sum(axis=2) / days
+    swing = np.abs(np.diff(daily, axis=1)) / daily[:, :-1]
+    worst = swing.mean(axis=1).max()
+    check(worst <= 0.025, f"national daily output swings {100 * worst:.2f} % month to month in a replication (at most 2.5)")
+    # Balance from the file: float32 values, so to float precision.
+    stock_end, stock_open = g("anode_stock").sum(axis=2), g("anode_stock_opening").sum(axis=2)
+    tr_end, tr_open = g("anode_in_transit").sum(axis=2), g("anode_in_transit_opening").sum(axis=2)
+    lhs = prod.sum(axis=2)
+    rhs = cons.sum(axis=2) + exp.sum(axis=2) + (stock_end - stock_open) + (tr_end - tr_open)
+    resid = np.abs(lhs - rhs).max() / lhs.max()
+    check(resid < 1e-5, f"monthly anode balance from the file leaves {resid:.2e} of a month's output")
+    # Opening levels are the previous month's closing ones.
+    jump = np.abs(stock_open[:, 1:] + tr_open[:, 1:] - stock_end[:, :-1] - tr_end[:, :-1]).max() / lhs.max()
+    check(jump < 1e-5, f"opening stock differs from the previous close by {jump:.2e} of a month's output")
+    cap = g("production_captive")
+    check(np.all(cap <= prod * (1 + 1e-6) + 1e-3), "captive output above production")
+    fill = g("fill_rate")
+    check(np.all((fill >= 0) & (fill <= 1)), "fill rate outside [0, 1]")
+    check(np.all(g("order_lead_time") >= 0), "negative order lead time")
+    check(np.all(g("order_lead_time_p95") >= g("order_lead_time") * 0.5), "p95 lead time far below the mean")
+
+print("invariants:", "ok" if failed == 0 else f"{failed} failed")
+sys.exit(1 if failed else 0)
