@@ -27,6 +27,30 @@ int events_reset(model_instance *m)
     return SIM_OK;
 }
 
+/* Link l's lead time and capacity at time now: the scenario's, times every
+ * slowdown under way on it (overlapping ones combine: leads multiply, the
+ * lowest capacity holds).  Run when a slowdown starts and when one ends. */
+static void link_slowdowns(model_instance *m, int l, double now)
+{
+    const scenario *s = m->s;
+    double day = now - m->t0, lead = 1.0, cap = s->links[l].capacity_tpd;
+    for (int i = 0; i < s->nevents; i++) {
+        const scn_event *ev = &s->events[i];
+        if (ev->kind != EVT_LINK_SLOWDOWN || ev->from != s->links[l].from || ev->to != s->links[l].to ||
+            day < ev->day || day >= ev->day + ev->days)
+            continue;
+        lead *= ev->lead_factor;
+        cap = mdl_min(cap, ev->capacity_tpd);
+    }
+    link_state *L = &m->link[l];
+    L->lead_days = s->links[l].lead_days * lead;
+    m->link_cold[l].capacity_tpd = cap;
+    if (cap < HUGE_VAL && L->busy < 0)
+        L->busy = now;     /* limited from now on */
+    else if (cap == HUGE_VAL)
+        L->busy = -1.0;
+}
+
 int events_on_scenario(sim_engine *e, const sim_event *sev, void *model)
 {
     model_instance *m = model;
@@ -43,7 +67,7 @@ int events_on_scenario(sim_engine *e, const sim_event *sev, void *model)
     case EVT_LINK_SLOWDOWN:
         for (int l = 0; l < m->s->nlinks; l++)
             if (m->s->links[l].from == ev->from && m->s->links[l].to == ev->to) {
-                SIM_CHECK(events_on_restore(e, &(sim_event){ .target = l }, m));
+                link_slowdowns(m, l, e->now);
                 SIM_CHECK(sim_engine_schedule(e, e->now + ev->days, PRIO_ARRIVE, EV_LINK_RESTORE, l, 0, 0.0, NULL));
             }
         return SIM_OK;
@@ -63,30 +87,9 @@ int events_on_disrupt(sim_engine *e, const sim_event *ev, void *model)
     return sim_engine_schedule(e, next, PRIO_ARRIVE, EV_LINK_DISRUPT, ev->target, 0, 0.0, NULL);
 }
 
-/* Link `target`'s lead time and capacity now: the scenario's, times every
- * slowdown under way on it (overlapping ones combine: leads multiply, the
- * lowest capacity holds).  Run when a slowdown starts and when one ends. */
-int events_on_restore(sim_engine *e, const sim_event *sev, void *model)
+int events_on_restore(sim_engine *e, const sim_event *ev, void *model)
 {
-    model_instance *m = model;
-    const scenario *s = m->s;
-    int l = sev->target;
-    double day = e->now - m->t0, lead = 1.0, cap = s->links[l].capacity_tpd;
-    for (int i = 0; i < s->nevents; i++) {
-        const scn_event *ev = &s->events[i];
-        if (ev->kind != EVT_LINK_SLOWDOWN || ev->from != s->links[l].from || ev->to != s->links[l].to ||
-            day < ev->day || day >= ev->day + ev->days)
-            continue;
-        lead *= ev->lead_factor;
-        cap = mdl_min(cap, ev->capacity_tpd);
-    }
-    link_state *L = &m->link[l];
-    L->lead_days = s->links[l].lead_days * lead;
-    m->link_cold[l].capacity_tpd = cap;
-    if (cap < HUGE_VAL && L->busy < 0)
-        L->busy = e->now;     /* limited from now on */
-    else if (cap == HUGE_VAL)
-        L->busy = -1.0;
+    link_slowdowns(model, ev->target, e->now);
     return SIM_OK;
 }
 

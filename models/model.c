@@ -44,35 +44,6 @@ const model_metric_info model_region_metrics[RM_NMETRICS] = {
     { "anode_in_transit_opening", "t", "anodes on their way to customers of the region, at month start", MDL_AGG_START, 0, 0 },
 };
 
-double model_metric_fold(int mt, const double *v, int n, size_t stride)
-{
-    const model_metric_info *mi = &model_region_metrics[mt];
-    if (n <= 0)
-        return 0.0;
-    switch (mi->agg) {
-    case MDL_AGG_END:
-        return v[(size_t)(n - 1) * stride + (size_t)mt];
-    case MDL_AGG_START:
-        return v[mt];
-    case MDL_AGG_WMEAN: {
-        double a = 0, w = 0;
-        for (int k = 0; k < n; k++) {
-            double wk = v[(size_t)k * stride + (size_t)mi->weight];
-            a += wk * v[(size_t)k * stride + (size_t)mt];
-            w += wk;
-        }
-        return w > 0 ? a / w : mi->empty;
-    }
-    case MDL_AGG_SUM:
-    default: {
-        double a = 0;
-        for (int k = 0; k < n; k++)
-            a += v[(size_t)k * stride + (size_t)mt];
-        return a;
-    }
-    }
-}
-
 const model_metric_info model_plant_metrics[PM_NMETRICS] = {
     { "production", "t", "baked anodes produced", MDL_AGG_SUM, 0, 0 },
     { "capacity", "t", "nameplate capacity while open", MDL_AGG_SUM, 0, 0 },

@@ -210,8 +210,4 @@ int model_run(model_instance *m, uint64_t point, long rep, model_result *out);
 /* Relative tolerance of the mass-balance check. */
 #define MODEL_BALANCE_TOL 1e-9
 
-/* Value of metric mt aggregated over n months of one region (v[k] the
- * metrics of month k, RM_NMETRICS apart), by its model_agg rule. */
-double model_metric_fold(int mt, const double *v, int n, size_t stride);
-
 #endif

@@ -130,7 +130,6 @@ typedef struct smelter_state {
     double t_last;       /* stock is as of this time */
     sim_handle reorder;
     double consumed_month;
-    double short_month;  /* shortage this month */
     double backorder;    /* demand not met and still owed (backorder policy) */
     int recv_plant[RECV_SLOTS];   /* plants that delivered this month */
     double recv_qty[RECV_SLOTS];
@@ -172,7 +171,6 @@ typedef struct shipment {
     int nlegs, legcap;
     struct ship_leg *legs;        /* kept when the record is reused */
     int dest_node;
-    double qty;
     double arrive;
     int plant;           /* origin plant of anodes; destination plant of raw materials and butts */
     int cust;            /* anode customer (smelter, or nsmelters + market) */
@@ -195,7 +193,7 @@ struct model_instance {
     double *transit_region;   /* [nregions] anodes on their way to customers of each region */
     double *lead_hist;        /* [nregions][LEAD_BINS] t delivered this month by lead time (day bins) */
     mdl_order *moved;         /* scratch: orders taken off a plant to be placed again */
-    int nmoved, capmoved;
+    int capmoved;
     int *path;                /* scratch: a detour's links */
     net_ws ws;                /* detour searches */
     unsigned char *cust_short;   /* [ncust] ran short this month */

@@ -258,10 +258,6 @@ int net_build(const scenario *s, network *n)
     n->edges = store.v;
     n->nedges_total = store.n;
     n->nplants = s->nplants;
-    for (int i = 0; i < pc.n; i++)
-        n->max_route_edges = pc.v[i].nedges > n->max_route_edges ? pc.v[i].nedges : n->max_route_edges;
-    for (int i = 0; i < sp.n; i++)
-        n->max_route_edges = sp.v[i].nedges > n->max_route_edges ? sp.v[i].nedges : n->max_route_edges;
     if (rc == SIM_OK) {
         n->pc_dense = dense_index(n->plant_cust, n->pc_start, s->nplants, n->ncust);
         n->sp_dense = dense_index(n->sup_plant, n->sp_start, s->nsuppliers, s->nplants);

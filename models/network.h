@@ -60,7 +60,6 @@ typedef struct network {
     int *edges;                /* concatenated link indices of all routes */
     int nedges_total;
     int *out_start, *out_link; /* links out of node v: out_link[out_start[v] .. out_start[v+1]) */
-    int max_route_edges;       /* links of the longest route */
 } network;
 
 /* Build the graph and all routes.  Returns SIM_OK or SIM_ENOMEM. */

@@ -49,15 +49,20 @@ double plant_cap_rate_now(const model_instance *m, int p)
     return ps->open && ps->up ? ps->cap_rate * ps->curb : 0.0;
 }
 
+/* Days of capacity a plant takes orders for: accept_days, in an outage
+ * only those left after the repair. */
+static double accept_horizon(const model_instance *m, const plant_state *ps)
+{
+    double days = m->s->plant.accept_days;
+    return ps->up ? days : mdl_max(days - (ps->repair_at - m->eng.now), 0.0);
+}
+
 double plant_free_capacity(const model_instance *m, int p)
 {
     const plant_state *ps = &m->plants[p];
     if (!ps->open)
         return 0.0;
-    double days = m->s->plant.accept_days;
-    if (!ps->up)   /* what the days left after the repair cover */
-        days = mdl_max(days - (ps->repair_at - m->eng.now), 0.0);
-    return days * ps->cap_rate * ps->curb - (ps->backlog - ps->finished);
+    return accept_horizon(m, ps) * ps->cap_rate * ps->curb - (ps->backlog - ps->finished);
 }
 
 int plant_kiln_slots(const scenario *s)
@@ -432,14 +437,14 @@ int plant_on_cycle(sim_engine *e, const sim_event *ev, void *model)
 }
 
 /* A failed plant keeps only the orders it would accept now: what its
- * stock and furnace cover, and what its capacity makes in the accept_days
- * left after the repair; the rest moves to plants that can ship sooner. */
+ * stock and furnace cover, and what its capacity makes in its accept
+ * horizon (the accept_days left after the repair); the rest moves to
+ * plants that can ship sooner. */
 static int release_stuck(model_instance *m, int p)
 {
     plant_state *ps = &m->plants[p];
     double rate = ps->cap_rate * ps->curb;
-    double keep = ps->finished + ps->wip_green * (1.0 - loss_of(m, p)) +
-                  rate * mdl_max(m->s->plant.accept_days - (ps->repair_at - m->eng.now), 0.0);
+    double keep = ps->finished + ps->wip_green * (1.0 - loss_of(m, p)) + rate * accept_horizon(m, ps);
     double cum = 0;
     for (int i = 0; i < ps->qlen; i++) {
         const mdl_order *o = &ps->q[(ps->qhead + i) % ps->qcap];

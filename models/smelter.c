@@ -53,7 +53,6 @@ void smelter_advance(model_instance *m, int i, double t)
     mdl_flow(m, BAL_ANODE, 0.0, used);
     if (short_t > 1e-9 * need) {   /* (not a rounding residue of an exact depletion) */
         m->cust_short[i] = 1;
-        st->short_month += short_t;
         mdl_add(m, region, RM_SHORTAGE, short_t);
         if (m->s->smelters[i].backorder)
             st->backorder += short_t;
@@ -91,7 +90,6 @@ int smelter_init(model_instance *m, int i)
     st->stock = lo + (hi - lo) * gsl_rng_uniform(rng);
     st->on_order = 0;
     st->backorder = 0;
-    st->short_month = 0;
     st->t_last = 0;
     st->reorder = SIM_HANDLE_NONE;
     st->consumed_month = 0;

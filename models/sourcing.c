@@ -52,9 +52,7 @@ double sourcing_plant_wait(const model_instance *m, int p)
  * expected wait (plant and links); 0 when it can take nothing. */
 static double can_take(const model_instance *m, int p, const net_route *r, double *wait)
 {
-    if (!m->plants[p].open)
-        return 0.0;
-    double free_t = plant_free_capacity(m, p);
+    double free_t = plant_free_capacity(m, p);   /* (0 when closed) */
     if (free_t <= 0)
         return 0.0;
     double room = HUGE_VAL;

@@ -114,6 +114,31 @@ static double lead_rest(const model_instance *m, const int *edges, int k, int n)
     return t;
 }
 
+/* New shipment sh finds link edges[k] of its route closed when it gets
+ * there at t (its legs before k recorded).  The earliest arrival around
+ * it, from the node before it or an earlier one of the route, if sooner
+ * than waiting: its links in m->path and their number, where it starts
+ * (*from_leg, at *at); -1 when waiting is sooner. */
+static int send_detour(model_instance *m, const shipment *sh, const int *edges, int k, int n, double t,
+                       int dest_node, int *from_leg, double *at)
+{
+    double best = m->link_cold[edges[k]].closed_until + lead_rest(m, edges, k, n), lead;
+    int len = -1;
+    for (int j = k; j >= 0; j--) {
+        double tj = j == k ? t : sh->legs[j].in;
+        int l = detour(m, m->s->links[edges[j]].from, dest_node, tj, &lead);
+        if (l > 0 && tj + lead < best) {
+            best = tj + lead;
+            *from_leg = j;
+            *at = tj;
+            len = l;
+        }
+    }
+    if (len > 0)   /* m->path holds the last search: the best one again */
+        detour(m, m->s->links[edges[*from_leg]].from, dest_node, *at, &lead);
+    return len;
+}
+
 /* Where a shipment of commodity com waits to take effect: its plant's
  * list for coke, pitch and butts, its customer's for anodes. */
 static inbound_list *inbound_of(model_instance *m, int com, int plant, int cust)
@@ -198,7 +223,6 @@ static int open_record(model_instance *m, struct inbound *x, int cust, int dest_
     sh->live = 1;
     sh->next_free = -1;
     sh->dest_node = dest_node;
-    sh->qty = x->qty;
     return SIM_OK;
 }
 
@@ -235,35 +259,21 @@ int transport_send(model_instance *m, int com, double qty, const net_route *rout
         int e = edges[k];
         link_state *L = &m->link[e];
         double dep = t > L->busy ? t : L->busy;   /* (times are >= 0; busy -1: unlimited) */
-        if (sh && dep < m->link_cold[e].closed_until && edges != m->path) {   /* (sh: links can close) */
-            /* Closed when the goods get there: around it, from this node
-             * or one before it on the route, if that arrives sooner. */
-            double wait_arrive = m->link_cold[e].closed_until + lead_rest(m, edges, k, n);
-            int from_leg = -1, len = -1;
-            double best = wait_arrive;
-            for (int j = k; j >= 0; j--) {
-                double at = j == k ? t : sh->legs[j].in, lead;
-                int l = detour(m, m->s->links[edges[j]].from, dest_node, at, &lead);
-                if (l > 0 && at + lead < best) {
-                    best = at + lead;
-                    from_leg = j;
-                    len = l;
-                }
-            }
-            if (from_leg >= 0) {
-                double at = from_leg == k ? t : sh->legs[from_leg].in;
-                double lead;
-                detour(m, m->s->links[edges[from_leg]].from, dest_node, at, &lead);   /* into m->path again */
+        if (sh && dep < m->link_cold[e].closed_until) {   /* (sh: links can close) */
+            /* Closed when the goods get there: around it if that is sooner
+             * (once: a detour avoids every link closed when it starts). */
+            int from_leg;
+            double at;
+            int len = edges == m->path ? -1 : send_detour(m, sh, edges, k, n, t, dest_node, &from_leg, &at);
+            if (len > 0) {
                 sh->nlegs = from_leg;   /* (queues the dropped legs booked on limited links stay booked) */
                 leg = from_leg;
                 t = at;
-                edges = m->path;   /* the detour avoids every link closed then */
+                edges = m->path;
                 n = len;
                 k = -1;
                 continue;
             }
-            dep = m->link_cold[e].closed_until;
-        } else if (sh && dep < m->link_cold[e].closed_until) {
             dep = m->link_cold[e].closed_until;
         }
         if (L->busy >= 0)

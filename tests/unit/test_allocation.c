@@ -96,10 +96,11 @@ static void test_closed_supplier(void)
     CHECK_MSG(sh2 > 10 * sh1 + 1000, "both closed: shortage %.0f t, one closed: %.0f t", sh2, sh1);
 }
 
+/* Arrivals of anodes: when, and at which node. */
 typedef struct {
     int n;
     double t[20000];
-    int kind[20000], com[20000], to[20000];
+    int to[20000];
 } arrivals;
 
 static void on_trace(void *ctx, model_trace_kind kind, double time, int com, int from, int to, double qty)
