@@ -284,7 +284,7 @@ static const param_decl params[] = {
     SCN_TRANSPORT_PARAMS(TRANSPORT_PD)
     SCN_EXPORT_PARAMS(EXPORT_PD)
     SCN_PRICE_PARAMS(PRICE_PD)
-    SCN_ALLOC_PARAMS(ALLOC_PD)
+    SCN_ALLOC_PARAMS(ALLOC_PD)   /* last: scn_params_json adds rule and backorder to its object */
 };
 #define NPARAMS ((int)(sizeof params / sizeof params[0]))
 
@@ -1588,6 +1588,7 @@ char *scn_params_json(const scenario *s)
         }
         EMIT("\"%s\": %.17g", p->name, *(const double *)((const char *)s + p->res_off));
     }
+    /* (the allocation section is the last one printed: see params[]) */
     EMIT(", \"rule\": \"%s\", \"backorder\": %s", scn_alloc_rule_names[s->alloc.rule],
          s->alloc.backorder ? "true" : "false");
     EMIT("}, \"currency\": {\"reporting\": \"%s\", \"usd_cny\": %.17g}}",
