@@ -444,15 +444,15 @@ static void record_stocks(model_instance *m, int stock_metric, int transit_metri
 
 /* 95th percentile of a month's deliveries by lead time (one-day bins,
  * interpolated within the bin). */
-static double lead_p95(const double *hist, double total)
+static double lead_p95(const double *hist, int top, double total)
 {
     double want = 0.95 * total, cum = 0;
-    for (int b = 0; b < LEAD_BINS; b++) {
+    for (int b = 0; b < top; b++) {
         if (cum + hist[b] >= want && hist[b] > 0)
             return b + (want - cum) / hist[b];
         cum += hist[b];
     }
-    return LEAD_BINS;
+    return top;   /* (rounding: the total fell short of the bins' sum) */
 }
 
 /* Service of the month just ended: fill rate, order lead times, backlogs,
@@ -468,7 +468,7 @@ static void record_service(model_instance *m, int days)
         double *h = m->lead_hist + (size_t)g * LEAD_BINS;
         if (v[RM_DELIVERED] > 0) {
             v[RM_LEAD_MEAN] /= v[RM_DELIVERED];
-            v[RM_LEAD_P95] = lead_p95(h, v[RM_DELIVERED]);
+            v[RM_LEAD_P95] = lead_p95(h, m->lead_top[g], v[RM_DELIVERED]);
         }
     }
     for (int p = 0; p < s->nplants; p++) {
@@ -498,7 +498,12 @@ static void record_service(model_instance *m, int days)
 /* What the month-end KPIs gather is cleared every month, recorded or not. */
 static void clear_month(model_instance *m)
 {
-    memset(m->lead_hist, 0, (size_t)m->s->nregions * LEAD_BINS * sizeof(double));
+    /* (only the bins used: a memset of every region's histogram each
+     * month was 6 % of a replication) */
+    for (int g = 0; g < m->s->nregions; g++) {
+        memset(m->lead_hist + (size_t)g * LEAD_BINS, 0, (size_t)m->lead_top[g] * sizeof(double));
+        m->lead_top[g] = 0;
+    }
     memset(m->cust_short, 0, (size_t)m->d->ncust + 1);
     for (int p = 0; p < m->s->nplants; p++)
         m->plants[p].down_month = 0;
@@ -669,6 +674,7 @@ model_instance *model_instance_new(const model_def *d)
     m->cust_in = calloc((size_t)d->ncust + 1, sizeof *m->cust_in);
     m->transit_region = calloc((size_t)s->nregions + 1, sizeof *m->transit_region);
     m->lead_hist = calloc((size_t)s->nregions * LEAD_BINS + 1, sizeof *m->lead_hist);
+    m->lead_top = calloc((size_t)s->nregions + 1, sizeof *m->lead_top);
     m->cust_short = calloc((size_t)d->ncust + 1, 1);
     m->path = malloc(((size_t)s->nnodes + 1) * sizeof *m->path);
     ok = ok && net_ws_init(&m->ws, s->nnodes) == SIM_OK;
@@ -685,6 +691,7 @@ model_instance *model_instance_new(const model_def *d)
     for (int c = 0; c < d->ncust; c++)
         most = d->ncand[c] > most ? d->ncand[c] : most;
     m->cand_key = calloc((size_t)most + 1, sizeof(double));
+    m->pick = calloc((size_t)most + 1, sizeof *m->pick);
     m->adopt_start = calloc(ng, sizeof(double));
     m->adopt_speed = calloc(ng, sizeof(double));
     m->adopt_ceiling = calloc(ng, sizeof(double));
@@ -693,8 +700,8 @@ model_instance *model_instance_new(const model_def *d)
     m->price_rng = gsl_rng_alloc(sim_rng_xoshiro);
     m->adopt_rng = gsl_rng_alloc(sim_rng_xoshiro);
     ok = ok && m->plants && m->smelters && m->link && m->link_cold && m->market_rng && m->sup_busy && m->cust_in &&
-         m->transit_region && m->lead_hist && m->cust_short && m->path &&
-         m->plant_cost && m->plant_price && m->cost_hist && m->util && m->cand && m->cand_tc && m->cand_rt && m->cand_key && m->adopt_start && m->adopt_speed && m->adopt_ceiling &&
+         m->transit_region && m->lead_hist && m->lead_top && m->cust_short && m->path &&
+         m->plant_cost && m->plant_price && m->cost_hist && m->util && m->cand && m->cand_tc && m->cand_rt && m->cand_key && m->pick && m->adopt_start && m->adopt_speed && m->adopt_ceiling &&
          m->inert_share && m->disrupt_rng && m->price_rng && m->adopt_rng;
     for (int p = 0; ok && p < s->nplants; p++) {
         int kiln = plant_kiln_slots(s);
@@ -759,6 +766,7 @@ void model_instance_free(model_instance *m)
     free(m->cand_tc);
     free(m->cand_rt);
     free(m->cand_key);
+    free(m->pick);
     free(m->adopt_start);
     free(m->adopt_speed);
     free(m->adopt_ceiling);
@@ -782,6 +790,7 @@ void model_instance_free(model_instance *m)
     free(m->ship);
     free(m->transit_region);
     free(m->lead_hist);
+    free(m->lead_top);
     free(m->cust_short);
     free(m->path);
     free(m->moved);

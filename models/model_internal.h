@@ -177,6 +177,13 @@ typedef struct shipment {
     int next_free;
 } shipment;
 
+/* A candidate plant in one placement (sourcing.c): its position in the
+ * customer's candidate list, effective cost and what it can take. */
+struct sourcing_pick {
+    double eff, take;
+    int i;
+};
+
 struct model_instance {
     const model_def *d;
     const scenario *s;
@@ -192,6 +199,7 @@ struct model_instance {
     inbound_list *cust_in;    /* [nsmelters + nmarkets] anodes on their way to each customer */
     double *transit_region;   /* [nregions] anodes on their way to customers of each region */
     double *lead_hist;        /* [nregions][LEAD_BINS] t delivered this month by lead time (day bins) */
+    int *lead_top;            /* [nregions] bins of lead_hist used this month (cleared up to it) */
     mdl_order *moved;         /* scratch: orders taken off a plant to be placed again */
     int capmoved;
     int *path;                /* scratch: a detour's links */
@@ -229,6 +237,7 @@ struct model_instance {
                                  searches no route list (a few cache misses on large
                                  networks) */
     double *cand_key;         /* scratch for ranking: landed prices of one customer's candidates */
+    struct sourcing_pick *pick;   /* scratch for sourcing: candidates by effective cost */
     int cost_month;           /* months of cost history recorded */
     /* inert anodes (adoption.c) */
     gsl_rng *adopt_rng;

@@ -455,7 +455,10 @@ void transport_deliver_anodes(model_instance *m, int cust, double t, int inclusi
             mdl_add(m, region, RM_DELIVERED, in.qty);
             mdl_add(m, region, RM_LEAD_MEAN, in.qty * lead);   /* a sum until the month closes */
             int bin = lead < LEAD_BINS - 1 ? (int)lead : LEAD_BINS - 1;
-            m->lead_hist[(size_t)region * LEAD_BINS + (size_t)(bin > 0 ? bin : 0)] += in.qty;
+            bin = bin > 0 ? bin : 0;
+            m->lead_hist[(size_t)region * LEAD_BINS + (size_t)bin] += in.qty;
+            if (bin >= m->lead_top[region])
+                m->lead_top[region] = bin + 1;
         }
         if (cust < s->nsmelters) {
             smelter_receive(m, cust, in.plant, in.qty, in.arrive);

@@ -204,6 +204,53 @@ static void test_outage(const char *src)
     sim_close(&x);
 }
 
+/* Anode departures from plants: how many, how many under 100 t. */
+typedef struct {
+    long n, small;
+} departures;
+
+static void on_depart(void *ctx, model_trace_kind kind, double time, int com, int from, int to, double qty)
+{
+    (void)time, (void)from, (void)to;
+    departures *d = ctx;
+    if (kind == MODEL_TRACE_DEPART && com == 2) {
+        d->n++;
+        d->small += qty < 100.0;
+    }
+}
+
+/* Share of the default scenario's anode shipments in 2025 under 100 t,
+ * with allocation.min_lot_t = lot. */
+static double sliver_share(const char *src, const char *lot)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/scenarios/china-2024/scenario.yaml", src);
+    scn_override ov[3] = { { "allocation.min_lot_t", lot }, { "run.start", "2025-01-01" }, { "run.end", "2025-12-31" } };
+    sim x;
+    departures d = { 0, 0 };
+    if (scn_load(path, ov, 3, &x.s) != SIM_OK)
+        return NAN;
+    CHECK(model_def_init(&x.d, &x.s) == SIM_OK);
+    x.m = model_instance_new(&x.d);
+    x.r = model_result_alloc(&x.d);
+    model_set_trace(x.m, on_depart, &d);
+    CHECK(model_run(x.m, 0, 0, x.r) == SIM_OK);
+    sim_close(&x);
+    return d.n ? (double)d.small / (double)d.n : NAN;
+}
+
+static void test_no_slivers(const char *src)
+{
+    /* An order spread over every plant with a little room left came as
+     * slivers: without a lot a fifth of all parts were under 1 % of the
+     * order, a sixth of all shipments under 100 t.  With the default lot
+     * (1,000 t, or a small plant's campaign) they are rare. */
+    double without = sliver_share(src, "0"), with = sliver_share(src, "1000");
+    CHECK_MSG(without > 0.05, "without a lot only %.1f %% of shipments under 100 t (the test cannot see slivers)",
+              100 * without);
+    CHECK_MSG(with < 0.02, "with a 1,000 t lot %.1f %% of shipments are under 100 t", 100 * with);
+}
+
 static void test_exit_in_warmup(void)
 {
     /* X is dearer and never gets an order: it exits in the warm-up (after
@@ -250,6 +297,7 @@ int main(int argc, char **argv)
     test_closed_supplier();
     test_fifth_leg();
     test_outage(argc > 1 ? argv[1] : ".");
+    test_no_slivers(argc > 1 ? argv[1] : ".");
     test_exit_in_warmup();
     test_backorder();
     tiny_cleanup();
