@@ -67,6 +67,7 @@
     X(delay_cost_per_day, 20.0, 0.0, 1e5, 0, "CNY/(t d)", "what a customer counts a day of expected wait (plant backlog, outage, link queue or closure) in its choice of plant") \
     X(max_wait_days, 30.0, 1.0, 365.0, 0, "d", "a plant or route whose expected wait is longer is not used while another can serve") \
     X(split_band, 0.03, 0.0, 1.0, 0, "1", "rule split: plants within this share of the lowest effective cost share an order") \
+    X(captive_premium, 0.0, 0.0, 1e5, 0, "CNY/t", "added to the landed price of a smelter-owned plant for the merchant part of an order, its owner's included (merchant parts are term contracts with merchant producers)") \
     X(min_lot_t, 1000.0, 0.0, 1e9, 0, "t", "smallest part of an order placed with one plant, unless what is left is smaller (estimate: a block train)")
 
 #define SCN_EXPORT_PARAMS(X)                                                               \
