@@ -46,6 +46,43 @@ static void test_captive_capped(void)
     sim_close(&x);
 }
 
+/* S owns X (near) and buys half of its use under contract; Y is a
+ * merchant of capacity y_cap, farther away. */
+static void contract_case(const char *y_cap)
+{
+    char plants[200];
+    snprintf(plants, sizeof plants, "id,region,class,capacity_tpy,owner\nX,A,std,200000,S\nY,A,std,%s,\n", y_cap);
+    tiny_write(plants, "id,region,al_tpy,captive_share\nS,B,100000,0.5\n",
+               "from,to,mode,distance_km,lead_days,lead_cv\n"
+               "C,X,road,10,1,0\nP,X,road,10,1,0\nC,Y,road,10,1,0\nP,Y,road,10,1,0\n"
+               "X,S,rail,100,5,0\nY,S,rail,1000,5,0\n", "", "2025-12-31");
+}
+
+static void test_contract_premium(void)
+{
+    /* The merchant half of S's orders is a contract with merchant Y: with
+     * a premium on captive plants Y makes about half of S's use although
+     * X is nearer; without one X makes it all.  When Y is too small, X
+     * still fills the gap (no shortage while X idles). */
+    scn_override prem = { "allocation.captive_premium", "500" };
+    sim x;
+    contract_case("200000");
+    CHECK(run(&x, &prem, 1) == SIM_OK);
+    double py = plant_year(&x, 1, PM_PRODUCTION);
+    CHECK_MSG(py > 0.4 * DEMAND && py < 0.6 * DEMAND, "with a premium merchant Y made %.0f t of %.0f", py, DEMAND);
+    sim_close(&x);
+    CHECK(run(&x, NULL, 0) == SIM_OK);
+    py = plant_year(&x, 1, PM_PRODUCTION);
+    CHECK_MSG(py < 0.05 * DEMAND, "without a premium the farther merchant Y made %.0f t", py);
+    sim_close(&x);
+    contract_case("10000");
+    CHECK(run(&x, &prem, 1) == SIM_OK);
+    double sh = sim_total(&x, "B", RM_SHORTAGE);
+    CHECK_MSG(sh < 0.01 * DEMAND, "shortage %.0f t while captive X had room", sh);
+    CHECK_MSG(plant_year(&x, 0, PM_PRODUCTION) > 0.95 * DEMAND - 10000, "X made %.0f t", plant_year(&x, 0, PM_PRODUCTION));
+    sim_close(&x);
+}
+
 static void test_capped_link(void)
 {
     /* Y is the cheaper plant, but its link to S carries 50 t/d (18,250
@@ -294,6 +331,7 @@ int main(int argc, char **argv)
         return 1;
     test_captive_capped();
     test_capped_link();
+    test_contract_premium();
     test_closed_supplier();
     test_fifth_leg();
     test_outage(argc > 1 ? argv[1] : ".");
