@@ -1,7 +1,7 @@
 /*
  * market.c — export destinations.  Each orders a share of its yearly
  * demand at a fixed interval (exports.order_interval_days); demand grows
- * by its growth rate from one calendar year to the next.  Orders are
+ * by its growth rate, month by month (mdl_growth).  Orders are
  * sourced like a smelter's (lowest landed cost through a port) and count
  * as exports when they arrive.
  */

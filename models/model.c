@@ -222,7 +222,7 @@ int model_def_init(model_def *d, const scenario *s)
     d->owned_start = calloc((size_t)s->nsmelters + 2, sizeof *d->owned_start);
     d->lead_sigma = calloc((size_t)s->nlinks + 1, sizeof *d->lead_sigma);
     d->lead_drift = calloc((size_t)s->nlinks + 1, sizeof *d->lead_drift);
-    d->growth = calloc((size_t)d->ncust * (size_t)s->nyears + 1, sizeof *d->growth);
+    d->growth = calloc((size_t)d->ncust + 1, sizeof *d->growth);
     d->plant_region = calloc(np, sizeof *d->plant_region);
     d->cust_region = calloc((size_t)d->ncust + 1, sizeof *d->cust_region);
     if (!d->owned || !d->owned_start || !d->lead_sigma || !d->lead_drift || !d->growth || !d->plant_region ||
@@ -249,10 +249,9 @@ int model_def_init(model_def *d, const scenario *s)
     for (int e = 0; e < s->nlinks; e++)
         d->limited_links |= s->links[e].capacity_tpd < HUGE_VAL;
     d->link_dynamic = d->closures || d->limited_links || slowdowns;
-    for (int c = 0; c < d->ncust; c++) {   /* once here, not a pow() per month and order */
+    for (int c = 0; c < d->ncust; c++) {
         double g = c < s->nsmelters ? s->smelters[c].growth : s->markets[c - s->nsmelters].growth;
-        for (int y = 0; y < s->nyears; y++)
-            d->growth[(size_t)c * (size_t)s->nyears + (size_t)y] = pow(1.0 + g, y);
+        d->growth[c] = log1p(g);
     }
     for (int p = 0; p < s->nplants; p++)
         d->plant_region[p] = s->nodes[s->plants[p].node].region;

@@ -111,7 +111,7 @@ typedef struct model_def {
     int *owned_start;      /* [nsmelters + 1]: smelter i owns owned[owned_start[i] .. owned_start[i+1]) */
     double base_price[PRICE_N];  /* capacity-weighted base prices (anode: filled per month) */
     double *lead_sigma, *lead_drift;   /* [nlinks] lognormal lead time: mean x exp(sigma z - drift); sigma 0: the mean */
-    double *growth;        /* [ncust][nyears]: (1 + growth)^year of each smelter's output and market's demand */
+    double *growth;        /* [ncust]: log(1 + growth per year) of each smelter's output and market's demand */
     int closures;          /* links can close (scheduled closures or random disruptions) */
     int limited_links;     /* some link has a capacity, always or in a slowdown: orders book it */
     int link_dynamic;      /* links can be limited, closed or slowed: sourcing looks at them */

@@ -10,6 +10,8 @@
 #ifndef MODEL_INTERNAL_H
 #define MODEL_INTERNAL_H
 
+#include <math.h>
+
 #include <gsl/gsl_rng.h>
 
 #include "model.h"
@@ -370,10 +372,14 @@ static inline double mdl_min(double a, double b)
     return a < b ? a : b;
 }
 
-/* (1 + growth)^year of customer c (smelter, or nsmelters + market) now. */
+/* Growth factor of customer c (smelter, or nsmelters + market) in the
+ * current month: (1 + growth)^t, t in years from the middle of the first
+ * year to the middle of this month, so that the first year's mean is the
+ * table's figure and output rises month by month (growth stepped by
+ * calendar year made every January a jump in output). */
 static inline double mdl_growth(const model_instance *m, int c)
 {
-    return m->d->growth[(size_t)c * (size_t)m->s->nyears + (size_t)m->year];
+    return exp(m->d->growth[c] * ((m->month + 0.5) / 12.0 - 0.5));
 }
 
 /* Node of customer c (smelter, or nsmelters + market). */

@@ -219,7 +219,7 @@ int smelter_month(model_instance *m, int i)
     return SIM_OK;
 }
 
-/* New month: the use rate follows aluminium output (growth by year).  The
+/* New month: the use rate follows aluminium output (growth by month).  The
  * stock must have been advanced to now. */
 void smelter_set_rate(model_instance *m, int i)
 {

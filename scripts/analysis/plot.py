@@ -34,9 +34,11 @@ def fan(ax, da, label, scale=1.0, color="C0"):
 
 def annual_rate(da):
     """Monthly tonnes as an annual rate in Mt/yr, so months of 28 and 31 days
-    compare."""
-    days = da["time"].dt.days_in_month
-    out = da / days * 365.25 / 1e6
+    compare: days in the year over days in the month (the model spreads a
+    year's capacity over its days, so a fixed 365.25 made a dip in every
+    leap year)."""
+    t = da["time"].dt
+    out = da / t.days_in_month * (365 + t.is_leap_year.astype(int)) / 1e6
     out.attrs = dict(da.attrs, units="Mt/yr")
     return out
 
@@ -92,6 +94,30 @@ def main(argv):
     ax.set_title(f"{name}: anode shortage at smelters")
     ax.legend(loc="upper left", fontsize=8)
     save(fig, base + "-shortage.png")
+
+    if "fill_rate" in ds:
+        # Service: fill rate, order lead time and the merchant share, national.
+        demand = ar.national(ds, "demand")
+        fill = 100 * (1 - ar.national(ds, "shortage") / demand.where(demand > 0))
+        deliv = ar.national(ds, "deliveries")
+        lead = (ds["order_lead_time"] * ds["deliveries"]).sum("region") / deliv.where(deliv > 0)
+        prod = ar.national(ds, "production")
+        merchant = 100 * (1 - ar.national(ds, "production_captive") / prod.where(prod > 0))
+        fig, (a1, a2, a3) = plt.subplots(1, 3, figsize=(14, 4.2))
+        fan(a1, fill, "fill rate", color="C2")
+        a1.set_ylabel("demand met from stock, %")
+        a1.set_title("fill rate")
+        fan(a2, lead, "lead time", color="C1")
+        a2.set_ylabel("order to delivery, days (tonne-weighted mean)")
+        a2.set_title("order lead time")
+        fan(a3, merchant, "merchant share", color="C4")
+        a3.set_ylabel("output of plants no smelter owns, %")
+        a3.set_title("merchant share of output")
+        for a in (a1, a2, a3):
+            a.tick_params(axis="x", labelrotation=45)
+            a.legend(fontsize=7)
+        fig.suptitle(f"{name}: service, national ({n} replications)")
+        save(fig, base + "-service.png")
 
     flows = ds["flow"].isel(year=0).mean("realization") / 1e6
     keep = ((flows.sum("destination") > 0.01).values | (flows.sum("origin") > 0.01).values)
