@@ -38,6 +38,7 @@ typedef struct batch {
     /* summaries for the screen: yearly values [year][region or national][metric] */
     sum_acc *yearly;          /* [P] (regions kept only when P == 1) */
     double *vec;
+    double *he_cap;           /* [nyears][2]: high-efficiency and all open capacity of point 0, summed over replications */
     double max_balance;
     unsigned long long events;
     long done, total;
@@ -313,12 +314,27 @@ static void fold_enqueue(batch *b, rep_out *o)
 
 /* ---- folding replications in order ---------------------------------------- */
 
+/* Open capacity by class (plants' yearly capacity, so exits and openings
+ * count), for the printed high-efficiency share. */
+static void fold_he(batch *b, const model_result *r)
+{
+    const scenario *s = &b->scn[0];
+    for (int y = 0; y < r->nyears; y++)
+        for (int p = 0; p < s->nplants; p++) {
+            double cap = *model_pm(r, y, p, PM_CAPACITY);
+            b->he_cap[2 * y] += s->classes[s->plants[p].cls].high_efficiency ? cap : 0.0;
+            b->he_cap[2 * y + 1] += cap;
+        }
+}
+
 /* Fold replication r into the summaries.  o, when not NULL, holds r and
  * passes to the fold queue (which gives it back to the pool); otherwise
  * (a replication read back from a file) r is folded at once. */
 static int fold(batch *b, const model_result *r, rep_out *o)
 {
     fold_yearly(b, r);
+    if (r->point == 0)
+        fold_he(b, r);
     for (int k = 0; k < BAL_N && r->balance_scale[0] > 0; k++) {   /* no scale when read back */
         double rel = fabs(r->balance[k]) / r->balance_scale[k];
         if (rel > b->max_balance)
@@ -575,15 +591,11 @@ static double sd_of(const batch *b, long p, int y, int g, int mt)
     return sum_acc_sd(&b->yearly[p], vec_index(b, y, g, mt));
 }
 
-static double he_share(const scenario *s)
+/* High-efficiency share of the capacity open in year y (point 0). */
+static double he_share(const batch *b, int y)
 {
-    double he = 0, all = 0;
-    for (int p = 0; p < s->nplants; p++) {
-        all += s->plants[p].capacity_tpy;
-        if (s->classes[s->plants[p].cls].high_efficiency)
-            he += s->plants[p].capacity_tpy;
-    }
-    return all > 0 ? he / all : 0;
+    double all = b->he_cap[2 * y + 1];
+    return all > 0 ? b->he_cap[2 * y] / all : 0;
 }
 
 typedef struct {
@@ -608,7 +620,7 @@ static void print_single(const batch *b, int y, double wall, int threads)
            s->name, b->R, (unsigned long long)s->seed, threads, wall);
     printf("Year %d (mean over replications, +- one standard deviation; Mt = million tonnes)\n\n",
            s->start_year + y);
-    printf("  capacity            %8.3f Mt   (high-efficiency share %.1f %%)\n", cap / 1e6, 100 * he_share(s));
+    printf("  capacity            %8.3f Mt   (high-efficiency share %.1f %%)\n", cap / 1e6, 100 * he_share(b, y));
     printf("  anode output        %8.3f Mt   +- %.3f\n", out / 1e6, sd_of(b, 0, y, N, RM_PRODUCTION) / 1e6);
     printf("  utilisation         %8.1f %%\n", cap > 0 ? 100 * out / cap : 0);
     printf("  domestic use        %8.3f Mt   (%.0f kg anode per t aluminium)\n",
@@ -689,7 +701,7 @@ static void print_json(const batch *b, int y, double wall, int threads)
     printf("{\"scenario\": \"%s\", \"points\": %ld, \"replications\": %ld, \"seed\": %llu, \"threads\": %d, \"wall_s\": %.3f, \"consumer_s\": %.3f,\n",
            s->name, b->P, b->R, (unsigned long long)s->seed, threads, wall, b->consumer_s);
     printf(" \"year\": %d, \"events\": %llu, \"balance_max_rel\": %.3e, \"high_efficiency_share\": %.6f,\n",
-           s->start_year + y, b->events, b->max_balance, he_share(s));
+           s->start_year + y, b->events, b->max_balance, he_share(b, y));
     printf(" \"anode_per_t_al\": %.6f, \"units\": \"t\",\n", s->smelter.anode_per_t_al);
     if (b->P > 1) {
         printf(" \"parameters\": [");
@@ -939,6 +951,7 @@ static void cleanup(batch *b)
         sum_acc_free(&b->yearly[p]);
     free(b->yearly);
     free(b->vec);
+    free(b->he_cap);
     for (int p = 0; p < b->ndef; p++)
         model_def_free(&b->def[p]);
     for (int p = 0; p < b->nscn; p++)
@@ -1049,7 +1062,8 @@ int batch_run(const batch_opts *o)
         return 2;
     }
     b.vec = malloc(vec_len(&b) * sizeof(double));
-    if (!b.vec)
+    b.he_cap = calloc(2 * (size_t)s->nyears, sizeof *b.he_cap);
+    if (!b.vec || !b.he_cap)
         rc = sim_err_set(SIM_ENOMEM, "out of memory");
     for (long p = 0; rc == SIM_OK && p < b.P; p++)
         rc = sum_acc_init(&b.yearly[p], vec_len(&b), 0, NULL);
