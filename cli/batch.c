@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "h5out.h"
+#include "outfile.h"
 #include "model.h"
 #include "sim_err.h"
 #include "sim_mpi.h"
@@ -53,6 +54,7 @@ typedef struct batch {
     unsigned char *have;      /* [P * R] already in a resumed file */
     long next_fold;           /* linear indices below this are folded */
     model_result *readback;
+    model_instance *fix;      /* re-runs replications found damaged in a resumed or merged file */
     h5c_chunks raw;           /* merge: the chunks of readback as the shard stores them */
     h5o_file **shards;        /* merge: the input shard files */
     int nshards;
@@ -370,6 +372,32 @@ static int fold(batch *b, const model_result *r, rep_out *o)
     return rc;
 }
 
+/* Replication rep of point p could not be read back (a checksum failed:
+ * the file was damaged): say so, run it again here and write it over
+ * the damaged one, so that the rest of the file is kept and the result
+ * is what an undamaged file gives. */
+static int rerun_damaged(batch *b, long p, long rep)
+{
+    if (b->P > 1)
+        fprintf(stderr, "anodesim: replication %ld of point %ld is damaged in the file (%s): running it again\n",
+                rep, p, sim_err_msg());
+    else
+        fprintf(stderr, "anodesim: replication %ld is damaged in the file (%s): running it again\n", rep,
+                sim_err_msg());
+    const model_def *d = &b->def[p];
+    if (!b->fix || model_instance_rebind(b->fix, d) != SIM_OK) {
+        model_instance_free(b->fix);
+        if (!(b->fix = model_instance_new(d)))
+            return sim_err_set(SIM_ENOMEM, "out of memory for a model instance");
+        model_set_cancel(b->fix, &interrupted);
+    }
+    uint64_t stream_point = b->sw->crn && !b->o->independent_streams ? 0 : (uint64_t)p;
+    SIM_CHECK(model_run(b->fix, stream_point, rep, b->readback));
+    b->readback->point = (uint64_t)p;
+    model_result_round_float(b->readback);
+    return h5o_rewrite(b->h5, b->readback);
+}
+
 /* Fold the replications a resumed file already holds, below linear index
  * `upto`, so every summary sees replications in order. */
 static int fold_resumed(batch *b, long upto)
@@ -378,12 +406,18 @@ static int fold_resumed(batch *b, long upto)
         if (!b->have || !b->have[b->next_fold])
             continue;
         long p = b->next_fold / b->R, rep = b->next_fold % b->R;
+        int rc;
         if (b->nshards) {   /* merging: from its shard into the final file */
-            SIM_CHECK(h5o_read(b->shards[b->src[b->next_fold]], p, rep, b->readback, &b->raw));
-            SIM_CHECK(h5o_write(b->h5, b->readback, &b->raw));   /* the chunks as they are */
+            rc = h5o_read(b->shards[b->src[b->next_fold]], p, rep, b->readback, &b->raw);
+            if (rc == SIM_OK)
+                SIM_CHECK(h5o_write(b->h5, b->readback, &b->raw));   /* the chunks as they are */
         } else {
-            SIM_CHECK(h5o_read(b->h5, p, rep, b->readback, NULL));
+            rc = h5o_read(b->h5, p, rep, b->readback, NULL);
         }
+        if (rc == SIM_ENOMEM)
+            return rc;
+        if (rc != SIM_OK)
+            SIM_CHECK(rerun_damaged(b, p, rep));
         SIM_CHECK(fold(b, b->readback, NULL));
     }
     return SIM_OK;
@@ -508,6 +542,7 @@ static int task_run(void *ctx, void *p, long task, void **result)
         sc->m = model_instance_new(d);
         if (!sc->m)
             return sim_err_set(SIM_ENOMEM, "out of memory for a model instance");
+        model_set_cancel(sc->m, &interrupted);
     }
     rep_out *o = rep_out_take(b, d);
     if (!o)
@@ -849,7 +884,8 @@ static int open_output(batch *b, int threads, long **todo, long *ntodo)
     h5o_options ho = { .path = b->out_path, .sweep = b->sw, .npoints = b->P, .nreps = b->R,
                        .store_replications = !o->summary_only, .threads = threads, .ranks = sim_mpi_size(),
                        .shard_k = o->shard_k, .shard_n = o->shard_n, .input_abspath = b->input_abspath,
-                       .overrides = b->overrides, .independent_streams = o->independent_streams };
+                       .overrides = b->overrides, .independent_streams = o->independent_streams,
+                       .force = o->force };
     size_t nm = (size_t)s->nmonths * (size_t)s->nregions * RM_NMETRICS;
     size_t nf = (size_t)s->nyears * (size_t)s->nregions * (size_t)s->nregions;
     SIM_CHECK(sum_acc_init(&b->monthly, nm, 5, h5o_quantiles));
@@ -868,6 +904,9 @@ static int open_output(batch *b, int threads, long **todo, long *ntodo)
     }
     if (!o->resume)
         return h5o_create(&b->h5, s, &b->def[0], &ho);
+    if (o->summary_only)
+        return sim_err_set(SIM_EINPUT, "a --summary-only run keeps no replications and cannot be resumed; run it "
+                                       "again (with --force to replace %s)", h5o_partial_name(b->out_path));
     h5o_done done;
     int rc = h5o_open_resume(&b->h5, s, &b->def[0], &ho, &done);
     if (b->mpi) {
@@ -952,6 +991,7 @@ static void cleanup(batch *b)
     free(b->yearly);
     free(b->vec);
     free(b->he_cap);
+    model_instance_free(b->fix);
     for (int p = 0; p < b->ndef; p++)
         model_def_free(&b->def[p]);
     for (int p = 0; p < b->nscn; p++)
@@ -1027,8 +1067,22 @@ static int merge_ranks(const batch_opts *o, int ok)
 
 int batch_run(const batch_opts *o)
 {
+    /* Before any file is made: a signal while the results file is being
+     * created must leave a partial that resume accepts, not kill the
+     * process halfway through (the run stops at its next check). */
+    struct sigaction sa = { .sa_handler = on_signal };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     batch b = { .o = o, .sw = o->sw, .P = o->sw->npoints };
     b.mpi = sim_mpi_size() > 1 && o->nmerge == 0;
+    /* Ranks write their own files and rank 0 merges them into the output
+     * at the end: the output is checked now, not after the run. */
+    if (b.mpi && o->output && !o->resume && of_check_target(o->output, o->force) != SIM_OK) {
+        if (sim_mpi_rank() == 0)
+            cli_fail(SIM_EINPUT);
+        return 2;
+    }
     b.subset = o->shard_n > 0 || b.mpi;
     if (b.mpi && (!o->output || o->shard_n > 0 || o->summary_only)) {
         if (sim_mpi_rank() == 0)
@@ -1092,10 +1146,6 @@ int batch_run(const batch_opts *o)
     b.total = ntodo;
     b.progress = !o->quiet && isatty(2);
     b.t_start = omp_get_wtime();
-    struct sigaction sa = { .sa_handler = on_signal };
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
     if (b.mpi && rc == SIM_OK)
         rc = sim_mpi_counter_open();
     /* Results waiting for delivery in order: each holds about 0.6 MB, so
@@ -1131,10 +1181,23 @@ int batch_run(const batch_opts *o)
     if (b.h5) {
         if (rc == SIM_OK) {
             rc = h5o_finish(b.h5, wall, b.events);
+        } else if (rc == SIM_EINTR && o->summary_only) {
+            /* Summaries alone cannot be continued: nothing to offer. */
+            h5o_abort(b.h5, 0);
+            sim_err_set(SIM_EINTR, "interrupted: a --summary-only run keeps no replications, so it cannot be "
+                                   "resumed; run it again (without --summary-only to be able to resume)");
         } else if (rc == SIM_EINTR) {
             h5o_abort(b.h5, 1);
             sim_err_set(SIM_EINTR, "interrupted: %ld more replications kept in %s; finish with the same command and --resume",
                         b.done, h5o_partial_name(b.out_path));
+        } else if ((o->resume || b.done > 0) && !o->summary_only && o->nmerge == 0) {
+            /* Finished work is never deleted by a failure (a full disk, a
+             * damaged file): what was written stays, resumable. */
+            char msg[1024];
+            snprintf(msg, sizeof msg, "%s", sim_err_msg());
+            h5o_abort(b.h5, 1);
+            sim_err_set(rc, "%s; the replications finished are kept in %s: fix the cause and finish with the "
+                            "same command and --resume", msg, h5o_partial_name(b.out_path));
         } else {
             h5o_abort(b.h5, 0);
         }

@@ -22,6 +22,7 @@ typedef struct batch_opts {
     int json, quiet;
     const char *output;        /* HDF5 results, NULL: none */
     int resume, summary_only;
+    int force;                 /* replace an existing output file or a stale partial */
     int independent_streams;   /* 1: no common random numbers across points */
     int shard_k, shard_n;      /* run only tasks t with t % n == k (n 0: all) */
     const char *const *merge;  /* shard files to merge into `output` instead of running */

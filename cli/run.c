@@ -65,6 +65,7 @@ static int parse(int argc, char **argv, cmd_opts *o, int sweep_cmd)
         { "summary-only", no_argument, 0, 'M' },
         { "independent-streams", no_argument, 0, 'I' },
         { "shard", required_argument, 0, 'K' },
+        { "force", no_argument, 0, 'F' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
@@ -115,6 +116,7 @@ static int parse(int argc, char **argv, cmd_opts *o, int sweep_cmd)
         case 'q': o->b.quiet = 1; break;
         case 'o': o->b.output = optarg; break;
         case 'R': o->b.resume = 1; break;
+        case 'F': o->b.force = 1; break;
         case 'M': o->b.summary_only = 1; break;
         case 'I':
             if (!sweep_cmd) {
@@ -129,7 +131,7 @@ static int parse(int argc, char **argv, cmd_opts *o, int sweep_cmd)
             break;
         case 'h':
             printf("usage: anodesim %s %s [-r N] [-t N] [-s SEED] [--set KEY=VALUE]... [-y YEAR]\n"
-                   "       [-o FILE.h5 [--resume] [--summary-only] [--shard K/N]]%s [--json] [-q]\n(see anodesim help)\n",
+                   "       [-o FILE.h5 [--resume | --force] [--summary-only] [--shard K/N]]%s [--json] [-q]\n(see anodesim help)\n",
                    sweep_cmd ? "sweep" : "run", sweep_cmd ? "SWEEP.yaml" : "SCENARIO.yaml",
                    sweep_cmd ? " [--independent-streams]" : "");
             return -1;
@@ -160,8 +162,12 @@ static int parse(int argc, char **argv, cmd_opts *o, int sweep_cmd)
         fprintf(stderr, "anodesim: a shard needs --output FILE (it writes FILE's shard file)\n");
         return 2;
     }
-    if ((o->b.resume || o->b.summary_only) && !o->b.output) {
-        fprintf(stderr, "anodesim: --resume and --summary-only need --output FILE\n");
+    if ((o->b.resume || o->b.summary_only || o->b.force) && !o->b.output) {
+        fprintf(stderr, "anodesim: --resume, --force and --summary-only need --output FILE\n");
+        return 2;
+    }
+    if (o->b.resume && o->b.force) {
+        fprintf(stderr, "anodesim: --resume keeps the partial results and --force throws them away: give one\n");
         return 2;
     }
     return 0;
@@ -199,7 +205,7 @@ int cli_sweep(int argc, char **argv)
 int cli_merge(int argc, char **argv)
 {
     const char *out = NULL;
-    int nin = 0, threads = 0;
+    int nin = 0, threads = 0, force = 0;
     const char **in = calloc((size_t)argc + 1, sizeof *in);
     if (!in)
         return cli_fail(sim_err_set(SIM_ENOMEM, "out of memory"));
@@ -213,8 +219,10 @@ int cli_merge(int argc, char **argv)
             }
         } else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
             continue;   /* merge prints no progress line anyway */
+        } else if (strcmp(argv[i], "--force") == 0) {
+            force = 1;
         } else if (argv[i][0] == '-') {
-            fprintf(stderr, "anodesim: unknown option '%s' for merge (expected -o FILE, -t THREADS)\n", argv[i]);
+            fprintf(stderr, "anodesim: unknown option '%s' for merge (expected -o FILE, -t THREADS, --force)\n", argv[i]);
             free(in);
             return 2;
         } else {
@@ -222,7 +230,7 @@ int cli_merge(int argc, char **argv)
         }
     }
     if (!out || nin == 0) {
-        fprintf(stderr, "anodesim: usage: anodesim merge -o FINAL.h5 [-t THREADS] SHARD.h5...\n");
+        fprintf(stderr, "anodesim: usage: anodesim merge -o FINAL.h5 [-t THREADS] [--force] SHARD.h5...\n");
         free(in);
         return 2;
     }
@@ -264,7 +272,7 @@ int cli_merge(int argc, char **argv)
     if (rc == SIM_OK) {
         batch_opts b = { .sw = &sw, .ov = ov, .nov = nov, .replications = (long)reps, .have_seed = 1, .seed = seed,
                          .quiet = 1, .output = out, .merge = in, .nmerge = nin, .independent_streams = indep > 0,
-                         .threads = threads };
+                         .threads = threads, .force = force };
         code = batch_run(&b);
         sweep_free(&sw);
     } else {

@@ -826,6 +826,11 @@ void model_set_trace(model_instance *m, model_trace_fn fn, void *ctx)
     m->trace_ctx = ctx;
 }
 
+void model_set_cancel(model_instance *m, volatile sig_atomic_t *flag)
+{
+    m->eng.cancel = flag;
+}
+
 static uint64_t stream(int family, int index)
 {
     return ((uint64_t)family << 32) | (uint32_t)index;

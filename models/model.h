@@ -17,6 +17,7 @@
 #ifndef MODEL_H
 #define MODEL_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 
@@ -192,6 +193,11 @@ typedef enum { MODEL_TRACE_DEPART, MODEL_TRACE_ARRIVE } model_trace_kind;
 typedef void (*model_trace_fn)(void *ctx, model_trace_kind kind, double time, int commodity,
                                int from_node, int to_node, double qty);
 void model_set_trace(model_instance *m, model_trace_fn fn, void *ctx);
+
+/* A flag (set by a signal handler) that stops a replication while it
+ * runs: model_run then returns SIM_EINTR within about a million events.
+ * NULL: none.  The flag is not owned. */
+void model_set_cancel(model_instance *m, volatile sig_atomic_t *flag);
 
 /* A working instance for one thread; NULL when out of memory. */
 model_instance *model_instance_new(const model_def *d);

@@ -1,16 +1,20 @@
 #include "h5out.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "csv.h"
+#include "outfile.h"
 #include "sweep.h"
 #include "sim_err.h"
 
@@ -26,6 +30,7 @@ enum { D_POINT, D_REAL, D_TIME, D_REGION, D_YEAR, D_ORIGIN, D_DEST, D_PLANT, D_C
 
 struct h5o_file {
     char *path, *partial;
+    int lockfd;                      /* holds the partial's lock (outfile.h); -1: none */
     const scenario *s;
     const model_def *d;
     h5o_options o;
@@ -474,6 +479,7 @@ static h5o_file *new_handle(const scenario *s, const model_def *d, const h5o_opt
     f->s = s;
     f->d = d;
     f->o = *o;
+    f->lockfd = -1;
     f->ids = malloc(2 * H5O_FLUSH_BATCH * sizeof *f->ids);
     if (!f->ids) {
         free(f);
@@ -549,6 +555,7 @@ static void close_all(h5o_file *f)
 static void free_handle(h5o_file *f)
 {
     close_all(f);
+    of_release(f->lockfd);
     free(f->path);
     free(f->partial);
     free(f->scratch);
@@ -559,13 +566,32 @@ static void free_handle(h5o_file *f)
     free(f);
 }
 
+/* HDF5 prints its error stack unless told not to, and the setting is per
+ * thread in a thread-safe build: the consumer's calls move from thread to
+ * thread, so each entry point that can run on any thread says it again
+ * (once per thread).  Errors reach the user through sim_err instead. */
+static void hdf5_quiet(void)
+{
+    static _Thread_local int done;
+    if (!done) {
+        H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+        done = 1;
+    }
+}
+
 int h5o_create(h5o_file **out, const scenario *s, const model_def *d, const h5o_options *o)
 {
     *out = NULL;
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    SIM_CHECK(of_check_target(o->path, o->force));
     h5o_file *f = new_handle(s, d, o);
     if (!f)
         return sim_err_set(SIM_ENOMEM, "out of memory");
+    int rc = of_create_partial(f->partial, o->force, &f->lockfd);
+    if (rc != SIM_OK) {
+        free_handle(f);
+        return rc;
+    }
     hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
     H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
     H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
@@ -582,9 +608,13 @@ int h5o_create(h5o_file **out, const scenario *s, const model_def *d, const h5o_
         H5Fset_libver_bounds(f->file, H5F_LIBVER_V110, H5F_LIBVER_V110);
     H5Pclose(fcpl);
     H5Pclose(fapl);
-    int rc;
+    if (f->file >= 0 && (rc = of_relock(f->lockfd, f->partial)) != SIM_OK) {
+        free_handle(f);
+        return rc;
+    }
     if (f->file < 0) {
         rc = h5_fail(f, "create the results file");
+        unlink(f->partial);   /* (ours, empty) */
         free_handle(f);
         return rc;
     }
@@ -790,8 +820,22 @@ static int flush_and_mark_all(h5o_file *f)
     return mark_flushed(f);
 }
 
+static int write_rep(h5o_file *f, const model_result *r, const h5c_chunks *packed, int again);
+
 int h5o_write(h5o_file *f, const model_result *r, const h5c_chunks *packed)
 {
+    return write_rep(f, r, packed, 0);
+}
+
+int h5o_rewrite(h5o_file *f, const model_result *r)
+{
+    return write_rep(f, r, NULL, 1);
+}
+
+/* again: the replication is counted as done already (damaged, run anew). */
+static int write_rep(h5o_file *f, const model_result *r, const h5c_chunks *packed, int again)
+{
+    hdf5_quiet();
     long point = (long)r->point, rep = r->rep;
     if (f->o.store_replications) {
         /* No chunks given (merging a file HDF5 had to decode): encode
@@ -808,7 +852,7 @@ int h5o_write(h5o_file *f, const model_result *r, const h5c_chunks *packed)
     SIM_CHECK(slab_io(f, f->seed, point, rep, H5T_NATIVE_ULLONG, &seed, 0));
     SIM_CHECK(slab_io(f, f->events, point, rep, H5T_NATIVE_ULLONG, &ev, 0));
     f->written[f->nwritten++] = (struct rep_id){ point, rep };
-    f->completed++;
+    f->completed += !again;
     /* Durable in two steps: data goes out with a flush, its done marks
      * with the next one (or at the end).  A kill -9 in the middle of a
      * flush, which HDF5 does not make atomic, can then only lose marks of
@@ -826,6 +870,7 @@ int h5o_write(h5o_file *f, const model_result *r, const h5c_chunks *packed)
 
 int h5o_read(h5o_file *f, long point, long rep, model_result *r, h5c_chunks *raw)
 {
+    hdf5_quiet();
     if (!f->o.store_replications)
         return sim_err_set(SIM_EINPUT, "%s holds no per-replication data to resume from", f->partial);
     SIM_CHECK(rep_read(f, point, rep, r, raw));
@@ -969,6 +1014,7 @@ int h5o_summary_encode(const h5o_file *f, int job, const h5o_summaries *sm, h5c_
 
 int h5o_summary_store(h5o_file *f, long point, int job, const h5c_chunks *ck)
 {
+    hdf5_quiet();
     if (ck->n == 0)
         return SIM_OK;
     hid_t ds = job == 3 * SV_N ? f->sflow : f->sv[job / 3][job % 3];
@@ -979,6 +1025,7 @@ int h5o_summary_store(h5o_file *f, long point, int job, const h5c_chunks *ck)
 
 int h5o_write_summary(h5o_file *f, long point, const h5o_summaries *sm)
 {
+    hdf5_quiet();
     if (!f->coder && !(f->coder = h5c_coder_new(H5O_DEFLATE_LEVEL)))
         return sim_err_set(SIM_ENOMEM, "out of memory for a compressor");
     double *buf = malloc(h5o_summary_buf_len(f) * sizeof(double));
@@ -996,6 +1043,7 @@ int h5o_write_summary(h5o_file *f, long point, const h5o_summaries *sm)
 
 int h5o_finish(h5o_file *f, double wall_s, unsigned long long events)
 {
+    hdf5_quiet();
     int rc = flush_and_mark_all(f);
     if (rc == SIM_OK)
         rc = attr_long(f, f->file, "replications_completed", f->completed);
@@ -1012,10 +1060,9 @@ int h5o_finish(h5o_file *f, double wall_s, unsigned long long events)
         return rc;
     }
     close_all(f);
-    if (rename(f->partial, f->path) != 0) {
-        rc = sim_err_set(SIM_EIO, "%s: cannot rename to %s (%s)", f->partial, f->path, strerror(errno));
-        unlink(f->partial);
-    }
+    if (rename(f->partial, f->path) != 0)   /* (the complete results stay where they are) */
+        rc = sim_err_set(SIM_EIO, "%s is complete but cannot be renamed to %s (%s); rename it by hand",
+                         f->partial, f->path, strerror(errno));
     free_handle(f);
     return rc;
 }
@@ -1028,6 +1075,7 @@ void h5o_close_input(h5o_file *f)
 
 void h5o_abort(h5o_file *f, int keep)
 {
+    hdf5_quiet();
     if (!f)
         return;
     if (f->readonly) {
@@ -1132,9 +1180,18 @@ int h5o_open_resume(h5o_file **out, const scenario *s, const model_def *d, const
     *out = NULL;
     memset(done, 0, sizeof *done);
     const char *partial = h5o_partial_name(o->path);
-    if (access(partial, F_OK) != 0)
-        return sim_err_set(SIM_ENOTFOUND, "%s: no partial results to resume", partial);
-    return open_existing(out, partial, 0, s, d, o, done);
+    int fd;
+    SIM_CHECK(of_lock_existing(partial, &fd));
+    int rc = open_existing(out, partial, 0, s, d, o, done);
+    if (rc == SIM_OK && (rc = of_relock(fd, partial)) != SIM_OK) {
+        h5o_close_input(*out);   /* (another run has it now: write nothing) */
+        *out = NULL;
+    }
+    if (rc == SIM_OK)
+        (*out)->lockfd = fd;
+    else
+        of_release(fd);
+    return rc;
 }
 
 int h5o_open_shard(h5o_file **out, const char *path, const scenario *s, const model_def *d,
@@ -1144,13 +1201,122 @@ int h5o_open_shard(h5o_file **out, const char *path, const scenario *s, const mo
     memset(done, 0, sizeof *done);
     if (access(path, R_OK) != 0)
         return sim_err_set(SIM_EINPUT, "%s: cannot read the shard (%s)", path, strerror(errno));
+    long writer = of_writer(path);
+    if (writer > 0)
+        return sim_err_set(SIM_EINPUT, "%s is being written by process %ld; merge it once that run is done", path,
+                           writer);
     return open_existing(out, path, 1, s, d, o, done);
+}
+
+/* 1 when datasets a and b (same shape) hold the same values: strings
+ * compared as strings, anything else byte for byte. */
+static int same_values(hid_t a, hid_t b)
+{
+    hid_t t = H5Dget_type(a), sp = H5Dget_space(a);
+    hssize_t n = H5Sget_simple_extent_npoints(sp);
+    hid_t spb = H5Dget_space(b);
+    int same = n >= 0 && H5Sget_simple_extent_npoints(spb) == n;
+    size_t size = H5Tget_size(t);
+    int vlen = H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0;
+    void *x = same && n > 0 ? calloc((size_t)n, vlen ? sizeof(char *) : size) : NULL;
+    void *y = same && n > 0 ? calloc((size_t)n, vlen ? sizeof(char *) : size) : NULL;
+    if (same && n > 0) {
+        same = x && y && H5Dread(a, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, x) >= 0 &&
+               H5Dread(b, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, y) >= 0;
+        if (same && vlen) {
+            for (hssize_t i = 0; i < n && same; i++) {
+                const char *u = ((char **)x)[i], *v = ((char **)y)[i];
+                same = u && v && strcmp(u, v) == 0;
+            }
+            H5Dvlen_reclaim(t, sp, H5P_DEFAULT, x);
+            H5Dvlen_reclaim(t, sp, H5P_DEFAULT, y);
+        } else if (same) {
+            same = memcmp(x, y, (size_t)n * size) == 0;
+        }
+    }
+    free(x);
+    free(y);
+    H5Sclose(spb);
+    H5Sclose(sp);
+    H5Tclose(t);
+    return same;
+}
+
+/* Coordinates carry no checksum of their own (they are small and written
+ * once): on resume each is compared with what this run would write, made
+ * in a file in memory.  A damaged one (a flipped byte once gave
+ * realization[1000] = 946 in a "complete" file) is written again, and
+ * said so; the results never depended on it. */
+static int verify_coords(h5o_file *f)
+{
+    static const char *names[D_N] = { "point", "realization", "time", "region", "year", "origin", "destination",
+                                      "plant", "commodity", "price_item", NULL };
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_fapl_core(fapl, 1 << 16, 0);
+    hid_t mem = H5Fcreate("anodesim-coordinates", H5F_ACC_EXCL, H5P_DEFAULT, fapl);
+    H5Pclose(fapl);
+    if (mem < 0)
+        return h5_fail(f, "make the coordinates to verify");
+    hid_t want[D_N];
+    for (int i = 0; i < D_N; i++)
+        want[i] = -1;
+    int rc = write_coords(f, mem, want, 1);
+    for (int i = 0; rc == SIM_OK && i < D_N; i++) {
+        if (want[i] < 0 || f->dim[i] < 0 || !names[i] || same_values(want[i], f->dim[i]))
+            continue;
+        fprintf(stderr, "anodesim: %s: the coordinate '%s' was damaged; written again\n", f->partial, names[i]);
+        hid_t t = H5Dget_type(want[i]), sp = H5Dget_space(want[i]);
+        hssize_t n = H5Sget_simple_extent_npoints(sp);
+        int vlen = H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0;
+        void *buf = calloc((size_t)n + 1, vlen ? sizeof(char *) : H5Tget_size(t));
+        if (!buf || H5Dread(want[i], t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ||
+            H5Dwrite(f->dim[i], t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+            rc = h5_fail(f, "write a coordinate again");
+        if (buf && vlen)
+            H5Dvlen_reclaim(t, sp, H5P_DEFAULT, buf);
+        free(buf);
+        H5Sclose(sp);
+        H5Tclose(t);
+    }
+    for (int i = 0; i < D_N; i++)
+        if (want[i] >= 0)
+            H5Dclose(want[i]);
+    H5Fclose(mem);
+    return rc;
+}
+
+/* A write that failed (a full disk) can leave the file shorter than the
+ * end of file its superblock records, and HDF5 then refuses to open it
+ * ("truncated file").  What lies past the real end was never finished
+ * (replications are marked done only after their data is flushed, and
+ * chunks carry checksums), so the file is extended with zeros to the
+ * recorded end.  Superblock versions 0 and 1, 8-byte addresses (what
+ * h5o_create writes); anything else is left alone. */
+static void extend_to_recorded_eof(const char *path)
+{
+    int fd = open(path, O_RDWR | O_NOFOLLOW);
+    if (fd < 0)
+        return;
+    unsigned char sb[56];
+    struct stat st;
+    if (read(fd, sb, sizeof sb) == (ssize_t)sizeof sb && memcmp(sb, "\211HDF\r\n\032\n", 8) == 0 && sb[8] <= 1 &&
+        sb[13] == 8 && fstat(fd, &st) == 0) {
+        size_t at = sb[8] == 0 ? 40 : 44;   /* base, free space, then end-of-file address */
+        uint64_t eof = 0;
+        for (int i = 7; i >= 0; i--)
+            eof = eof << 8 | sb[at + (size_t)i];
+        if (eof > (uint64_t)st.st_size && eof < ((uint64_t)1 << 50) && ftruncate(fd, (off_t)eof) != 0)
+            eof = 0;   /* (then HDF5 says what is wrong) */
+    }
+    close(fd);
 }
 
 static int open_existing(h5o_file **out, const char *exact, int readonly, const scenario *s,
                          const model_def *d, const h5o_options *o, h5o_done *done)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (!readonly)
+        extend_to_recorded_eof(exact);
     h5o_file *f = new_handle(s, d, o);
     if (!f)
         return sim_err_set(SIM_ENOMEM, "out of memory");
@@ -1173,6 +1339,8 @@ static int open_existing(h5o_file **out, const char *exact, int readonly, const 
         rc = same_run(f);
     if (rc == SIM_OK)
         rc = open_datasets(f);
+    if (rc == SIM_OK && !readonly)
+        rc = verify_coords(f);
     if (rc == SIM_OK) {
         done->total = o->npoints * o->nreps;
         done->mask = calloc((size_t)done->total + 1, 1);

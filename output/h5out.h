@@ -46,6 +46,7 @@ typedef struct h5o_options {
     const char *input_abspath;   /* scenario or sweep file */
     const char *overrides;       /* --set values, one KEY=VALUE a line */
     int independent_streams;
+    int force;                   /* replace an existing file or stale partial */
 } h5o_options;
 
 typedef struct h5o_done {
@@ -53,8 +54,10 @@ typedef struct h5o_done {
     unsigned char *mask;         /* [npoints * nreps], 1 when written */
 } h5o_done;
 
-/* Create PATH.partial (replacing a stale one).  Fails with SIM_EIO and a
- * message naming the path when it cannot be created. */
+/* Create PATH.partial, exclusively and locked (outfile.h): PATH must be
+ * a possible results file, not there already, and no partial may exist,
+ * unless o->force.  SIM_EINPUT when refused, SIM_EIO when it cannot be
+ * created; messages name the path. */
 int h5o_create(h5o_file **out, const scenario *s, const model_def *d, const h5o_options *o);
 
 /* Reopen PATH.partial of an interrupted run of the same scenario and
@@ -100,6 +103,10 @@ int h5o_pack(const h5o_file *f, h5c_coder *coder, const model_result *r, h5c_chu
 /* Write one replication; `packed` is h5o_pack's encoding of r, or NULL to
  * encode it here.  Returns SIM_OK or SIM_EIO. */
 int h5o_write(h5o_file *f, const model_result *r, const h5c_chunks *packed);
+
+/* Write replication r again over one the file holds (found damaged and
+ * run anew): as h5o_write, encoded here, not counted a second time. */
+int h5o_rewrite(h5o_file *f, const model_result *r);
 
 typedef struct h5o_summaries {
     const sum_acc *monthly;   /* [time][region][RM_NMETRICS], with quantiles */

@@ -59,6 +59,8 @@ int sim_engine_run_until(sim_engine *eng, double t_end)
          * goes back, so one time at two checkpoints means every event
          * between was at that instant. */
         if ((eng->processed & eng->instant_check_mask) == 0) {
+            if (eng->cancel && *eng->cancel)
+                return sim_err_set(SIM_EINTR, "interrupted");
             if (ev.time != seen) {
                 seen = ev.time;
                 seen_at = eng->processed;

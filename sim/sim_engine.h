@@ -20,6 +20,8 @@
 
 #define SIM_MAX_TYPES 64
 
+#include <signal.h>
+
 typedef struct sim_engine sim_engine;
 
 typedef int (*sim_handler_fn)(sim_engine *eng, const sim_event *ev,
@@ -49,6 +51,11 @@ struct sim_engine {
      * within that many events of the limit.  Set by sim_engine_init. */
     uint64_t max_same_instant;
     uint64_t instant_check_mask;
+    /* A stop request (a signal handler's flag), looked at at the same
+     * checkpoints: a replication that runs for minutes, or forever, still
+     * stops within instant_check_mask + 1 events of a SIGTERM, returning
+     * SIM_EINTR.  NULL: none. */
+    volatile sig_atomic_t *cancel;
 };
 
 #define SIM_MAX_SAME_INSTANT 50000000u

@@ -19,7 +19,7 @@ anodesim, src, work = sys.argv[1:4]
 os.makedirs(work, exist_ok=True)
 out = os.path.join(work, "invariants.h5")
 scenario = os.path.join(src, "scenarios", "china-2024", "scenario.yaml")
-subprocess.run([anodesim, "run", scenario, "-r", "40", "-t", "2", "-q", "-o", out], check=True,
+subprocess.run([anodesim, "run", scenario, "-r", "40", "-t", "2", "-q", "--force", "-o", out], check=True,
                stdout=subprocess.DEVNULL)
 failed = 0
 

@@ -21,7 +21,7 @@ def run(args):
 
 
 swp = os.path.join(work, "leads.h5")
-run(["sweep", sweep, "-t", "1", "-o", swp])
+run(["sweep", sweep, "-t", "1", "--force", "-o", swp])
 with h5py.File(swp, "r") as f:
     keys = [k.decode() if isinstance(k, bytes) else k for k in f["parameter"][:]]
     design = f["design"][:]
@@ -30,7 +30,7 @@ with h5py.File(swp, "r") as f:
         sets = []
         for k, v in zip(keys, design[p]):
             sets += ["--set", f"{k}={v:.17g}"]
-        run(["run", short, "-r", "2", "-t", "1", "-o", one] + sets)
+        run(["run", short, "-r", "2", "-t", "1", "--force", "-o", one] + sets)
         with h5py.File(one, "r") as g:
             for var in ("production", "flow", "shipments_in", "events"):
                 a, b = f[var][p], g[var][0]

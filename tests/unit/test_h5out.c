@@ -153,6 +153,9 @@ int main(int argc, char **argv)
     /* A resume of a file for other settings is refused. */
     h5o_options o2 = o;
     o2.nreps = 6;
+    CHECK(h5o_create(&f, &s, &d, &o2) == SIM_EINPUT);   /* the complete file is there */
+    CHECK(strstr(sim_err_msg(), "--force") != NULL);
+    o2.force = 1;
     CHECK(h5o_create(&f, &s, &d, &o2) == SIM_OK);
     h5o_abort(f, 1);
     CHECK(h5o_open_resume(&f, &s, &d, &o, &done) == SIM_EINPUT);
@@ -160,11 +163,12 @@ int main(int argc, char **argv)
     unlink(h5o_partial_name(out));
     CHECK(h5o_open_resume(&f, &s, &d, &o, &done) == SIM_ENOTFOUND);
 
-    /* An unwritable place is a clear I/O error, and leaves nothing. */
+    /* A folder that does not exist is refused before anything is made. */
     h5o_options bad = o;
     bad.path = "/nonexistent-dir/x.h5";
-    CHECK(h5o_create(&f, &s, &d, &bad) == SIM_EIO);
-    CHECK(strstr(sim_err_msg(), "/nonexistent-dir/x.h5.partial") != NULL);
+    CHECK(h5o_create(&f, &s, &d, &bad) == SIM_EINPUT);
+    CHECK(strstr(sim_err_msg(), "/nonexistent-dir") != NULL);
+    CHECK(access("/nonexistent-dir/x.h5.partial", F_OK) != 0);
 
     sum_acc_free(&monthly);
     sum_acc_free(&flows);
