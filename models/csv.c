@@ -87,6 +87,15 @@ static char *trim_dup(const char *b, size_t n)
     return s;
 }
 
+uint64_t csv_hash(const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    uint64_t h = 14695981039346656037ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 1099511628211ULL;
+    return h;
+}
+
 static char *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -247,6 +256,7 @@ int csv_read(const char *path, csv_table *t)
         return sim_err_set(SIM_EINPUT, "%s: the file holds a NUL byte (expected a text CSV table)", path);
     }
     t->path = strdup(path);
+    t->hash = csv_hash(text, len);
     const char *p = text;
     int line = 1, rc = SIM_OK;
     int cap = 0;

@@ -19,14 +19,20 @@
 #define CSV_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct csv_table {
     char *path;
+    uint64_t hash;      /* csv_hash of the file's bytes: its fingerprint */
     int nrows, ncols;
     char **header;      /* ncols names */
     char ***cell;       /* cell[row][col], "" for an empty cell */
     int *line;          /* source line of each row (1-based) */
 } csv_table;
+
+/* 64-bit FNV-1a of n bytes: a fingerprint of an input file (to notice a
+ * change, not to resist a forger). */
+uint64_t csv_hash(const void *data, size_t n);
 
 typedef enum { CSV_STRING, CSV_DOUBLE, CSV_INT, CSV_ENUM, CSV_DATE } csv_type;
 

@@ -421,6 +421,55 @@ char *scn_path_join(const char *dir_of, const char *rel)
     return out;
 }
 
+/* Record an input file and its fingerprint in s->inputs. */
+static int add_input(scenario *s, const char *what, const char *name, uint64_t hash)
+{
+    size_t had = s->inputs ? strlen(s->inputs) : 0, more = strlen(what) + strlen(name) + 32;
+    char *t = realloc(s->inputs, had + more);
+    if (!t)
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    snprintf(t + had, more, "%s %s fnv1a:%016llx\n", what, name, (unsigned long long)hash);
+    s->inputs = t;
+    return SIM_OK;
+}
+
+/* Line `line` of text without its fingerprint: "WHAT NAME". */
+static size_t input_label(const char *line, size_t len)
+{
+    const char *fp = NULL;
+    for (size_t i = 0; i + 7 <= len; i++)
+        if (memcmp(line + i, " fnv1a:", 7) == 0)
+            fp = line + i;
+    return fp ? (size_t)(fp - line) : len;
+}
+
+const char *scn_inputs_differ(const char *then, const char *now, char *buf, size_t size)
+{
+    if (!then)
+        then = "";
+    for (const char *l = now; l && *l;) {
+        const char *nl = strchr(l, '\n');
+        size_t len = nl ? (size_t)(nl - l) : strlen(l);
+        size_t lab = input_label(l, len);
+        const char *match = NULL;
+        for (const char *m = then; *m;) {
+            const char *mnl = strchr(m, '\n');
+            size_t mlen = mnl ? (size_t)(mnl - m) : strlen(m);
+            if (input_label(m, mlen) == lab && memcmp(m, l, lab) == 0) {
+                match = mlen == len && memcmp(m, l, len) == 0 ? m : "";
+                break;
+            }
+            m = mnl ? mnl + 1 : m + mlen;
+        }
+        if (!match || !*match) {
+            snprintf(buf, size, "%.*s %s", (int)lab, l, match ? "changed" : "was not read then");
+            return buf;
+        }
+        l = nl ? nl + 1 : l + len;
+    }
+    return NULL;
+}
+
 static char *read_text(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -1357,6 +1406,10 @@ static int load_all(const char *path, const char *tables_from, const scn_overrid
         s->table_paths[k] = strdup(t[k].tab.path);
         if (!s->table_paths[k])
             return sim_err_set(SIM_ENOMEM, "out of memory");
+        static const char *keys[6] = { "suppliers", "plants", "smelters", "ports", "markets", "links" };
+        char what[32];
+        snprintf(what, sizeof what, "table %s", keys[k]);
+        SIM_CHECK(add_input(s, what, files[k], t[k].tab.hash));
     }
     SIM_CHECK(build_nodes(s, t));
     SIM_CHECK(build_links(s, &t[5]));
@@ -1439,6 +1492,11 @@ int scn_load(const char *path, const scn_override *ov, int nov, scenario *s)
         scn_free(s);
         return sim_err_set(SIM_EINPUT, "%s: cannot read the scenario file (%s)", path, strerror(e));
     }
+    const char *slash = strrchr(path, '/');   /* (named without its folder: resume may run from elsewhere) */
+    if (add_input(s, "scenario", slash ? slash + 1 : path, csv_hash(s->text, strlen(s->text))) != SIM_OK) {
+        scn_free(s);
+        return SIM_ENOMEM;
+    }
     yaml_log sink = { .len = 0 };
     cyaml_config_t cfg = {
         .log_fn = yaml_log_fn, .log_ctx = &sink, .mem_fn = cyaml_mem,
@@ -1469,6 +1527,10 @@ int scn_load(const char *path, const scn_override *ov, int nov, scenario *s)
             /* Named as written in the file, not as resolved, so that the
              * text does not depend on where anodesim was run from. */
             char *t = more ? append_text(s->text, chain[n - 1]->base, more) : NULL;
+            if (t && add_input(s, "base", chain[n - 1]->base, csv_hash(more, strlen(more))) != SIM_OK) {
+                free(t);
+                t = NULL;
+            }
             free(more);
             if (!t) {
                 rc = sim_err_set(SIM_ENOMEM, "out of memory");
@@ -1520,6 +1582,7 @@ void scn_free(scenario *s)
 {
     free(s->path);
     free(s->text);
+    free(s->inputs);
     free(s->name);
     free(s->description);
     for (int i = 0; i < s->nregions; i++)

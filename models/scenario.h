@@ -223,6 +223,9 @@ typedef struct scn_adoption {
 typedef struct scenario {
     char *path;           /* the YAML file */
     char *text;           /* its full text, stored with results */
+    char *inputs;         /* a line per input file read, "WHAT fnv1a:HEX": the scenario, its
+                             bases, each table; stored with results, compared by resume and
+                             merge (scn_inputs_differ) */
     char *name, *description;
     uint64_t seed;
     long replications;
@@ -275,6 +278,11 @@ typedef struct scn_override {
  * validation, so they are checked like values in the file.  Returns SIM_OK,
  * SIM_EIO (unreadable file) or SIM_EINPUT (message names file, line, field,
  * value and what was expected). */
+/* The first input of `now` (a scenario's inputs) that differs from, or
+ * is missing in, `then` (as stored with results): its description, in
+ * buf; NULL when they are the same. */
+const char *scn_inputs_differ(const char *then, const char *now, char *buf, size_t size);
+
 int scn_load(const char *path, const scn_override *ov, int nov, scenario *s);
 void scn_free(scenario *s);
 

@@ -394,6 +394,7 @@ static int global_attrs(h5o_file *f)
     SIM_CHECK(attr_text(f, g, "scenario_name", s->name));
     SIM_CHECK(attr_text(f, g, "scenario_path", s->path));
     SIM_CHECK(attr_text(f, g, "scenario", s->text));
+    SIM_CHECK(attr_text(f, g, "input_fingerprints", s->inputs ? s->inputs : ""));
     char *json = scn_params_json(s);
     if (!json)
         return sim_err_set(SIM_ENOMEM, "out of memory");
@@ -1141,6 +1142,15 @@ static int open_datasets(h5o_file *f)
 static int same_run(h5o_file *f)
 {
     const scenario *s = f->s;
+    /* Every input file first: a table edited since the partial was
+     * written would otherwise make a mix of two networks. */
+    char *prints = read_attr_text(f->file, "input_fingerprints"), why[512];
+    const char *diff = scn_inputs_differ(prints, s->inputs ? s->inputs : "", why, sizeof why);
+    free(prints);
+    if (diff)
+        return sim_err_set(SIM_EINPUT, "%s was written from other inputs: %s since (a run, resume or merge does not "
+                                       "mix inputs; restore the file, or start over with --force)",
+                           f->partial, diff);
     char *text = read_attr_text(f->file, "scenario");
     char *params = read_attr_text(f->file, "parameters");
     char *json = scn_params_json(s);

@@ -104,6 +104,28 @@ for ds in production shortage flow plant_production realization replication_seed
 done
 check '[ -z "$bad" ]' "after repair the file equals an undamaged run's (differs in:$bad)"
 
+# ---- inputs that change ------------------------------------------------------
+# A table edited between the interruption and the resume, or between two
+# shards, is named; nothing is mixed, and the partial is kept.
+cp -r "$2/scenarios/china-2024" "$tmp/sc"
+"$bin" run "$tmp/sc/scenario.yaml" -q -r 200 -t 1 -o "$tmp/f.h5" >/dev/null 2>"$tmp/err" &
+p=$!
+wait_done "$tmp/f.h5.partial" 2
+kill -TERM $p; wait $p
+cp "$tmp/sc/plants.csv" "$tmp/plants.orig"
+sed -i 's/^\(sd_merchant_he,Shandong,high_efficiency,\)[0-9.]*/\19999999/' "$tmp/sc/plants.csv"
+"$bin" run "$tmp/sc/scenario.yaml" -q -r 200 -t 1 -o "$tmp/f.h5" --resume >/dev/null 2>"$tmp/err"; code=$?
+check '[ $code -eq 2 ] && grep -q "table plants plants.csv changed" "$tmp/err" && [ -f "$tmp/f.h5.partial" ]' \
+  "resume after a table edit is refused, naming the table, keeping the partial (exit $code)"
+"$bin" run "$tmp/sc/scenario.yaml" -q -r 4 -t 1 --shard 0/2 -o "$tmp/m.h5" >/dev/null 2>"$tmp/err"
+cp "$tmp/plants.orig" "$tmp/sc/plants.csv"
+"$bin" run "$tmp/sc/scenario.yaml" -q -r 4 -t 1 --shard 1/2 -o "$tmp/m.h5" >/dev/null 2>"$tmp/err"
+"$bin" merge -o "$tmp/m.h5" "$tmp/m.shard-0-of-2.h5" "$tmp/m.shard-1-of-2.h5" >/dev/null 2>"$tmp/err"; code=$?
+check '[ $code -eq 2 ] && grep -q "plants.csv changed" "$tmp/err" && [ ! -e "$tmp/m.h5" ]' \
+  "shards run before and after an edit are not merged (exit $code)"
+"$bin" run "$tmp/sc/scenario.yaml" -q -r 200 -t 1 -o "$tmp/f.h5" --resume >/dev/null 2>"$tmp/err"; code=$?
+check '[ $code -eq 0 ] && [ -f "$tmp/f.h5" ]' "with the table restored the resume finishes (exit $code)"
+
 # ---- stop requests --------------------------------------------------------------
 # A replication that never ends (failures and repairs every 1e-300 days)
 # still stops on SIGTERM, leaving a partial that resume accepts.
