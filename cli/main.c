@@ -40,6 +40,7 @@ static const char usage[] =
     "                         and renamed when complete\n"
     "      --resume           continue an interrupted run from FILE.h5.partial\n"
     "      --force            replace an existing FILE.h5 or an interrupted run's partial file\n"
+    "      --inputs-anywhere  let tables lie outside their scenario's folder (absolute paths, ..)\n"
     "      --summary-only     keep only the summaries across replications, not each replication\n"
     "      --shard K/N        run only shard K of N of the replications (Slurm arrays: taken from\n"
     "                         SLURM_ARRAY_TASK_ID/COUNT); writes FILE.shard-K-of-N.h5\n"

@@ -3,6 +3,7 @@
  * parsing; the work is done by batch.c.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,10 +25,13 @@ typedef struct {
 
 static int parse_shard(const char *text, batch_opts *b)
 {
-    char *end;
-    long k = strtol(text, &end, 10);
-    long n = *end == '/' ? strtol(end + 1, &end, 10) : 0;
-    if (*end || n < 1 || n > 1000000 || k < 0 || k >= n) {
+    char kt[32] = "";
+    const char *slash = strchr(text, '/');
+    unsigned long long k = 0, n = 0;
+    if (slash && (size_t)(slash - text) < sizeof kt)
+        memcpy(kt, text, (size_t)(slash - text));
+    if (!slash || scn_parse_whole(kt, 0, 999999, &k) != 0 || scn_parse_whole(slash + 1, 1, 1000000, &n) != 0 ||
+        k >= n) {
         fprintf(stderr, "anodesim: --shard needs K/N with 0 <= K < N (shard K of N), got '%s'\n", text);
         return -1;
     }
@@ -39,9 +43,8 @@ static int parse_shard(const char *text, batch_opts *b)
 /* --threads for run, sweep and merge: 0, or -1 with the message printed. */
 static int parse_threads(const char *text, int *threads)
 {
-    char *end;
-    long t = strtol(text, &end, 10);
-    if (*end || t < 1 || t > 256) {
+    unsigned long long t;
+    if (scn_parse_whole(text, 1, 256, &t) != 0) {
         fprintf(stderr, "anodesim: --threads needs a whole number from 1 to 256, got '%s'\n", text);
         return -1;
     }
@@ -66,6 +69,7 @@ static int parse(int argc, char **argv, cmd_opts *o, int sweep_cmd)
         { "independent-streams", no_argument, 0, 'I' },
         { "shard", required_argument, 0, 'K' },
         { "force", no_argument, 0, 'F' },
+        { "inputs-anywhere", no_argument, 0, 'A' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
@@ -75,26 +79,28 @@ static int parse(int argc, char **argv, cmd_opts *o, int sweep_cmd)
     optind = 1;
     opterr = 0;
     int ch;
-    char *end;
+    unsigned long long whole;
     while ((ch = getopt_long(argc, argv, ":r:t:s:y:qo:h", longopts, NULL)) != -1) {
         switch (ch) {
         case 'r':
-            o->b.replications = strtol(optarg, &end, 10);
-            if (*end || o->b.replications < 1) {
-                fprintf(stderr, "anodesim: --replications needs a whole number >= 1, got '%s'\n", optarg);
+            if (scn_parse_whole(optarg, 1, 100000000, &whole) != 0) {
+                fprintf(stderr, "anodesim: --replications needs a whole number from 1 to 100000000, got '%s'\n",
+                        optarg);
                 return 2;
             }
+            o->b.replications = (long)whole;
             break;
         case 't':
             if (parse_threads(optarg, &o->b.threads) != 0)
                 return 2;
             break;
         case 's':
-            o->b.seed = strtoull(optarg, &end, 10);
-            if (*end || optarg[0] == '-' || !optarg[0]) {
-                fprintf(stderr, "anodesim: --seed needs a whole number >= 0, got '%s'\n", optarg);
+            if (scn_parse_whole(optarg, 0, ULLONG_MAX, &whole) != 0) {
+                fprintf(stderr, "anodesim: --seed needs a whole number from 0 to 18446744073709551615, got '%s'\n",
+                        optarg);
                 return 2;
             }
+            o->b.seed = whole;
             o->b.have_seed = 1;
             break;
         case 'S':
@@ -106,8 +112,9 @@ static int parse(int argc, char **argv, cmd_opts *o, int sweep_cmd)
                 return 2;
             break;
         case 'y':
-            o->b.year = (int)strtol(optarg, &end, 10);
-            if (*end || o->b.year < 1900 || o->b.year > 2200) {
+            if (scn_parse_whole(optarg, 1900, 2200, &whole) == 0)
+                o->b.year = (int)whole;
+            if (o->b.year == 0) {
                 fprintf(stderr, "anodesim: --year needs a year such as 2024, got '%s'\n", optarg);
                 return 2;
             }
@@ -117,6 +124,7 @@ static int parse(int argc, char **argv, cmd_opts *o, int sweep_cmd)
         case 'o': o->b.output = optarg; break;
         case 'R': o->b.resume = 1; break;
         case 'F': o->b.force = 1; break;
+        case 'A': scn_allow_inputs_anywhere(1); break;
         case 'M': o->b.summary_only = 1; break;
         case 'I':
             if (!sweep_cmd) {
@@ -221,6 +229,8 @@ int cli_merge(int argc, char **argv)
             continue;   /* merge prints no progress line anyway */
         } else if (strcmp(argv[i], "--force") == 0) {
             force = 1;
+        } else if (strcmp(argv[i], "--inputs-anywhere") == 0) {
+            scn_allow_inputs_anywhere(1);
         } else if (argv[i][0] == '-') {
             fprintf(stderr, "anodesim: unknown option '%s' for merge (expected -o FILE, -t THREADS, --force)\n", argv[i]);
             free(in);

@@ -73,8 +73,11 @@ int cli_validate(int argc, char **argv)
         } else if (strncmp(argv[i], "--set=", 6) == 0) {
             if (nov == 64 || cli_parse_set(argv[i] + 6, &ov[nov++]) != 0)
                 return 2;
+        } else if (strcmp(argv[i], "--inputs-anywhere") == 0) {
+            scn_allow_inputs_anywhere(1);
         } else if (argv[i][0] == '-') {
-            fprintf(stderr, "anodesim: unknown option '%s' for validate (expected --set KEY=VALUE)\n", argv[i]);
+            fprintf(stderr, "anodesim: unknown option '%s' for validate (expected --set KEY=VALUE, --inputs-anywhere)\n",
+                    argv[i]);
             return 2;
         } else if (!path) {
             path = argv[i];

@@ -2,10 +2,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sim_err.h"
 
@@ -96,38 +99,106 @@ uint64_t csv_hash(const void *data, size_t n)
     return h;
 }
 
-static char *slurp(const char *path, size_t *len)
+/* Line (1-based) of offset at in text. */
+static int line_at(const char *text, size_t at)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
+    int line = 1;
+    for (size_t i = 0; i < at; i++)
+        line += text[i] == '\n';
+    return line;
+}
+
+/* Offset of the first byte that breaks UTF-8 in s[0..n), or n. */
+static size_t utf8_bad(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        size_t k = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 4;
+        if (k == 4 || (k == 1 && c < 0xC2) || (k == 3 && c > 0xF4) || i + k >= n + (k == 0))
+            return i;
+        for (size_t j = 1; j <= k; j++)
+            if ((s[i + j] & 0xC0) != 0x80)
+                return i;
+        if ((k == 2 && c == 0xE0 && s[i + 1] < 0xA0) || (k == 2 && c == 0xED && s[i + 1] >= 0xA0) ||
+            (k == 3 && c == 0xF0 && s[i + 1] < 0x90) || (k == 3 && c == 0xF4 && s[i + 1] >= 0x90))
+            return i;   /* overlong, surrogate or beyond U+10FFFF */
+        i += k + 1;
+    }
+    return n;
+}
+
+int csv_read_file(const char *path, const char *what, size_t max, char **text, size_t *len)
+{
+    *text = NULL;
+    *len = 0;
+    /* Non-blocking open: a FIFO would otherwise wait for a writer forever. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return sim_err_set(SIM_EIO, "%s: cannot read the %s (%s)", path, what, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return sim_err_set(SIM_EINPUT, "%s: the %s is not a regular file (a folder, FIFO or device)", path, what);
+    }
+    if ((unsigned long long)st.st_size > max) {
+        close(fd);
+        return sim_err_set(SIM_EINPUT, "%s: the %s is %lld bytes (at most %zu)", path, what, (long long)st.st_size,
+                           max);
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    size_t cap = (size_t)st.st_size + 1, n = 0;
     char *buf = malloc(cap + 1);
     while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap)
-            break;
-        char *nb = realloc(buf, 2 * cap + 1);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            if (got < 0) {
+                free(buf);
+                buf = NULL;
+            }
             break;
         }
-        buf = nb;
-        cap *= 2;
+        n += (size_t)got;
+        if (n > max) {
+            free(buf);
+            close(fd);
+            return sim_err_set(SIM_EINPUT, "%s: the %s grew past %zu bytes while read", path, what, max);
+        }
+        if (n == cap) {
+            char *nb = realloc(buf, 2 * cap + 1);
+            if (!nb)
+                free(buf);
+            buf = nb;
+            cap *= 2;
+        }
     }
-    int err = ferror(f);
-    fclose(f);
-    if (buf && err) {
+    int e = errno;
+    close(fd);
+    if (!buf)
+        return sim_err_set(SIM_EIO, "%s: cannot read the %s (%s)", path, what, strerror(e));
+    buf[n] = '\0';
+    if (n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {   /* a byte-order mark */
+        memmove(buf, buf + 3, n - 2);
+        n -= 3;
+    }
+    if (strlen(buf) != n) {
+        int line = line_at(buf, strlen(buf));
         free(buf);
-        return NULL;
+        return sim_err_set(SIM_EINPUT, "%s:%d: the %s holds a NUL byte (expected text)", path, line, what);
     }
-    if (buf) {
-        buf[n] = '\0';
-        *len = n;
+    size_t bad = utf8_bad((const unsigned char *)buf, n);
+    if (bad < n) {
+        int line = line_at(buf, bad);
+        unsigned byte = (unsigned char)buf[bad];
+        free(buf);
+        return sim_err_set(SIM_EINPUT, "%s:%d: the %s is not UTF-8 text (byte 0x%02X): save it as UTF-8", path,
+                           line, what, byte);
     }
-    return buf;
+    *text = buf;
+    *len = n;
+    return SIM_OK;
 }
 
 typedef struct {
@@ -248,13 +319,8 @@ int csv_read(const char *path, csv_table *t)
 {
     memset(t, 0, sizeof *t);
     size_t len;
-    char *text = slurp(path, &len);
-    if (!text)
-        return sim_err_set(SIM_EIO, "%s: cannot read the table (%s)", path, strerror(errno));
-    if (strlen(text) != len) {
-        free(text);
-        return sim_err_set(SIM_EINPUT, "%s: the file holds a NUL byte (expected a text CSV table)", path);
-    }
+    char *text;
+    SIM_CHECK(csv_read_file(path, "table", CSV_MAX_BYTES, &text, &len));
     t->path = strdup(path);
     t->hash = csv_hash(text, len);
     const char *p = text;

@@ -48,8 +48,21 @@ typedef struct csv_col {
     const char *unit;        /* for messages and docs */
 } csv_col;
 
+/* Largest input file read (a table, a scenario): 1 GiB. */
+#define CSV_MAX_BYTES ((size_t)1 << 30)
+
+/* Read the whole of an input file into *text (NUL-terminated, caller
+ * frees), its length in *len.  Only a regular file of at most `max` bytes
+ * (a FIFO, a device such as /dev/zero or a folder is refused at once,
+ * never waited on), holding no NUL byte and valid UTF-8 (a leading UTF-8
+ * byte-order mark, as Excel writes, is dropped).  Returns SIM_OK, SIM_EIO
+ * (cannot be opened) or SIM_EINPUT, with a message naming the file and,
+ * for bad text, the line; `what` says what the file is ("table"). */
+int csv_read_file(const char *path, const char *what, size_t max, char **text, size_t *len);
+
 /* Read a whole file.  Returns SIM_OK, SIM_EIO (unreadable) or SIM_EINPUT
- * (malformed quoting, ragged rows). */
+ * (not a regular file, too large, not UTF-8, malformed quoting, ragged
+ * rows). */
 int csv_read(const char *path, csv_table *t);
 void csv_free(csv_table *t);
 

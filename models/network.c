@@ -72,42 +72,35 @@ const net_route *net_find(const net_route *r, int lo, int hi, int target)
     return &net_missing;
 }
 
-/* What every source's search shares: the link weights with the transit
- * rule applied (a link out of a node goods may not pass through weighs
- * HUGE_VAL, which igraph treats as absent), each node's out-links, the
- * targets as an igraph vertex selector, and the shortest-path tree. */
+/* What every source's search shares: each node's out-links, the targets
+ * and the workspace of the shortest-path tree. */
 typedef struct {
-    igraph_vector_t w;
     int *out_start, *out_link;   /* links out of node v: out_link[out_start[v] .. out_start[v+1]) */
     igraph_vector_int_t to;      /* target nodes, reset per source list */
-    igraph_vector_int_t inbound; /* tree edge into each node, -1: not reached */
     intvec path;                 /* one route's links, last first */
+    net_ws ws;                   /* the search's workspace (tree_from) */
 } search;
 
 static void search_free(search *q)
 {
-    igraph_vector_destroy(&q->w);
     igraph_vector_int_destroy(&q->to);
-    igraph_vector_int_destroy(&q->inbound);
     free(q->out_start);
     free(q->out_link);
     free(q->path.v);
+    net_ws_free(&q->ws);
 }
 
 static int search_init(search *q, const scenario *s)
 {
     memset(q, 0, sizeof *q);
-    int ok = igraph_vector_init(&q->w, s->nlinks) == IGRAPH_SUCCESS;
-    ok &= igraph_vector_int_init(&q->to, 0) == IGRAPH_SUCCESS;
-    ok &= igraph_vector_int_init(&q->inbound, 0) == IGRAPH_SUCCESS;
+    int ok = igraph_vector_int_init(&q->to, 0) == IGRAPH_SUCCESS;
     q->out_start = calloc((size_t)s->nnodes + 2, sizeof *q->out_start);
     q->out_link = malloc(((size_t)s->nlinks + 1) * sizeof *q->out_link);
+    ok &= net_ws_init(&q->ws, s->nnodes) == SIM_OK;
     if (!ok || !q->out_start || !q->out_link) {
         search_free(q);
         return sim_err_set(SIM_ENOMEM, "out of memory for the routing tables");
     }
-    for (int e = 0; e < s->nlinks; e++)
-        VECTOR(q->w)[e] = transit_allowed(s, s->links[e].from) ? s->links[e].cost_per_t : HUGE_VAL;
     bucket_sort(s->nlinks ? &s->links[0].from : NULL, sizeof(scn_link), s->nlinks, s->nnodes, q->out_start,
                 q->out_link);
     return SIM_OK;
@@ -122,38 +115,113 @@ static int search_targets(search *q, const int *targets, int ntargets)
     return SIM_OK;
 }
 
-/* The source's own out-links carry goods whatever its kind: weigh them
- * (on) or restore the transit rule (off). */
-static void source_links(search *q, const scenario *s, int src, int on)
+static int heap_push(net_ws *w, double d, int v)
 {
-    for (int k = q->out_start[src]; k < q->out_start[src + 1]; k++) {
-        int e = q->out_link[k];
-        VECTOR(q->w)[e] = on || transit_allowed(s, src) ? s->links[e].cost_per_t : HUGE_VAL;
+    if (w->nheap == w->capheap) {
+        int nc = 2 * w->capheap;
+        struct net_heap_item *h = realloc(w->heap, (size_t)nc * sizeof *h);
+        if (!h)
+            return -1;
+        w->heap = h;
+        w->capheap = nc;
     }
+    int i = w->nheap++;
+    /* ties by node index, so that the path found never depends on history */
+    while (i > 0) {
+        int up = (i - 1) / 2;
+        struct net_heap_item *u = &w->heap[up];
+        if (u->d < d || (u->d == d && u->v < v))
+            break;
+        w->heap[i] = *u;
+        i = up;
+    }
+    w->heap[i] = (struct net_heap_item){ d, v };
+    return 0;
+}
+
+static struct net_heap_item heap_pop(net_ws *w)
+{
+    struct net_heap_item top = w->heap[0], x = w->heap[--w->nheap];
+    int i = 0;
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= w->nheap)
+            break;
+        struct net_heap_item *a = &w->heap[c], *b = c + 1 < w->nheap ? &w->heap[c + 1] : NULL;
+        if (b && (b->d < a->d || (b->d == a->d && b->v < a->v))) {
+            c++;
+            a = b;
+        }
+        if (x.d < a->d || (x.d == a->d && x.v < a->v))
+            break;
+        w->heap[i] = *a;
+        i = c;
+    }
+    w->heap[i] = x;
+    return top;
+}
+
+/* The tree of cheapest paths (cost per tonne) from src over links out of
+ * nodes goods may pass through (and src's own), in w: dist and via of
+ * every node whose seen mark is the returned stamp.  Only the nodes
+ * reached are touched, so a source with few reachable nodes costs little
+ * however large the network (igraph's search set up arrays over every
+ * node for each source: setup was quadratic in the number of suppliers).
+ * Ties go to the first path found, nodes popped in (cost, index) order,
+ * so the tree depends only on the network.  0 when out of memory. */
+static unsigned tree_from(const scenario *s, const int *out_start, const int *out_link, int src, net_ws *w)
+{
+    unsigned stamp = ++w->stamp;
+    if (stamp == 0) {
+        memset(w->seen, 0, (size_t)w->nnodes * sizeof *w->seen);
+        stamp = w->stamp = 1;
+    }
+    w->nheap = 0;
+    w->seen[src] = stamp;
+    w->dist[src] = 0;
+    w->via[src] = -1;
+    if (heap_push(w, 0.0, src) != 0)
+        return 0;
+    while (w->nheap > 0) {
+        struct net_heap_item it = heap_pop(w);
+        int v = it.v;
+        if (it.d > w->dist[v])
+            continue;   /* a stale entry */
+        if (v != src && !transit_allowed(s, v))
+            continue;
+        for (int k = out_start[v]; k < out_start[v + 1]; k++) {
+            int e = out_link[k], u = s->links[e].to;
+            double d = it.d + s->links[e].cost_per_t;
+            if (u == src || (w->seen[u] == stamp && d >= w->dist[u]))
+                continue;
+            w->seen[u] = stamp;
+            w->dist[u] = d;
+            w->via[u] = e;
+            if (heap_push(w, d, u) != 0)
+                return 0;
+        }
+    }
+    return stamp;
 }
 
 /* Cheapest routes from `src` to each node of the targets (target k is
  * index k); the reachable ones are appended to out in target order.  One
- * search gives the tree; each route is read back from it, links summed
- * from the source on (as igraph would list them), so routes, costs and
- * lead times are those of asking igraph for every path, without the
- * path vector igraph would allocate per target (setup was quadratic in
- * the network's size through those and a pass over every link per
- * source). */
-static int routes_from(const scenario *s, const igraph_t *g, int src, int ntargets, routevec *out, search *q,
-                       intvec *store)
+ * search gives the tree (tree_from); each route is read back from it,
+ * links listed and summed from the source on. */
+static int routes_from(const scenario *s, int src, int ntargets, routevec *out, search *q, intvec *store)
 {
-    source_links(q, s, src, 1);
-    igraph_error_t ie = igraph_get_shortest_paths_dijkstra(g, NULL, NULL, src, igraph_vss_vector(&q->to), &q->w,
-                                                           IGRAPH_OUT, NULL, &q->inbound);
-    source_links(q, s, src, 0);
-    if (ie != IGRAPH_SUCCESS)
-        return igraph_fail(ie);
+    unsigned stamp = tree_from(s, q->out_start, q->out_link, src, &q->ws);
+    if (!stamp)
+        return sim_err_set(SIM_ENOMEM, "out of memory for the routing tables");
+    const net_ws *w = &q->ws;
     int rc = SIM_OK;
     for (int k = 0; k < ntargets && rc == SIM_OK; k++) {
         q->path.n = 0;
-        for (int v = (int)VECTOR(q->to)[k]; v != src && VECTOR(q->inbound)[v] >= 0 && rc == SIM_OK;) {
-            int e = (int)VECTOR(q->inbound)[v];
+        int t = (int)VECTOR(q->to)[k];
+        if (w->seen[t] != stamp)
+            continue;   /* unreachable */
+        for (int v = t; v != src && w->via[v] >= 0 && rc == SIM_OK;) {
+            int e = w->via[v];
             rc = iv_push(&q->path, e);
             v = s->links[e].from;
         }
@@ -235,14 +303,14 @@ int net_build(const scenario *s, network *n)
     }
     for (int p = 0; p < s->nplants && rc == SIM_OK; p++) {
         n->pc_start[p] = pc.n;
-        rc = routes_from(s, &n->graph, s->plants[p].node, n->ncust, &pc, &q, &store);
+        rc = routes_from(s, s->plants[p].node, n->ncust, &pc, &q, &store);
     }
     n->pc_start[s->nplants] = pc.n;
     if (rc == SIM_OK)
         rc = search_targets(&q, plants, s->nplants);
     for (int k = 0; k < s->nsuppliers && rc == SIM_OK; k++) {
         n->sp_start[k] = sp.n;
-        rc = routes_from(s, &n->graph, s->suppliers[k].node, s->nplants, &sp, &q, &store);
+        rc = routes_from(s, s->suppliers[k].node, s->nplants, &sp, &q, &store);
     }
     n->sp_start[s->nsuppliers] = sp.n;
     if (have_q) {   /* the network keeps the out-link lists, for detours */
@@ -308,52 +376,6 @@ void net_ws_free(net_ws *w)
     free(w->seen);
     free(w->heap);
     memset(w, 0, sizeof *w);
-}
-
-static int heap_push(net_ws *w, double d, int v)
-{
-    if (w->nheap == w->capheap) {
-        int nc = 2 * w->capheap;
-        struct net_heap_item *h = realloc(w->heap, (size_t)nc * sizeof *h);
-        if (!h)
-            return -1;
-        w->heap = h;
-        w->capheap = nc;
-    }
-    int i = w->nheap++;
-    /* ties by node index, so that the path found never depends on history */
-    while (i > 0) {
-        int up = (i - 1) / 2;
-        struct net_heap_item *u = &w->heap[up];
-        if (u->d < d || (u->d == d && u->v < v))
-            break;
-        w->heap[i] = *u;
-        i = up;
-    }
-    w->heap[i] = (struct net_heap_item){ d, v };
-    return 0;
-}
-
-static struct net_heap_item heap_pop(net_ws *w)
-{
-    struct net_heap_item top = w->heap[0], x = w->heap[--w->nheap];
-    int i = 0;
-    for (;;) {
-        int c = 2 * i + 1;
-        if (c >= w->nheap)
-            break;
-        struct net_heap_item *a = &w->heap[c], *b = c + 1 < w->nheap ? &w->heap[c + 1] : NULL;
-        if (b && (b->d < a->d || (b->d == a->d && b->v < a->v))) {
-            c++;
-            a = b;
-        }
-        if (x.d < a->d || (x.d == a->d && x.v < a->v))
-            break;
-        w->heap[i] = *a;
-        i = c;
-    }
-    w->heap[i] = x;
-    return top;
 }
 
 int net_detour(const network *n, const scenario *s, int from, int to, int (*avoid)(void *, int), void *ctx,

@@ -4,10 +4,13 @@
  *
  * Vertices are the scenario's nodes (same indices), edges its links (same
  * indices), with the node kind and region as attributes of the scenario.
- * Routes are cheapest by transport cost per tonne (Dijkstra, igraph).
- * Goods may pass through ports only: a route never transits a plant,
- * smelter, supplier or market, which is done by giving the out-edges of
- * such nodes infinite weight (igraph ignores them) except at the source.
+ * Routes are cheapest by transport cost per tonne (Dijkstra over the
+ * out-link lists, touching only the nodes a source reaches: igraph's
+ * search costs O(nodes) per source, which made setup quadratic in the
+ * number of suppliers).  Goods may pass through ports only: a route
+ * never transits a plant, smelter, supplier or market (the search does
+ * not leave such nodes except at the source).  Ties between equal-cost
+ * paths go to the first found, nodes in (cost, index) order.
  *
  * Precomputed once per scenario (read-only afterwards, shared by threads):
  *   - plant -> customer routes, customers being smelters then markets;

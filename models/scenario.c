@@ -2,6 +2,7 @@
 
 #include <cyaml/cyaml.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -40,8 +41,8 @@ typedef struct {
 } raw_alloc;
 
 typedef struct {
-    uint64_t *seed;
-    uint64_t *replications;
+    char *seed;
+    char *replications;
     char *start, *end;
     SCN_RUN_PARAMS(RAW_FIELD)
 } raw_run;
@@ -136,8 +137,8 @@ static const cyaml_schema_field_t alloc_fields[] = {
 };
 
 static const cyaml_schema_field_t run_fields[] = {
-    CYAML_FIELD_UINT_PTR("seed", OPT, raw_run, seed),
-    CYAML_FIELD_UINT_PTR("replications", OPT, raw_run, replications),
+    STR_OPT("seed", raw_run, seed),                 /* (whole numbers parsed strictly: scn_parse_whole) */
+    STR_OPT("replications", raw_run, replications),
     STR_OPT("start", raw_run, start),
     STR_OPT("end", raw_run, end),
     SCN_RUN_PARAMS(RUN_CY)
@@ -387,7 +388,9 @@ int yaml_log_error(const char *path, cyaml_err_t err, const yaml_log *sink)
         field[n] = '\0';
     }
     const char *hint = "";
-    if (strstr(msg, "FLOAT") || strstr(msg, "INT"))
+    if (err == CYAML_ERR_ALIAS)
+        hint = " (YAML aliases such as *name are not allowed: write the value out)";
+    else if (strstr(msg, "FLOAT") || strstr(msg, "INT"))
         hint = " (expected a finite number)";
     else if (strstr(msg, "Unexpected key"))
         hint = " (expected a key documented in docs/scenario-format.md)";
@@ -419,6 +422,47 @@ char *scn_path_join(const char *dir_of, const char *rel)
         strcpy(out + dl, rel);
     }
     return out;
+}
+
+int scn_parse_whole(const char *text, unsigned long long min, unsigned long long max, unsigned long long *out)
+{
+    if (!text || !*text)
+        return -1;
+    unsigned long long v = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (ULLONG_MAX - d) / 10)
+            return -1;   /* (overflow) */
+        v = 10 * v + d;
+    }
+    if (v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int inputs_anywhere;   /* scn_allow_inputs_anywhere */
+
+void scn_allow_inputs_anywhere(int on)
+{
+    inputs_anywhere = on;
+}
+
+/* A table named `rel` must lie in the folder of the scenario file that
+ * names it, or below: no absolute path, no "..".  A scenario from
+ * someone else cannot then read any file on the machine. */
+static int table_inside(const char *rel)
+{
+    if (inputs_anywhere)
+        return 1;
+    if (rel[0] == '/')
+        return 0;
+    for (const char *p = rel; (p = strstr(p, "..")) != NULL; p += 2)
+        if ((p == rel || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+            return 0;
+    return 1;
 }
 
 /* Record an input file and its fingerprint in s->inputs. */
@@ -470,32 +514,13 @@ const char *scn_inputs_differ(const char *then, const char *now, char *buf, size
     return NULL;
 }
 
-static char *read_text(const char *path)
+/* A scenario file's text: a regular UTF-8 file of at most 16 MiB
+ * (csv_read_file).  NULL with the message set. */
+static char *read_text(const char *path, const char *what)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (!buf)
-            break;
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (n < cap - 1)
-            break;
-        char *nb = realloc(buf, cap * 2);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    return buf;
+    char *text;
+    size_t len;
+    return csv_read_file(path, what, (size_t)16 << 20, &text, &len) == SIM_OK ? text : NULL;
 }
 
 static int region_index(scenario *s, const char *name)
@@ -704,6 +729,12 @@ typedef struct { char *from, *to; int mode; double distance_km, lead_days, lead_
 #define NO_DATE (-2147483647)
 #define COL_S(n, req, T, m) { n, CSV_STRING, req, 0, 0, 0, 0, offsetof(T, m), NULL, NULL }
 #define COL_D(n, req, T, m, lo, hi, open, dflt, unit) { n, CSV_DOUBLE, req, lo, hi, open, dflt, offsetof(T, m), NULL, unit }
+/* Upper bounds far above any real figure (world aluminium is 0.07 Gt a
+ * year) that keep the model's sums of tonnes and money finite: 1e308 t
+ * of demand once ended as "mass balance violated" instead of an input
+ * error. */
+#define MAX_TPY 1e10
+#define MAX_PRICE 1e8
 #define COL_E(n, req, T, m, names, dflt) { n, CSV_ENUM, req, 0, 0, 0, dflt, offsetof(T, m), names, NULL }
 #define COL_T(n, T, m) { n, CSV_DATE, 0, 0, 0, 0, NO_DATE, offsetof(T, m), NULL, "YYYY-MM-DD" }
 
@@ -711,15 +742,15 @@ static const csv_col supplier_cols[] = {
     COL_S("id", 1, row_supplier, id),
     COL_E("commodity", 1, row_supplier, commodity, commodity_names, 0),
     COL_S("region", 1, row_supplier, region),
-    COL_D("capacity_tpy", 1, row_supplier, capacity_tpy, 0, HUGE_VAL, 1, 0, "t/yr"),
-    COL_D("price", 1, row_supplier, price, 0, HUGE_VAL, 1, 0, "per t, in 'currency'"),
+    COL_D("capacity_tpy", 1, row_supplier, capacity_tpy, 0, MAX_TPY, 1, 0, "t/yr"),
+    COL_D("price", 1, row_supplier, price, 0, MAX_PRICE, 1, 0, "per t, in 'currency'"),
     COL_E("currency", 0, row_supplier, currency, scn_currency_names, 0),
 };
 static const csv_col plant_cols[] = {
     COL_S("id", 1, row_plant, id),
     COL_S("region", 1, row_plant, region),
     COL_S("class", 1, row_plant, cls),
-    COL_D("capacity_tpy", 1, row_plant, capacity_tpy, 0, HUGE_VAL, 1, 0, "t/yr of baked anode"),
+    COL_D("capacity_tpy", 1, row_plant, capacity_tpy, 0, MAX_TPY, 1, 0, "t/yr of baked anode"),
     COL_S("owner", 0, row_plant, owner),
     COL_T("start", row_plant, start),
     COL_T("end", row_plant, end),
@@ -727,7 +758,7 @@ static const csv_col plant_cols[] = {
 static const csv_col smelter_cols[] = {
     COL_S("id", 1, row_smelter, id),
     COL_S("region", 1, row_smelter, region),
-    COL_D("al_tpy", 1, row_smelter, al_tpy, 0, HUGE_VAL, 0, 0, "t/yr of primary aluminium"),
+    COL_D("al_tpy", 1, row_smelter, al_tpy, 0, MAX_TPY, 0, 0, "t/yr of primary aluminium"),
     COL_D("captive_share", 0, row_smelter, captive_share, 0, 1, 0, 0, "share of anode orders"),
     COL_D("growth_per_year", 0, row_smelter, growth, -0.9, 10, 0, 0, "1/yr"),
     COL_E("shortage_policy", 0, row_smelter, policy, shortage_policy_names, -1),
@@ -739,7 +770,7 @@ static const csv_col port_cols[] = {
 static const csv_col market_cols[] = {
     COL_S("id", 1, row_market, id),
     COL_S("region", 1, row_market, region),
-    COL_D("demand_tpy", 1, row_market, demand_tpy, 0, HUGE_VAL, 0, 0, "t/yr of anode"),
+    COL_D("demand_tpy", 1, row_market, demand_tpy, 0, MAX_TPY, 0, 0, "t/yr of anode"),
     COL_D("growth_per_year", 0, row_market, growth, -0.9, 10, 0, 0, "1/yr"),
 };
 static const csv_col link_cols[] = {
@@ -750,7 +781,7 @@ static const csv_col link_cols[] = {
     COL_D("lead_days", 0, row_link, lead_days, 0, 365, 0, -1, "d (empty: distance / speed)"),
     COL_D("lead_cv", 0, row_link, lead_cv, 0, 3, 0, -1, "coefficient of variation (empty: transport.default_cv)"),
     COL_D("capacity_tpd", 0, row_link, capacity_tpd, 0, HUGE_VAL, 1, HUGE_VAL, "t/d (empty: unlimited)"),
-    COL_D("cost_per_t", 0, row_link, cost_per_t, 0, HUGE_VAL, 0, -1, "per t in cost_currency (empty: from the mode's rate)"),
+    COL_D("cost_per_t", 0, row_link, cost_per_t, 0, MAX_PRICE, 0, -1, "per t in cost_currency (empty: from the mode's rate)"),
     COL_E("cost_currency", 0, row_link, cost_currency, scn_currency_names, 0),
 };
 #define NCOLS(a) ((int)(sizeof a / sizeof a[0]))
@@ -1354,11 +1385,17 @@ static int load_all(const char *path, const char *tables_from, const scn_overrid
     if (raw->name)
         s->name = strdup(raw->name);
     s->description = strdup(raw->description ? raw->description : "");
-    s->seed = raw->run && raw->run->seed ? *raw->run->seed : 1;
-    s->replications = raw->run && raw->run->replications ? (long)*raw->run->replications : 10;
-    if (s->replications < 1 || s->replications > 100000000L)
-        return sim_err_set(SIM_EINPUT, "%s:%d: field 'run.replications': %ld is out of range (expected 1 to 100000000)",
-                           path, yaml_line(s->text, "run", "replications"), s->replications);
+    unsigned long long seed = 1, reps = 10;
+    if (raw->run && raw->run->seed && scn_parse_whole(raw->run->seed, 0, ULLONG_MAX, &seed) != 0)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'run.seed': '%s' is not allowed (expected a whole number from 0 "
+                                       "to 18446744073709551615)",
+                           path, yaml_line(s->text, "run", "seed"), raw->run->seed);
+    if (raw->run && raw->run->replications && scn_parse_whole(raw->run->replications, 1, 100000000, &reps) != 0)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'run.replications': '%s' is not allowed (expected a whole number "
+                                       "from 1 to 100000000)",
+                           path, yaml_line(s->text, "run", "replications"), raw->run->replications);
+    s->seed = seed;
+    s->replications = (long)reps;
     s->currency = CUR_CNY;
     s->usd_cny = 7.19;
     if (raw->currency && raw->currency->reporting) {
@@ -1400,6 +1437,13 @@ static int load_all(const char *path, const char *tables_from, const scn_overrid
             t[k].size = sizes[k];
             continue;
         }
+        static const char *tkeys[6] = { "suppliers", "plants", "smelters", "ports", "markets", "links" };
+        if (!table_inside(files[k]))
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'tables.%s': '%s' lies outside the scenario's folder (tables "
+                                           "go in the folder of the scenario file that names them, or below; give "
+                                           "--inputs-anywhere to allow)",
+                               tables_from ? tables_from : path, yaml_line(s->text, "tables", tkeys[k]), tkeys[k],
+                               files[k]);
         int rc = load_table(tables_from ? tables_from : path, files[k], cols[k], ncols[k], sizes[k], &t[k]);
         if (rc != SIM_OK)
             return rc;
@@ -1486,11 +1530,11 @@ int scn_load(const char *path, const scn_override *ov, int nov, scenario *s)
 {
     memset(s, 0, sizeof *s);
     s->path = strdup(path);
-    s->text = read_text(path);
+    s->text = read_text(path, "scenario file");
     if (!s->path || !s->text) {
-        int e = errno;
+        int rc = s->path ? SIM_EINPUT : sim_err_set(SIM_ENOMEM, "out of memory");
         scn_free(s);
-        return sim_err_set(SIM_EINPUT, "%s: cannot read the scenario file (%s)", path, strerror(e));
+        return rc;
     }
     const char *slash = strrchr(path, '/');   /* (named without its folder: resume may run from elsewhere) */
     if (add_input(s, "scenario", slash ? slash + 1 : path, csv_hash(s->text, strlen(s->text))) != SIM_OK) {
@@ -1500,7 +1544,9 @@ int scn_load(const char *path, const scn_override *ov, int nov, scenario *s)
     yaml_log sink = { .len = 0 };
     cyaml_config_t cfg = {
         .log_fn = yaml_log_fn, .log_ctx = &sink, .mem_fn = cyaml_mem,
-        .log_level = CYAML_LOG_ERROR, .flags = CYAML_CFG_DEFAULT,
+        /* No aliases: a scenario needs none, and nested ones expand to
+         * gigabytes from a few lines. */
+        .log_level = CYAML_LOG_ERROR, .flags = CYAML_CFG_DEFAULT | CYAML_CFG_NO_ALIAS,
     };
     raw_scenario *chain[MAX_CHAIN] = { 0 };
     char *paths[MAX_CHAIN] = { 0 };
@@ -1509,34 +1555,42 @@ int scn_load(const char *path, const scn_override *ov, int nov, scenario *s)
     while (rc == SIM_OK) {
         sink.len = 0;
         sink.buf[0] = '\0';
-        cyaml_err_t err = cyaml_load_file(paths[n], &cfg, &top_schema, (cyaml_data_t **)&chain[n], NULL);
-        if (err != CYAML_OK) {
-            rc = n == 0 || access(paths[n], R_OK) == 0
-                     ? yaml_log_error(paths[n], err, &sink)
+        /* The text read once, as a regular file (never a FIFO or device),
+         * and parsed from memory. */
+        char *more = n == 0 ? s->text : read_text(paths[n], "base scenario");
+        if (!more) {
+            rc = access(paths[n], R_OK) == 0
+                     ? SIM_EINPUT
                      : sim_err_set(SIM_EINPUT, "%s:%d: field 'base': cannot read the base scenario %s",
                                    paths[n - 1], yaml_line(s->text, NULL, "base"), paths[n]);
             break;
         }
+        cyaml_err_t err = cyaml_load_data((const uint8_t *)more, strlen(more), &cfg, &top_schema,
+                                          (cyaml_data_t **)&chain[n], NULL);
+        if (err != CYAML_OK) {
+            if (n > 0)
+                free(more);
+            rc = yaml_log_error(paths[n], err, &sink);
+            break;
+        }
         if (!chain[n]) {    /* an empty document loads as nothing */
+            if (n > 0)
+                free(more);
             rc = sim_err_set(SIM_EINPUT, "%s:1: the scenario file is empty (expected a YAML mapping with name, tables, classes...)",
                              paths[n]);
             break;
         }
         if (n > 0) {
-            char *more = read_text(paths[n]);
             /* Named as written in the file, not as resolved, so that the
              * text does not depend on where anodesim was run from. */
-            char *t = more ? append_text(s->text, chain[n - 1]->base, more) : NULL;
-            if (t && add_input(s, "base", chain[n - 1]->base, csv_hash(more, strlen(more))) != SIM_OK) {
-                free(t);
-                t = NULL;
-            }
+            char *t = append_text(s->text, chain[n - 1]->base, more);
+            if (t)
+                s->text = t;   /* (realloc'd: the old pointer is gone) */
+            rc = t ? add_input(s, "base", chain[n - 1]->base, csv_hash(more, strlen(more)))
+                   : sim_err_set(SIM_ENOMEM, "out of memory");
             free(more);
-            if (!t) {
-                rc = sim_err_set(SIM_ENOMEM, "out of memory");
+            if (rc != SIM_OK)
                 break;
-            }
-            s->text = t;
         }
         const char *base = chain[n]->base;
         n++;

@@ -278,6 +278,15 @@ typedef struct scn_override {
  * validation, so they are checked like values in the file.  Returns SIM_OK,
  * SIM_EIO (unreadable file) or SIM_EINPUT (message names file, line, field,
  * value and what was expected). */
+/* A whole number in [min, max] written with decimal digits only: no
+ * sign, space, fraction or exponent ("1e3" is not 1000, "2.5" not 2,
+ * "-1" not 2^64 - 1).  Returns 0 with *out set, or -1. */
+int scn_parse_whole(const char *text, unsigned long long min, unsigned long long max, unsigned long long *out);
+
+/* Let tables lie outside the folder of the scenario file that names them
+ * (absolute paths, ".."): off by default. */
+void scn_allow_inputs_anywhere(int on);
+
 /* The first input of `now` (a scenario's inputs) that differs from, or
  * is missing in, `then` (as stored with results): its description, in
  * buf; NULL when they are the same. */

@@ -2,6 +2,7 @@
 
 #include <cyaml/cyaml.h>
 #include <gsl/gsl_randist.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -25,7 +26,7 @@ typedef struct {
 
 typedef struct {
     char *scenario, *design;
-    uint64_t *samples, *replications, *seed;
+    char *samples, *replications, *seed;   /* whole numbers, parsed strictly (scn_parse_whole) */
     bool *crn;
     raw_param *params;
     unsigned params_count;
@@ -44,9 +45,9 @@ static const cyaml_schema_value_t param_entry = { CYAML_VALUE_MAPPING(CYAML_FLAG
 static const cyaml_schema_field_t sweep_fields[] = {
     CYAML_FIELD_STRING_PTR("scenario", CYAML_FLAG_POINTER, raw_sweep, scenario, 1, CYAML_UNLIMITED),
     CYAML_FIELD_STRING_PTR("design", CYAML_FLAG_POINTER, raw_sweep, design, 1, CYAML_UNLIMITED),
-    CYAML_FIELD_UINT_PTR("samples", OPT, raw_sweep, samples),
-    CYAML_FIELD_UINT_PTR("replications", OPT, raw_sweep, replications),
-    CYAML_FIELD_UINT_PTR("seed", OPT, raw_sweep, seed),
+    CYAML_FIELD_STRING_PTR("samples", CYAML_FLAG_POINTER | OPT, raw_sweep, samples, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("replications", CYAML_FLAG_POINTER | OPT, raw_sweep, replications, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_STRING_PTR("seed", CYAML_FLAG_POINTER | OPT, raw_sweep, seed, 0, CYAML_UNLIMITED),
     CYAML_FIELD_BOOL_PTR("common_random_numbers", OPT, raw_sweep, crn),
     CYAML_FIELD_SEQUENCE("parameters", CYAML_FLAG_POINTER, raw_sweep, params, &param_entry, 1, 64),
     CYAML_FIELD_END
@@ -130,10 +131,16 @@ static int grid(sweep *sw, const raw_sweep *r, int line)
 
 static int lhs(sweep *sw, const raw_sweep *r, int line)
 {
-    if (!r->samples || *r->samples < 2 || *r->samples > 10000000)
-        return sim_err_set(SIM_EINPUT, "%s:%d: field 'samples': a Latin hypercube needs samples from 2 to 10,000,000",
+    unsigned long long ns, seed = 1;
+    if (!r->samples || scn_parse_whole(r->samples, 2, 10000000, &ns) != 0)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'samples': a Latin hypercube needs samples, a whole number from "
+                                       "2 to 10,000,000",
                            sw->path, key_line(sw->path, "samples") ? key_line(sw->path, "samples") : line);
-    long n = (long)*r->samples;
+    if (r->seed && scn_parse_whole(r->seed, 0, ULLONG_MAX, &seed) != 0)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'seed': '%s' is not allowed (expected a whole number from 0 to "
+                                       "18446744073709551615)",
+                           sw->path, key_line(sw->path, "seed"), r->seed);
+    long n = (long)ns;
     for (int k = 0; k < sw->nparams; k++)
         if (!r->params[k].min || !r->params[k].max || !(*r->params[k].max >= *r->params[k].min))
             return sim_err_set(SIM_EINPUT, "%s:%d: field 'parameters[%d]': a Latin hypercube needs min <= max for %s",
@@ -141,7 +148,7 @@ static int lhs(sweep *sw, const raw_sweep *r, int line)
     sw->npoints = n;
     sw->values = malloc((size_t)n * (size_t)sw->nparams * sizeof(double));
     size_t *perm = malloc((size_t)n * sizeof *perm);
-    gsl_rng *rng = sim_rng_alloc(r->seed ? *r->seed : 1, 0, 0, 0x5eedULL);
+    gsl_rng *rng = sim_rng_alloc(seed, 0, 0, 0x5eedULL);
     if (!sw->values || !perm || !rng) {
         free(perm);
         if (rng)
@@ -214,7 +221,9 @@ int sweep_load(const char *path, sweep *sw)
         return yaml_log_error(path, err, &sk);
     sw->path = strdup(path);
     sw->scenario = scn_path_join(path, r->scenario);
-    sw->replications = r->replications ? (long)*r->replications : 0;
+    unsigned long long reps = 0;
+    int bad_reps = r->replications && scn_parse_whole(r->replications, 1, 100000000, &reps) != 0;
+    sw->replications = (long)reps;
     sw->crn = r->crn ? *r->crn : 1;
     sw->nparams = (int)r->params_count;
     sw->keys = calloc((size_t)sw->nparams + 1, sizeof *sw->keys);
@@ -227,9 +236,10 @@ int sweep_load(const char *path, sweep *sw)
     if (rc == SIM_OK && d < 0)
         rc = sim_err_set(SIM_EINPUT, "%s:%d: field 'design': '%s' is not allowed (expected grid, lhs or oat)",
                          path, key_line(path, "design"), r->design);
-    if (rc == SIM_OK && (sw->replications < 0 || sw->replications > 100000000))
-        rc = sim_err_set(SIM_EINPUT, "%s:%d: field 'replications': out of range (expected 1 to 100000000)",
-                         path, key_line(path, "replications"));
+    if (rc == SIM_OK && bad_reps)
+        rc = sim_err_set(SIM_EINPUT, "%s:%d: field 'replications': '%s' is not allowed (expected a whole number from 1 "
+                                     "to 100000000)",
+                         path, key_line(path, "replications"), r->replications);
     /* Keys must be declared scalar parameters: check against the scenario. */
     scenario s;
     if (rc == SIM_OK) {
