@@ -1,6 +1,8 @@
 #define _XOPEN_SOURCE 700   /* realpath */
 #include "batch.h"
 
+#include <dirent.h>
+#include <libgen.h>
 #include <math.h>
 #include <omp.h>
 #include <sched.h>
@@ -1034,6 +1036,35 @@ static const char *rank_name(const char *output, int k, int n)
     return buf;
 }
 
+/* MPI resume: the rank count of rank files of `output` written by another
+ * number of ranks than n (0: none), its first file's name in found. */
+static int other_rank_count(const char *output, int n, char *found, size_t size)
+{
+    char *copy = strdup(output), *copy2 = strdup(output);
+    int other = 0;
+    if (copy && copy2) {
+        const char *dir = dirname(copy), *base = basename(copy2);
+        size_t len = strlen(base);
+        int strip = len > 3 && strcmp(base + len - 3, ".h5") == 0;
+        char stem[4096];
+        snprintf(stem, sizeof stem, "%.*s.rank-", (int)(strip ? len - 3 : len), base);
+        DIR *d = opendir(dir);
+        for (struct dirent *e; d && !other && (e = readdir(d)) != NULL;) {
+            int k, m, used = 0;
+            if (strncmp(e->d_name, stem, strlen(stem)) == 0 &&
+                sscanf(e->d_name + strlen(stem), "%d-of-%d.h5%n", &k, &m, &used) == 2 && used > 0 && m != n) {
+                other = m;
+                snprintf(found, size, "%s/%s", dir, e->d_name);
+            }
+        }
+        if (d)
+            closedir(d);
+    }
+    free(copy);
+    free(copy2);
+    return other;
+}
+
 /* MPI, after every rank wrote its file: rank 0 merges them into the
  * output and removes them.  Returns the exit code. */
 static int merge_ranks(const batch_opts *o, int ok)
@@ -1055,6 +1086,7 @@ static int merge_ranks(const batch_opts *o, int ok)
     m.merge = (const char *const *)names;
     m.nmerge = nranks;
     m.resume = 0;
+    m.force = 1;   /* (an interrupted merge's partial: made again from the rank files, which are complete) */
     int code = names ? batch_run(&m) : cli_fail(sim_err_set(SIM_ENOMEM, "out of memory"));
     for (int k = 0; names && k < nranks; k++) {
         if (code == 0 && names[k])
@@ -1130,6 +1162,26 @@ int batch_run(const batch_opts *o)
                 printf("%s is already complete: nothing to resume\n", o->output);
             cleanup(&b);
             return 0;
+        }
+        /* Rank files of another rank count: their tasks are split another
+         * way, so they cannot be continued by this many ranks. */
+        char found[4600] = "";
+        int other = sim_mpi_rank() == 0 ? other_rank_count(o->output, sim_mpi_size(), found, sizeof found) : 0;
+        if (sim_mpi_max_status(other) > 0) {
+            if (sim_mpi_rank() == 0)
+                fprintf(stderr, "anodesim: %s was written by a run on %d ranks: resume with mpirun -np %d (or start "
+                                "over with --force after removing its rank files)\n", found, other, other);
+            cleanup(&b);
+            return 2;
+        }
+        /* Every rank's file complete: the run was stopped while rank 0
+         * merged them.  Merge again rather than run every task again. */
+        int complete = !mine && access(b.out_path, F_OK) == 0;
+        if (!sim_mpi_max_status(!complete)) {
+            if (sim_mpi_rank() == 0)
+                fprintf(stderr, "anodesim: every rank's file is complete: merging them into %s\n", o->output);
+            cleanup(&b);
+            return merge_ranks(o, 1);
         }
     }
     if (rc == SIM_OK && o->output) {

@@ -95,6 +95,18 @@ if [ -n "$mpiexec" ]; then
   $mpiexec --allow-run-as-root --oversubscribe -np 2 "$bin" run "$full" -q -r 400 -t 1 -o "$tmp/mres.h5" --resume \
     >/dev/null 2>"$tmp/err" || { echo "FAIL: MPI resume"; cat "$tmp/err"; fail=$((fail + 1)); }
   same "$tmp/mref.h5" "$tmp/mres.h5" "MPI interrupted with SIGTERM and resumed vs one run"
+  # Resuming rank files with another rank count is refused, naming it.
+  $mpiexec --allow-run-as-root --oversubscribe -np 2 "$bin" run "$full" -q -r 4000 -t 1 -o "$tmp/mnp.h5" >/dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 200); do [ -f "$tmp/mnp.rank-1-of-2.h5.partial" ] && break; sleep 0.05; done
+  sleep 0.5
+  kill -TERM $pid
+  wait $pid
+  n=$((n + 1))
+  $mpiexec --allow-run-as-root --oversubscribe -np 3 "$bin" run "$full" -q -r 4000 -t 1 -o "$tmp/mnp.h5" --resume \
+    >/dev/null 2>"$tmp/err"
+  grep -q "resume with mpirun -np 2" "$tmp/err" && [ -f "$tmp/mnp.rank-0-of-2.h5.partial" ] ||
+    { echo "FAIL: MPI resume with another rank count is not refused clearly"; cat "$tmp/err"; fail=$((fail + 1)); }
 fi
 
 echo "$((n - fail)) passed, $fail failed"

@@ -2,15 +2,31 @@
 # Interrupting a run (SIGINT, SIGTERM) leaves no final file but a partial one
 # marked as such; --resume completes it, and the result equals an
 # uninterrupted run's bit for bit; resuming a complete file does nothing.
-# usage: test_interrupt.sh ANODESIM SOURCE_DIR
+# Signals are sent once the partial holds a number of replications, never
+# after a fixed sleep (on a fast machine the run had finished by then).
+# usage: test_interrupt.sh ANODESIM SOURCE_DIR PYTHON
 set -u
 bin=$1
 scen=$2/scenarios/china-2024/scenario.yaml
+py=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 n=0
 ok() { n=$((n + 1)); if ! eval "$1"; then echo "FAIL: $2"; fail=$((fail + 1)); fi; }
+
+# Wait (at most 60 s) until FILE holds at least K replications marked done.
+wait_done() {
+  for _ in $(seq 600); do
+    "$py" - "$1" "$2" <<'EOF' 2>/dev/null && return 0
+import sys, h5py
+with h5py.File(sys.argv[1], "r", locking=False) as f:
+    sys.exit(0 if f["realization_done"][:].sum() >= int(sys.argv[2]) else 1)
+EOF
+    sleep 0.05
+  done
+  return 1
+}
 
 R=600
 args=(run "$scen" -q -r $R -t 2 --set run.end=2026-12-31)
@@ -21,7 +37,7 @@ for sig in INT TERM; do
   out="$tmp/int-$sig.h5"
   "$bin" "${args[@]}" -o "$out" >/dev/null 2>"$tmp/err" &
   pid=$!
-  sleep 1.2
+  wait_done "$out.partial" 20
   kill -$sig $pid
   wait $pid
   code=$?
@@ -49,7 +65,7 @@ done
 out="$tmp/kill.h5"
 "$bin" "${args[@]}" -o "$out" >/dev/null 2>&1 &
 pid=$!
-sleep 1.0
+wait_done "$out.partial" 20
 kill -9 $pid
 wait $pid 2>/dev/null
 ok '[ ! -e "$out" ] && [ -f "$out.partial" ]' "kill -9: a partial file is left"
@@ -63,21 +79,25 @@ done
 # More kills at other moments: a kill in the middle of HDF5's flush must
 # neither mark a replication whose data is not on disk nor leave a file
 # that cannot be resumed (both happened before the done marks lagged one
-# flush behind and resume recovered the end of file).
-for t in 0.35 0.7 1.5 2.2; do
+# flush behind and resume recovered the end of file).  The moments are
+# counts of replications done plus a random few milliseconds, so that
+# they fall anywhere in a flush whatever the machine's speed; a run that
+# finished first is simply compared.
+for t in 1 30 120 300; do
   out="$tmp/kill-$t.h5"
   "$bin" "${args[@]}" -o "$out" >/dev/null 2>&1 &
   pid=$!
-  sleep $t
+  wait_done "$out.partial" $t
+  sleep "0.0$((RANDOM % 10))"
   kill -9 $pid
   wait $pid 2>/dev/null
   if [ -f "$out.partial" ]; then
     "$bin" "${args[@]}" -o "$out" --resume >/dev/null 2>"$tmp/err5"
-    ok '[ $? -eq 0 ]' "kill -9 at ${t}s: resume succeeds ($(tail -1 "$tmp/err5"))"
+    ok '[ $? -eq 0 ]' "kill -9 after ${t} replications: resume succeeds ($(tail -1 "$tmp/err5"))"
   fi
   for ds in production flow realization_done summary/production_quantile; do
     h5diff -q "$tmp/full.h5" "$out" "/$ds" "/$ds" >/dev/null 2>&1
-    ok '[ $? -eq 0 ]' "kill -9 at ${t}s: /$ds equals the uninterrupted run's"
+    ok '[ $? -eq 0 ]' "kill -9 after ${t} replications: /$ds equals the uninterrupted run's"
   done
 done
 
