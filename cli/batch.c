@@ -46,7 +46,9 @@ typedef struct batch {
     unsigned long long events;
     long done, total;
     double t_start, last_progress;
-    int progress;
+    int progress;             /* a progress line on the terminal */
+    int heartbeat;            /* not a terminal: a line every heartbeat_s (batch logs) */
+    double heartbeat_s;
     /* results file */
     h5o_file *h5;
     sum_acc monthly, flows, prices, inert;   /* of one point at a time */
@@ -425,15 +427,26 @@ static int fold_resumed(batch *b, long upto)
     return SIM_OK;
 }
 
+/* Seconds between heartbeat lines when stderr is not a terminal (a batch
+ * log): often enough to see a job is alive, rarely enough to stay short. */
+#define HEARTBEAT_S 15.0
+
 static void progress(batch *b, int final)
 {
     double now = omp_get_wtime();
-    if (!b->progress || (!final && now - b->last_progress < 0.5))
-        return;
-    b->last_progress = now;
     double el = now - b->t_start;
     double rate = el > 0 ? b->done / el : 0;
     double left = rate > 0 ? (b->total - b->done) / rate : 0;
+    if (b->heartbeat && !final && now - b->last_progress >= b->heartbeat_s) {
+        b->last_progress = now;
+        fprintf(stderr, "anodesim: %ld/%ld replications (%.0f %%), %.1f/s, about %.0f s left\n", b->done, b->total,
+                b->total > 0 ? 100.0 * (double)b->done / (double)b->total : 100.0, rate, left);
+        fflush(stderr);
+        return;
+    }
+    if (!b->progress || (!final && now - b->last_progress < 0.5))
+        return;
+    b->last_progress = now;
     fprintf(stderr, "\r%ld/%ld replications, %.1f/s, %.0f s left   %s", b->done, b->total, rate, left,
             final ? "\n" : "");
     fflush(stderr);
@@ -1108,6 +1121,14 @@ int batch_run(const batch_opts *o)
     sigaction(SIGTERM, &sa, NULL);
     batch b = { .o = o, .sw = o->sw, .P = o->sw->npoints };
     b.mpi = sim_mpi_size() > 1 && o->nmerge == 0;
+    /* srun started several tasks but MPI sees one: each would run every
+     * task (a build without MPI, or srun without its --mpi plugin). */
+    const char *ntasks = getenv("SLURM_NTASKS");
+    unsigned long long nt;
+    if (ntasks && o->nmerge == 0 && sim_mpi_size() == 1 && scn_parse_whole(ntasks, 2, 100000000, &nt) == 0)
+        fprintf(stderr, "anodesim: warning: SLURM_NTASKS=%s but this process is the only MPI rank (%s): each task "
+                        "runs every replication; use build-mpi/anodesim, or srun --mpi=pmix\n",
+                ntasks, sim_mpi_enabled() ? "srun may lack --mpi=pmix" : "this build has no MPI");
     /* Ranks write their own files and rank 0 merges them into the output
      * at the end: the output is checked now, not after the run. */
     if (b.mpi && o->output && !o->resume && of_check_target(o->output, o->force) != SIM_OK) {
@@ -1197,7 +1218,13 @@ int batch_run(const batch_opts *o)
     b.todo = todo;
     b.total = ntodo;
     b.progress = !o->quiet && isatty(2);
-    b.t_start = omp_get_wtime();
+    b.heartbeat = !o->quiet && !isatty(2);
+    b.heartbeat_s = HEARTBEAT_S;
+    const char *hb = getenv("ANODESIM_HEARTBEAT_S");   /* (another period: for tests, or chattier logs) */
+    unsigned long long hbs;
+    if (hb && scn_parse_whole(hb, 1, 86400, &hbs) == 0)
+        b.heartbeat_s = (double)hbs;
+    b.t_start = b.last_progress = omp_get_wtime();
     if (b.mpi && rc == SIM_OK)
         rc = sim_mpi_counter_open();
     /* Results waiting for delivery in order: each holds about 0.6 MB, so

@@ -43,7 +43,7 @@ static const char usage[] =
     "      --inputs-anywhere  let tables lie outside their scenario's folder (absolute paths, ..)\n"
     "      --summary-only     keep only the summaries across replications, not each replication\n"
     "      --shard K/N        run only shard K of N of the replications (Slurm arrays: taken from\n"
-    "                         SLURM_ARRAY_TASK_ID/COUNT); writes FILE.shard-K-of-N.h5\n"
+    "                         SLURM_ARRAY_TASK_ID and ANODESIM_SHARDS=N); writes FILE.shard-K-of-N.h5\n"
     "      --independent-streams  (sweep) give each point its own random streams instead of\n"
     "                         common random numbers\n"
     "\n"

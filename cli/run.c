@@ -157,14 +157,27 @@ static int parse(int argc, char **argv, cmd_opts *o, int sweep_cmd)
         return 2;
     }
     o->file = argv[optind];
-    /* A Slurm array task is a shard unless --shard says otherwise. */
-    const char *id = getenv("SLURM_ARRAY_TASK_ID"), *count = getenv("SLURM_ARRAY_TASK_COUNT");
-    if (o->b.shard_n == 0 && id && count) {
-        const char *min = getenv("SLURM_ARRAY_TASK_MIN");
-        char spec[64];
-        snprintf(spec, sizeof spec, "%ld/%s", strtol(id, NULL, 10) - (min ? strtol(min, NULL, 10) : 0), count);
-        if (parse_shard(spec, &o->b) != 0)
+    /* In a Slurm array task the shard is K = SLURM_ARRAY_TASK_ID of N =
+     * ANODESIM_SHARDS, unless --shard says otherwise.  N is never taken
+     * from the array itself: re-running one task (sbatch --array=K) makes
+     * SLURM_ARRAY_TASK_COUNT 1 and SLURM_ARRAY_TASK_MIN K, which read as
+     * shard 0 of 1 ran every task into another file. */
+    const char *id = getenv("SLURM_ARRAY_TASK_ID"), *shards = getenv("ANODESIM_SHARDS");
+    if (o->b.shard_n == 0 && id && o->b.output) {
+        unsigned long long k, nsh;
+        if (!shards) {
+            fprintf(stderr, "anodesim: in a Slurm array task (SLURM_ARRAY_TASK_ID=%s) give --shard K/N or set "
+                            "ANODESIM_SHARDS=N (the shard count is not taken from the array: see docs/cluster.md)\n",
+                    id);
             return 2;
+        }
+        if (scn_parse_whole(id, 0, 999999, &k) != 0 || scn_parse_whole(shards, 1, 1000000, &nsh) != 0 || k >= nsh) {
+            fprintf(stderr, "anodesim: SLURM_ARRAY_TASK_ID=%s and ANODESIM_SHARDS=%s do not make a shard K/N with "
+                            "0 <= K < N\n", id, shards);
+            return 2;
+        }
+        o->b.shard_k = (int)k;
+        o->b.shard_n = (int)nsh;
     }
     if (o->b.shard_n > 0 && !o->b.output) {
         fprintf(stderr, "anodesim: a shard needs --output FILE (it writes FILE's shard file)\n");

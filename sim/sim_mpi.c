@@ -2,6 +2,15 @@
 
 #include "sim_err.h"
 
+int sim_mpi_enabled(void)
+{
+#ifdef ANODESIM_HAVE_MPI
+    return 1;
+#else
+    return 0;
+#endif
+}
+
 #ifdef ANODESIM_HAVE_MPI
 #include <mpi.h>
 

@@ -15,6 +15,8 @@ int sim_mpi_init(int *argc, char ***argv);
 void sim_mpi_finalize(void);
 int sim_mpi_rank(void);
 int sim_mpi_size(void);
+/* 1 when built with MPI. */
+int sim_mpi_enabled(void);
 void sim_mpi_barrier(void);
 
 /* The largest status over all ranks (collective): a rank that failed makes
