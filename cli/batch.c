@@ -42,7 +42,8 @@ typedef struct batch {
     sum_acc *yearly;          /* [P] (regions kept only when P == 1) */
     double *vec;
     double *he_cap;           /* [nyears][2]: high-efficiency and all open capacity of point 0, summed over replications */
-    double max_balance;
+    double max_balance;       /* largest mass-balance residual, relative to the throughput */
+    double max_balance_t;     /* and in tonnes, of replications read back (merge, resume) */
     unsigned long long events;
     long done, total;
     double t_start, last_progress;
@@ -341,10 +342,13 @@ static int fold(batch *b, const model_result *r, rep_out *o)
     fold_yearly(b, r);
     if (r->point == 0)
         fold_he(b, r);
-    for (int k = 0; k < BAL_N && r->balance_scale[0] > 0; k++) {   /* no scale when read back */
-        double rel = fabs(r->balance[k]) / r->balance_scale[k];
-        if (rel > b->max_balance)
-            b->max_balance = rel;
+    for (int k = 0; k < BAL_N; k++) {
+        /* Read back from a file a replication has its residuals but not
+         * their scale: those count in tonnes (merge says which). */
+        if (r->balance_scale[0] > 0)
+            b->max_balance = fmax(b->max_balance, fabs(r->balance[k]) / r->balance_scale[k]);
+        else
+            b->max_balance_t = fmax(b->max_balance_t, fabs(r->balance[k]));
     }
     b->events += r->events;
     if (!b->h5 || b->subset) {   /* a shard's summaries are made when merging */
@@ -661,6 +665,26 @@ static int rank_cmp(const void *a, const void *b)
     return x->region - y->region;
 }
 
+/* The events and the mass balance; for a merge, the shards' own compute
+ * time beside the merge's (the run's wall time is theirs, not the merge's). */
+static void print_balance(const batch *b, double wall)
+{
+    if (b->o->nmerge > 0) {
+        double shards = 0;
+        for (int i = 0; i < b->o->nmerge; i++)
+            shards += fmax(h5o_file_attr_double(b->o->merge[i], "wall_time_s"), 0.0);
+        printf("\n  events %llu; shards' compute %.2f s (sum of their wall times), merge %.2f s\n", b->events,
+               shards, wall);
+    } else {
+        printf("\n  events %llu (%.2f M/s)", b->events, wall > 0 ? b->events / wall / 1e6 : 0);
+    }
+    if (b->max_balance_t > 0 || (b->o->nmerge > 0 && b->max_balance == 0))
+        printf("%smass balance residual at most %.1e t in a replication (as stored)\n",
+               b->o->nmerge > 0 ? "  " : ", ", b->max_balance_t);
+    else
+        printf(", mass balance residual at most %.1e of throughput\n", b->max_balance);
+}
+
 static void print_single(const batch *b, int y, double wall, int threads)
 {
     const scenario *s = &b->scn[0];
@@ -716,8 +740,7 @@ static void print_single(const batch *b, int y, double wall, int threads)
             printf(" %s %.3f,", s->regions[g], ex / 1e6);
     }
     printf(" Mt\n");
-    printf("\n  events %llu (%.2f M/s), mass balance residual at most %.1e of throughput\n", b->events,
-           wall > 0 ? b->events / wall / 1e6 : 0, b->max_balance);
+    print_balance(b, wall);
     free(rk);
 }
 
@@ -741,18 +764,25 @@ static void print_points(const batch *b, int y, double wall, int threads)
                mean_of(b, p, y, 0, RM_EXPORTS) / 1e6, mean_of(b, p, y, 0, RM_SHORTAGE) / 1e6,
                mean_of(b, p, y, 0, RM_DISPLACED) / 1e6);
     }
-    printf("\n  events %llu, mass balance residual at most %.1e of throughput\n", b->events, b->max_balance);
+    print_balance(b, wall);
 }
 
 static void print_json(const batch *b, int y, double wall, int threads)
 {
     const scenario *s = &b->scn[0];
     int NR = year_regions(b);
-    printf("{\"scenario\": \"%s\", \"points\": %ld, \"replications\": %ld, \"seed\": %llu, \"threads\": %d, \"wall_s\": %.3f, \"consumer_s\": %.3f,\n",
+    printf("{\"schema\": \"anodesim-summary/1\", \"scenario\": \"%s\", \"points\": %ld, \"replications\": %ld, \"seed\": %llu, \"threads\": %d, \"wall_s\": %.3f, \"consumer_s\": %.3f,\n",
            s->name, b->P, b->R, (unsigned long long)s->seed, threads, wall, b->consumer_s);
     printf(" \"year\": %d, \"events\": %llu, \"balance_max_rel\": %.3e, \"high_efficiency_share\": %.6f,\n",
            s->start_year + y, b->events, b->max_balance, he_share(b, y));
-    printf(" \"anode_per_t_al\": %.6f, \"units\": \"t\",\n", s->smelter.anode_per_t_al);
+    /* Each value's unit (money in the reporting currency, ratios "1"). */
+    printf(" \"anode_per_t_al\": %.6f, \"units\": {", s->smelter.anode_per_t_al);
+    for (int mt = 0; mt < RM_NMETRICS; mt++) {
+        const char *u = model_region_metrics[mt].units;
+        printf("%s\"%s\": \"%s\"", mt ? ", " : "", model_region_metrics[mt].name,
+               strcmp(u, "reporting currency") == 0 ? scn_currency_names[s->currency] : u);
+    }
+    printf("},\n");
     if (b->P > 1) {
         printf(" \"parameters\": [");
         for (int k = 0; k < b->sw->nparams; k++)
@@ -1174,7 +1204,11 @@ int batch_run(const batch_opts *o)
         rc = sim_err_set(SIM_ENOMEM, "out of memory");
     for (long p = 0; rc == SIM_OK && p < b.P; p++)
         rc = sum_acc_init(&b.yearly[p], vec_len(&b), 0, NULL);
+    /* The team the runner will get: OMP_THREAD_LIMIT caps it below what
+     * omp_get_max_threads says, and provenance must say the true count. */
     int threads = o->threads ? o->threads : omp_get_max_threads();
+    if (threads > omp_get_thread_limit())
+        threads = omp_get_thread_limit();
     long *todo = NULL, ntodo = b.P * b.R;
     if (rc == SIM_OK && b.mpi && o->resume) {
         int mine = access(h5o_partial_name(b.out_path), F_OK) == 0;

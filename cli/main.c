@@ -25,8 +25,8 @@ static const char usage[] =
     "  anodesim generate --nodes N -o DIR       write a synthetic scenario of N nodes\n"
     "  anodesim info RESULTS.h5                 describe a results file (complete or partial)\n"
     "  anodesim params                          list every scenario parameter, default and unit\n"
-    "  anodesim version                         print the version\n"
-    "  anodesim help                            print this help\n"
+    "  anodesim version                         print the version (also -V, --version)\n"
+    "  anodesim help [COMMAND]                  print this help, or a command's (also COMMAND --help)\n"
     "\n"
     "Options of run and sweep:\n"
     "  -r, --replications N   replications (default: run.replications of the scenario)\n"
@@ -58,6 +58,91 @@ static const char usage[] =
     "Exit codes: 0 success, 1 runtime failure or interruption (a partial results file is kept),\n"
     "2 bad input or usage.\n"
     "Documentation: README.md, docs/scenario-format.md.\n";
+
+/* Each command's own help: what it does, its options, examples. */
+typedef struct {
+    const char *name, *help;
+} command_help;
+
+static const command_help helps[] = {
+    { "run", "usage: anodesim run SCENARIO.yaml [options]\n"
+             "Simulate replications of one scenario and print a summary of a year; with -o, write every\n"
+             "replication and the summaries to an HDF5 results file.  Options: see `anodesim help`\n"
+             "(-r, -t, -s, --set, -y, --json, -q, -o, --resume, --force, --summary-only, --shard).\n\n"
+             "Examples:\n"
+             "  anodesim run scenarios/china-2024/scenario.yaml\n"
+             "  anodesim run scenarios/china-2024/scenario.yaml -r 100 --set run.end=2024-12-31 --json\n"
+             "  anodesim run scenarios/china-2024/scenario.yaml -r 500 -o results/china.h5\n"
+             "  anodesim run scenarios/china-2024/scenario.yaml -r 500 -o results/china.h5 --resume\n" },
+    { "sweep", "usage: anodesim sweep SWEEP.yaml [options]\n"
+               "Run every point of a design (grid, lhs, oat) over a scenario, with common random numbers\n"
+               "unless --independent-streams; the options of run apply.\n\n"
+               "Examples:\n"
+               "  anodesim sweep scenarios/sweeps/volatility-adoption.yaml -o results/sweep.h5\n"
+               "  anodesim sweep scenarios/sweeps/lhs-supply-chain.yaml --shard 3/32 -o results/lhs.h5\n" },
+    { "validate", "usage: anodesim validate SCENARIO.yaml [--set KEY=VALUE ...] [--inputs-anywhere]\n"
+                  "Check a scenario (every table, every parameter, the network) and print what it holds;\n"
+                  "exit 2 with file:line:field on the first problem.\n\n"
+                  "Examples:\n"
+                  "  anodesim validate scenarios/china-2024/scenario.yaml\n"
+                  "  anodesim validate scenarios/china-2024/scenario.yaml --set plant.accept_days=20\n" },
+    { "merge", "usage: anodesim merge -o FINAL.h5 [-t THREADS] [--force] SHARD.h5...\n"
+               "Combine the shard files of one run or sweep (--shard K/N) into the file a single run\n"
+               "writes, checking that they belong together and hold every task.\n\n"
+               "Examples:\n"
+               "  anodesim merge -o results/lhs.h5 results/lhs.shard-*-of-32.h5\n"
+               "  anodesim merge -t 8 -o results/lhs.h5 results/lhs.shard-*-of-32.h5\n" },
+    { "generate", "usage: anodesim generate --nodes N -o DIR\n"
+                  "Write a synthetic scenario of about N nodes (for scaling tests) into DIR.\n\n"
+                  "Example:\n"
+                  "  anodesim generate --nodes 10000 -o /tmp/big && anodesim validate /tmp/big/scenario.yaml\n" },
+    { "info", "usage: anodesim info [--json] RESULTS.h5\n"
+              "Describe a results file: status (complete, partial, being written), scenario, points,\n"
+              "replications done, horizon, provenance and variables; --json prints one object.\n\n"
+              "Examples:\n"
+              "  anodesim info results/china.h5\n"
+              "  anodesim info --json results/china.h5.partial\n" },
+    { "params", "usage: anodesim params [--json]\n"
+                "List every scenario parameter with its default, range, unit and meaning (markdown, or\n"
+                "JSON with --json); any of them can be set in a scenario or with --set SECTION.NAME=VALUE.\n\n"
+                "Examples:\n"
+                "  anodesim params\n"
+                "  anodesim params --json\n" },
+    { "version", "usage: anodesim version   (also -V, --version)\n"
+                 "Print the version, the source revision and whether this build has MPI.\n" },
+    { "help", "usage: anodesim help [COMMAND]\n"
+              "Print the general help, or a command's.\n" },
+};
+#define NCOMMANDS ((int)(sizeof helps / sizeof helps[0]))
+
+static const command_help *find_help(const char *name)
+{
+    for (int i = 0; i < NCOMMANDS; i++)
+        if (strcmp(helps[i].name, name) == 0)
+            return &helps[i];
+    return NULL;
+}
+
+/* "anodesim: unknown command 'X' (...)" with the list and a suggestion. */
+static int unknown_command(const char *cmd)
+{
+    const char *names[NCOMMANDS];
+    for (int i = 0; i < NCOMMANDS; i++)
+        names[i] = helps[i].name;
+    const char *near = scn_nearest(cmd, names, NCOMMANDS);
+    char near_text[64] = "";
+    if (near)
+        snprintf(near_text, sizeof near_text, "did you mean %s? ", near);
+    fprintf(stderr, "anodesim: unknown command '%s' (%sexpected run, sweep, validate, merge, generate, info, params, "
+                    "version or help)\n", cmd, near_text);
+    return 2;
+}
+
+static void print_version(void)
+{
+    printf("anodesim %s (revision %s), %s\n", ANODESIM_VERSION, ANODESIM_GIT_REV,
+           sim_mpi_enabled() ? "with MPI" : "without MPI");
+}
 
 int cli_fail(int status)
 {
@@ -116,24 +201,49 @@ static int dispatch(int argc, char **argv)
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        if (argc > 2 && strcmp(cmd, "help") == 0) {
+            const command_help *h = find_help(argv[2]);
+            if (!h)
+                return unknown_command(argv[2]);
+            fputs(h->help, stdout);
+            return 0;
+        }
         fputs(usage, stdout);
         return 0;
     }
-    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-        printf("anodesim %s (%s)\n", ANODESIM_VERSION, ANODESIM_GIT_REV);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        print_version();
         return 0;
     }
+    /* COMMAND --help (or -h) anywhere: that command's help, exit 0. */
+    const command_help *h = find_help(cmd);
+    for (int i = 2; h && i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(h->help, stdout);
+            return 0;
+        }
     if (strcmp(cmd, "params") == 0) {
+        int json = argc == 3 && strcmp(argv[2], "--json") == 0;
+        if (argc > 2 && !json) {
+            fprintf(stderr, "anodesim: params takes only --json, got '%s'\n", argv[2]);
+            return 2;
+        }
+        if (json) {
+            scn_params_list_json(stdout);
+            return 0;
+        }
         printf("| parameter | default | unit | meaning |\n|---|---|---|---|\n");
         scn_params_markdown(stdout);
         return 0;
     }
     if (strcmp(cmd, "info") == 0) {
-        if (argc != 3) {
-            fprintf(stderr, "anodesim: info needs one results file (see anodesim help)\n");
+        int json = argc == 4 && (strcmp(argv[2], "--json") == 0 || strcmp(argv[3], "--json") == 0);
+        const char *file = json ? (strcmp(argv[2], "--json") == 0 ? argv[3] : argv[2]) : argc == 3 ? argv[2] : NULL;
+        if (!file || (file[0] == '-' && file[1])) {
+            fprintf(stderr, "anodesim: info needs one results file, and optionally --json (see anodesim help info)\n");
             return 2;
         }
-        int rc = h5o_info(argv[2], stdout);
+        int rc = h5o_info(file, stdout, json);
         return rc == SIM_OK ? 0 : cli_fail(rc == SIM_EIO ? SIM_EINPUT : rc);
     }
     if (strcmp(cmd, "run") == 0)
@@ -146,6 +256,5 @@ static int dispatch(int argc, char **argv)
         return cli_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "validate") == 0)
         return cli_validate(argc - 1, argv + 1);
-    fprintf(stderr, "anodesim: unknown command '%s' (expected run, sweep, validate, info, params, version or help)\n", cmd);
-    return 2;
+    return unknown_command(cmd);
 }

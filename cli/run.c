@@ -146,9 +146,25 @@ static int parse(int argc, char **argv, cmd_opts *o, int sweep_cmd)
         case ':':
             fprintf(stderr, "anodesim: option '%s' needs a value\n", argv[optind - 1]);
             return 2;
-        default:
-            fprintf(stderr, "anodesim: unknown option '%s' (see anodesim help)\n", argv[optind - 1]);
+        default: {
+            /* "did you mean": the long option nearest to what was typed */
+            const char *bad = argv[optind - 1], *word = bad;
+            while (*word == '-')
+                word++;
+            char typed[64];
+            snprintf(typed, sizeof typed, "%.*s", (int)strcspn(word, "="), word);
+            const char *names[32];
+            int nn = 0;
+            for (int i = 0; longopts[i].name && nn < 32; i++)
+                names[nn++] = longopts[i].name;
+            const char *near = bad[0] == '-' && bad[1] == '-' ? scn_nearest(typed, names, nn) : NULL;
+            if (near)
+                fprintf(stderr, "anodesim: unknown option '%s' (did you mean --%s? see anodesim help %s)\n", bad, near,
+                        sweep_cmd ? "sweep" : "run");
+            else
+                fprintf(stderr, "anodesim: unknown option '%s' (see anodesim help %s)\n", bad, sweep_cmd ? "sweep" : "run");
             return 2;
+        }
         }
     }
     if (optind != argc - 1) {

@@ -686,11 +686,8 @@ static int apply_override(scenario *s, const scn_override *o)
         return SIM_OK;
     }
     if (strcmp(section, "run") == 0 && (strcmp(name, "seed") == 0 || strcmp(name, "replications") == 0)) {
-        char *end;
-        errno = 0;
-        unsigned long long u = strtoull(o->value, &end, 10);
-        if (end == o->value || *end || errno || o->value[0] == '-' ||
-            (name[0] == 'r' && (u < 1 || u > 100000000ULL)))
+        unsigned long long u;
+        if (scn_parse_whole(o->value, name[0] == 'r' ? 1 : 0, name[0] == 'r' ? 100000000ULL : ULLONG_MAX, &u) != 0)
             return sim_err_set(SIM_EINPUT, "%s '%s' is not valid (expected a whole number%s)", where,
                                o->value, name[0] == 'r' ? " from 1 to 100000000" : "");
         if (name[0] == 's')
@@ -706,9 +703,14 @@ static int apply_override(scenario *s, const scn_override *o)
         return SIM_OK;
     }
     const param_decl *p = find_param(section, name);
-    if (!p)
+    if (!p) {
+        const char *near = scn_nearest_param(o->key);
+        if (near)
+            return sim_err_set(SIM_EINPUT, "%s unknown parameter '%s' (did you mean %s? anodesim params lists them)",
+                               where, o->key, near);
         return sim_err_set(SIM_EINPUT, "%s unknown parameter '%s' (expected one listed in docs/scenario-format.md)",
                            where, o->key);
+    }
     if (parse_number(o->value, &v) != 0)
         return sim_err_set(SIM_EINPUT, "%s '%s' is not a finite number", where, o->value);
     if (!check_param(p, v))
@@ -1712,6 +1714,86 @@ char *scn_params_json(const scenario *s)
          scn_currency_names[s->currency], s->usd_cny);
 #undef EMIT
     return out;
+}
+
+/* Edit distance (insertions, deletions, substitutions, transpositions)
+ * of a and b, stopping at `cap`. */
+static int edit_distance(const char *a, const char *b, int cap)
+{
+    int la = (int)strlen(a), lb = (int)strlen(b);
+    if (la > 63 || lb > 63)
+        return cap;
+    int d[64][64];
+    for (int i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (int j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (int i = 1; i <= la; i++)
+        for (int j = 1; j <= lb; j++) {
+            int c = a[i - 1] != b[j - 1];
+            int v = d[i - 1][j - 1] + c;
+            if (d[i - 1][j] + 1 < v)
+                v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[la][lb] < cap ? d[la][lb] : cap;
+}
+
+const char *scn_nearest(const char *word, const char *const *cands, int n)
+{
+    int len = (int)strlen(word), best = -1;
+    int cap = len < 6 ? 2 : len / 3 + 1;   /* (a third of the word wrong is still a typo) */
+    int bd = cap;
+    for (int i = 0; i < n; i++) {
+        int dist = edit_distance(word, cands[i], cap);
+        if (dist < bd) {
+            bd = dist;
+            best = i;
+        }
+    }
+    return best >= 0 ? cands[best] : NULL;
+}
+
+const char *scn_nearest_param(const char *key)
+{
+    static _Thread_local char names[NPARAMS + 4][80];
+    const char *cands[NPARAMS + 4];
+    int n = 0;
+    for (int i = 0; i < NPARAMS; i++) {
+        snprintf(names[n], sizeof names[n], "%s.%s", params[i].section, params[i].name);
+        cands[n] = names[n];
+        n++;
+    }
+    static const char *extra[] = { "run.seed", "run.replications", "currency.usd_cny", "allocation.rule" };
+    for (int i = 0; i < 4; i++)
+        cands[n++] = extra[i];
+    return scn_nearest(key, cands, n);
+}
+
+void scn_params_list_json(FILE *out)
+{
+    fprintf(out, "{\"schema\": \"anodesim-params/1\", \"parameters\": [\n");
+    for (int i = 0; i < NPARAMS; i++) {
+        const param_decl *p = &params[i];
+        fprintf(out, "  {\"key\": \"%s.%s\", \"default\": ", p->section, p->name);
+        const double v3[3] = { p->dflt, p->lo, p->hi };
+        for (int k = 0; k < 3; k++) {   /* (an unbounded range is null: JSON has no infinity) */
+            if (isfinite(v3[k]))
+                fprintf(out, "%.15g", v3[k]);
+            else
+                fputs("null", out);
+            fputs(k == 0 ? ", \"min\": " : k == 1 ? ", \"max\": " : "", out);
+        }
+        fprintf(out, ", \"unit\": \"%s\", \"meaning\": \"", p->unit);
+        for (const char *c = p->doc; *c; c++)
+            fprintf(out, *c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
+        fprintf(out, "\"}%s\n", i + 1 < NPARAMS ? "," : "");
+    }
+    fprintf(out, "]}\n");
 }
 
 void scn_params_markdown(FILE *out)

@@ -287,6 +287,14 @@ int scn_parse_whole(const char *text, unsigned long long min, unsigned long long
  * (absolute paths, ".."): off by default. */
 void scn_allow_inputs_anywhere(int on);
 
+/* The candidate nearest to `word` by edit distance, if near enough to be
+ * a typo of it ("did you mean"); NULL otherwise. */
+const char *scn_nearest(const char *word, const char *const *cands, int n);
+/* The declared parameter key ("section.name") nearest to key, or NULL. */
+const char *scn_nearest_param(const char *key);
+/* Every declared parameter as JSON: key, default, range, unit, meaning. */
+void scn_params_list_json(FILE *out);
+
 /* The first input of `now` (a scenario's inputs) that differs from, or
  * is missing in, `then` (as stored with results): its description, in
  * buf; NULL when they are the same. */

@@ -1476,10 +1476,72 @@ static void info_print(hid_t f, const char *path, FILE *out, const char *const *
     }
 }
 
-int h5o_info(const char *path, FILE *out)
+/* A JSON string (escaped) or null. */
+static void json_str(FILE *out, const char *s)
+{
+    if (!s) {
+        fputs("null", out);
+        return;
+    }
+    fputc('"', out);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            fprintf(out, "\\%c", *c);
+        else if (*c < 0x20)
+            fprintf(out, "\\u%04x", *c);
+        else
+            fputc(*c, out);
+    }
+    fputc('"', out);
+}
+
+static void info_json(hid_t f, const char *path, FILE *out, const char *const *txt, long writer)
+{
+    unsigned long long seed = 0, events = 0;
+    read_attr_num(f, "seed", H5T_NATIVE_ULLONG, &seed);
+    read_attr_num(f, "events_processed", H5T_NATIVE_ULLONG, &events);
+    double wall = read_attr_d(f, "wall_time_s");
+    fprintf(out, "{\"schema\": \"anodesim-info/1\", \"path\": ");
+    json_str(out, path);
+    fprintf(out, ", \"status\": ");
+    json_str(out, txt[T_STATUS]);
+    fprintf(out, ", \"writer_pid\": %ld, \"scenario_name\": ", writer);
+    json_str(out, txt[T_NAME]);
+    fprintf(out, ", \"scenario_path\": ");
+    json_str(out, txt[T_PATH]);
+    fprintf(out, ", \"points\": %lld, \"replications_planned\": %lld, \"replications_completed\": %lld, "
+                 "\"store_replications\": %s, \"seed\": %llu, \"currency\": ",
+            read_attr_ll(f, "points"), read_attr_ll(f, "replications_planned"),
+            read_attr_ll(f, "replications_completed"), read_attr_ll(f, "store_replications") == 0 ? "false" : "true",
+            seed);
+    json_str(out, txt[T_CUR]);
+    fprintf(out, ", \"anodesim_version\": ");
+    json_str(out, txt[T_VER]);
+    fprintf(out, ", \"source_revision\": ");
+    json_str(out, txt[T_REV]);
+    fprintf(out, ", \"created\": ");
+    json_str(out, txt[T_CREATED]);
+    fprintf(out, ", \"threads\": %lld, \"ranks\": %lld, \"events_processed\": %llu, \"wall_time_s\": ",
+            read_attr_ll(f, "threads"), read_attr_ll(f, "ranks"), events);
+    if (isnan(wall))
+        fputs("null", out);
+    else
+        fprintf(out, "%.3f", wall);
+    fprintf(out, "}\n");
+}
+
+int h5o_info(const char *path, FILE *out, int json)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    /* A file being written is locked by its writer (outfile.h): say so, and
+     * read it without HDF5's own lock, which would refuse it. */
+    long writer = of_writer(path);
+    if (writer > 0)
+        setenv("HDF5_USE_FILE_LOCKING", "FALSE", 1);
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0 && writer > 0)
+        return sim_err_set(SIM_EINPUT, "%s is being written by process %ld (not readable yet: try again later)", path,
+                           writer);
     if (f < 0)
         return sim_err_set(access(path, F_OK) == 0 ? SIM_EINPUT : SIM_EIO,
                            "%s: cannot open as an HDF5 results file (%s)", path,
@@ -1488,8 +1550,13 @@ int h5o_info(const char *path, FILE *out)
     for (int i = 0; i < T_N; i++)
         txt[i] = read_attr_text(f, info_text_names[i]);
     int ours = txt[T_NAME] && txt[T_STATUS];
-    if (ours)
+    if (ours && json)
+        info_json(f, path, out, (const char *const *)txt, writer);
+    else if (ours) {
         info_print(f, path, out, (const char *const *)txt);
+        if (writer > 0)
+            fprintf(out, "  writer        being written by process %ld (figures as of its last flush)\n", writer);
+    }
     for (int i = 0; i < T_N; i++)
         free(txt[i]);
     H5Fclose(f);
@@ -1505,6 +1572,17 @@ char *h5o_file_attr_text(const char *path, const char *name)
     if (f < 0)
         return NULL;
     char *v = read_attr_text(f, name);
+    H5Fclose(f);
+    return v;
+}
+
+double h5o_file_attr_double(const char *path, const char *name)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+        return NAN;
+    double v = read_attr_d(f, name);
     H5Fclose(f);
     return v;
 }

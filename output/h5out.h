@@ -78,6 +78,8 @@ void h5o_close_input(h5o_file *f);
  * unreadable) and a whole-number one (-1 when absent). */
 char *h5o_file_attr_text(const char *path, const char *name);
 long long h5o_file_attr_long(const char *path, const char *name);
+/* A numeric attribute of a file as a double; NaN when absent. */
+double h5o_file_attr_double(const char *path, const char *name);
 
 /* Read back replication `rep` of `point` from an open file (for rebuilding
  * the summaries on resume, and merging).  `raw`, when not NULL, receives
@@ -142,10 +144,11 @@ int h5o_finish(h5o_file *f, double wall_s, unsigned long long events);
  * partial (for a resume); without, delete it.  Always releases f. */
 void h5o_abort(h5o_file *f, int keep);
 
-/* Describe a results file (complete or partial) on `out`: scenario,
- * status, points, replications, horizon, provenance, variables.
- * SIM_EIO when it cannot be opened, SIM_EINPUT when it is not ours. */
-int h5o_info(const char *path, FILE *out);
+/* Describe a results file (complete, partial or being written) on `out`:
+ * scenario, status, points, replications, horizon, provenance, variables;
+ * with json, one JSON object (schema "anodesim-info/1").  SIM_EIO when it
+ * cannot be opened, SIM_EINPUT when it is not ours. */
+int h5o_info(const char *path, FILE *out, int json);
 
 /* Name of the partial file for `path` (static buffer per thread). */
 const char *h5o_partial_name(const char *path);

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The command line: help, version, usage errors and exit codes.
-# usage: test_cli.sh ANODESIM SOURCE_DIR
+# usage: test_cli.sh ANODESIM SOURCE_DIR [PYTHON]
 set -u
 bin=$1
 src=$2
+py=${3:-python3}   # (json only: any python3)
 fail=0
 n=0
 tmp=$(mktemp -d)
@@ -52,6 +53,28 @@ expect 2 "unknown parameter" -- "$bin" validate --set smelter.nonsense=1 "$src/s
 expect 0 "scenario is valid" -- "$bin" validate "$src/scenarios/china-2024/scenario.yaml"
 expect 0 "anode output" -- "$bin" run -q -r 2 -t 2 --set run.end=2024-12-31 "$src/scenarios/china-2024/scenario.yaml"
 expect 0 "\"replications\": 2" -- "$bin" run -q -r 2 --json --set run.end=2024-12-31 "$src/scenarios/china-2024/scenario.yaml"
+# Help for every command, by COMMAND --help, -h and help COMMAND: exit 0,
+# its usage and examples on stdout.
+for c in run sweep validate merge generate info params; do
+  expect 0 "usage: anodesim $c" -- "$bin" $c --help
+  expect 0 "usage: anodesim $c" -- "$bin" help $c
+  expect 0 "Example" -- "$bin" $c -h
+done
+expect 0 "usage: anodesim info" -- "$bin" info --help results.h5
+expect 2 "did you mean merge" -- "$bin" help merg
+expect 0 "anodesim [0-9.]+ \(revision [0-9a-f]+\), with(out)? MPI" -- "$bin" -V
+expect 0 "with(out)? MPI" -- "$bin" --version
+# "did you mean" for commands, options and --set keys; every command listed.
+expect 2 "did you mean merge\?.*merge, generate" -- "$bin" merg
+one_line_err
+expect 2 "did you mean --replications" -- "$bin" run --replicatons 3 "$src/scenarios/china-2024/scenario.yaml"
+expect 2 "did you mean smelter.reorder_days" -- "$bin" run --set smelter.reordr_days=3 "$src/scenarios/china-2024/scenario.yaml"
+# JSON: params, info and the run summary parse, carry a schema and units.
+expect 0 "" -- sh -c "\"$bin\" params --json | \"$py\" -c 'import json,sys; d=json.load(sys.stdin); assert d[\"schema\"] == \"anodesim-params/1\" and len(d[\"parameters\"]) > 40'"
+"$bin" run -q -r 2 -t 2 --set run.end=2024-12-31 -o "$tmp/i.h5" "$src/scenarios/china-2024/scenario.yaml" >/dev/null 2>&1
+expect 0 "" -- sh -c "\"$bin\" info --json \"$tmp/i.h5\" | \"$py\" -c 'import json,sys; d=json.load(sys.stdin); assert d[\"schema\"] == \"anodesim-info/1\" and d[\"status\"] == \"complete\" and d[\"replications_completed\"] == 2'"
+expect 0 "" -- sh -c "OMP_THREAD_LIMIT=1 \"$bin\" run -q -r 2 --json --set run.end=2024-12-31 \"$src/scenarios/china-2024/scenario.yaml\" | \"$py\" -c 'import json,sys; d=json.load(sys.stdin); assert d[\"schema\"] == \"anodesim-summary/1\" and d[\"threads\"] == 1 and d[\"units\"][\"revenue\"] == \"CNY\" and d[\"units\"][\"production\"] == \"t\"'"
+
 # The high-efficiency share printed is that of the open capacity: exits
 # of conventional plants raise it above the table's 46.8 %.
 expect 0 "high-efficiency share 5[0-9]\.[0-9] %" -- "$bin" run -q -r 2 -y 2026 --set plant.exit_utilisation=0.6 \
