@@ -752,14 +752,19 @@ static void print_points(const batch *b, int y, double wall, int threads)
            ANODESIM_VERSION, sw->path ? sw->path : s->path, sweep_design_names[sw->design], b->P, b->R,
            sw->crn && !b->o->independent_streams ? "common" : "independent", threads, wall);
     printf("Year %d, means over replications (Mt)\n\n  %5s", s->start_year + y, "point");
-    for (int k = 0; k < sw->nparams; k++)
-        printf(" %14.14s", sw->keys[k]);
+    /* Each parameter's column as wide as its whole name (never cut). */
+    int width[64];
+    for (int k = 0; k < sw->nparams && k < 64; k++) {
+        width[k] = (int)strlen(sw->keys[k]);
+        width[k] = width[k] < 12 ? 12 : width[k];
+        printf(" %*s", width[k], sw->keys[k]);
+    }
     printf(" %8s %6s %8s %9s %9s\n", "output", "util%", "exports", "shortage", "inert");
     for (long p = 0; p < b->P; p++) {
         double cap = mean_of(b, p, y, 0, RM_CAPACITY), out = mean_of(b, p, y, 0, RM_PRODUCTION);
         printf("  %5ld", p);
-        for (int k = 0; k < sw->nparams; k++)
-            printf(" %14.6g", sweep_value(sw, p, k));
+        for (int k = 0; k < sw->nparams && k < 64; k++)
+            printf(" %*.6g", width[k], sweep_value(sw, p, k));
         printf(" %8.3f %6.1f %8.3f %9.4f %9.3f\n", out / 1e6, cap > 0 ? 100 * out / cap : 0,
                mean_of(b, p, y, 0, RM_EXPORTS) / 1e6, mean_of(b, p, y, 0, RM_SHORTAGE) / 1e6,
                mean_of(b, p, y, 0, RM_DISPLACED) / 1e6);
