@@ -168,8 +168,11 @@ static struct net_heap_item heap_pop(net_ws *w)
  * however large the network (igraph's search set up arrays over every
  * node for each source: setup was quadratic in the number of suppliers).
  * Ties go to the first path found, nodes popped in (cost, index) order,
- * so the tree depends only on the network.  0 when out of memory. */
-static unsigned tree_from(const scenario *s, const int *out_start, const int *out_link, int src, net_ws *w)
+ * so the tree depends only on the network.  With to >= 0 the search
+ * stops once `to` is settled; links for which avoid(ctx, link) is nonzero
+ * are not used (avoid may be NULL).  0 when out of memory. */
+static unsigned tree_from(const scenario *s, const int *out_start, const int *out_link, int src, int to,
+                          int (*avoid)(void *, int), void *ctx, net_ws *w)
 {
     unsigned stamp = ++w->stamp;
     if (stamp == 0) {
@@ -187,10 +190,14 @@ static unsigned tree_from(const scenario *s, const int *out_start, const int *ou
         int v = it.v;
         if (it.d > w->dist[v])
             continue;   /* a stale entry */
+        if (v == to)
+            break;
         if (v != src && !transit_allowed(s, v))
             continue;
         for (int k = out_start[v]; k < out_start[v + 1]; k++) {
             int e = out_link[k], u = s->links[e].to;
+            if (avoid && avoid(ctx, e))
+                continue;
             double d = it.d + s->links[e].cost_per_t;
             if (u == src || (w->seen[u] == stamp && d >= w->dist[u]))
                 continue;
@@ -210,7 +217,7 @@ static unsigned tree_from(const scenario *s, const int *out_start, const int *ou
  * links listed and summed from the source on. */
 static int routes_from(const scenario *s, int src, int ntargets, routevec *out, search *q, intvec *store)
 {
-    unsigned stamp = tree_from(s, q->out_start, q->out_link, src, &q->ws);
+    unsigned stamp = tree_from(s, q->out_start, q->out_link, src, -1, NULL, NULL, &q->ws);
     if (!stamp)
         return sim_err_set(SIM_ENOMEM, "out of memory for the routing tables");
     const net_ws *w = &q->ws;
@@ -381,44 +388,8 @@ void net_ws_free(net_ws *w)
 int net_detour(const network *n, const scenario *s, int from, int to, int (*avoid)(void *, int), void *ctx,
                net_ws *w, int *out, int max, double *lead)
 {
-    unsigned stamp = ++w->stamp;
-    if (stamp == 0) {   /* wrapped: clear the marks once */
-        memset(w->seen, 0, (size_t)w->nnodes * sizeof *w->seen);
-        stamp = w->stamp = 1;
-    }
-    w->nheap = 0;
-    w->seen[from] = stamp;
-    w->dist[from] = 0;
-    w->via[from] = -1;
-    if (heap_push(w, 0.0, from) != 0)
-        return -1;
-    int found = 0;
-    while (w->nheap > 0) {
-        struct net_heap_item it = heap_pop(w);
-        int v = it.v;
-        if (it.d > w->dist[v])
-            continue;   /* a stale entry */
-        if (v == to) {
-            found = 1;
-            break;
-        }
-        if (v != from && !transit_allowed(s, v))
-            continue;
-        for (int k = n->out_start[v]; k < n->out_start[v + 1]; k++) {
-            int e = n->out_link[k];
-            if (avoid && avoid(ctx, e))
-                continue;
-            int u = s->links[e].to;
-            double d = it.d + s->links[e].cost_per_t;
-            if (w->seen[u] == stamp && d >= w->dist[u])
-                continue;
-            w->seen[u] = stamp;
-            w->dist[u] = d;
-            w->via[u] = e;
-            if (heap_push(w, d, u) != 0)
-                return -1;
-        }
-    }
+    unsigned stamp = tree_from(s, n->out_start, n->out_link, from, to, avoid, ctx, w);
+    int found = stamp && w->seen[to] == stamp;   /* (a node seen is settled when the search ends) */
     if (!found)
         return -1;
     int len = 0;

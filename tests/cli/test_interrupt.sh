@@ -15,18 +15,7 @@ fail=0
 n=0
 ok() { n=$((n + 1)); if ! eval "$1"; then echo "FAIL: $2"; fail=$((fail + 1)); fi; }
 
-# Wait (at most 60 s) until FILE holds at least K replications marked done.
-wait_done() {
-  for _ in $(seq 600); do
-    "$py" - "$1" "$2" <<'EOF' 2>/dev/null && return 0
-import sys, h5py
-with h5py.File(sys.argv[1], "r", locking=False) as f:
-    sys.exit(0 if f["realization_done"][:].sum() >= int(sys.argv[2]) else 1)
-EOF
-    sleep 0.05
-  done
-  return 1
-}
+. "$(dirname "$0")/lib.sh"   # wait_done
 
 R=600
 args=(run "$scen" -q -r $R -t 2 --set run.end=2026-12-31)

@@ -17,18 +17,7 @@ n=0
 check() { n=$((n + 1)); if ! eval "$1"; then echo "FAIL: $2"; cat "$tmp/err" 2>/dev/null; fail=$((fail + 1)); fi; }
 short=(run "$scen" -q -r 3 --set run.end=2024-12-31)
 
-# Wait (at most 60 s) until FILE.partial holds at least K finished replications.
-wait_done() {
-  for _ in $(seq 600); do
-    "$py" - "$1" "$2" <<'EOF' 2>/dev/null && return 0
-import sys, h5py
-with h5py.File(sys.argv[1], "r", locking=False) as f:
-    sys.exit(0 if f["realization_done"][:].sum() >= int(sys.argv[2]) else 1)
-EOF
-    sleep 0.1
-  done
-  return 1
-}
+. "$(dirname "$0")/lib.sh"   # wait_done
 
 # ---- where results may go ---------------------------------------------------
 cd "$tmp"

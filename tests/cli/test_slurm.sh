@@ -16,6 +16,7 @@ tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
 fail=0
 n=0
+. "$(dirname "$0")/lib.sh"   # wait_done
 check() { n=$((n + 1)); if ! eval "$1"; then echo "FAIL: $2"; cat "$tmp/err" 2>/dev/null; fail=$((fail + 1)); fi; }
 export ANODESIM=$bin SLURM_CPUS_PER_TASK=1
 same() {   # same A B: the datasets that matter are equal
@@ -43,14 +44,7 @@ check '[ $code -eq 0 ] && same "$tmp/ref.h5" "$tmp/a.h5"' "array of 3 shards mer
 rm -f "$tmp"/a.h5 "$tmp"/a.shard-1-of-3.h5
 SLURM_ARRAY_TASK_ID=1 bash "$script" "$src/scenarios/china-2024/scenario.yaml" "$tmp/b.h5" 3 -r 600 >"$tmp/log1" 2>&1 &
 p=$!
-for _ in $(seq 600); do
-  "$py" - "$tmp/b.shard-1-of-3.h5.partial" <<'EOF' 2>/dev/null && break
-import sys, h5py
-with h5py.File(sys.argv[1], "r", locking=False) as f:
-    sys.exit(0 if f["realization_done"][:].sum() >= 3 else 1)
-EOF
-  sleep 0.05
-done
+wait_done "$tmp/b.shard-1-of-3.h5.partial" 3
 kill -TERM $p; wait $p
 check '[ -f "$tmp/b.shard-1-of-3.h5.partial" ]' "SIGTERM (Slurm's --signal=B:TERM) leaves the shard's partial"
 SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=1 SLURM_ARRAY_TASK_MIN=1 \
