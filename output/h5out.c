@@ -1252,45 +1252,66 @@ static int same_values(hid_t a, hid_t b)
     return same;
 }
 
-/* Coordinates carry no checksum of their own (they are small and written
- * once): on resume each is compared with what this run would write, made
- * in a file in memory.  A damaged one (a flipped byte once gave
- * realization[1000] = 946 in a "complete" file) is written again, and
- * said so; the results never depended on it. */
-static int verify_coords(h5o_file *f)
+/* Compare the coordinates of group grp (root, with_rep_dims 1, or the
+ * summary group, 0) with those the run writes, made in the in-memory file
+ * mem; rewrite and report any that differ. */
+static int verify_group(h5o_file *f, hid_t mem, hid_t grp, int with_rep_dims, const char *where)
 {
     static const char *names[D_N] = { "point", "realization", "time", "region", "year", "origin", "destination",
-                                      "plant", "commodity", "price_item", NULL };
+                                      "plant", "commodity", "price_item", "quantile" };
+    hid_t mg = H5Gcreate2(mem, with_rep_dims ? "root" : "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (mg < 0)
+        return h5_fail(f, "make the coordinates to verify");
+    hid_t want[D_N];
+    for (int i = 0; i < D_N; i++)
+        want[i] = -1;
+    int rc = write_coords(f, mg, want, with_rep_dims);
+    for (int i = 0; rc == SIM_OK && i < D_N; i++) {
+        hid_t have = want[i] >= 0 && H5Lexists(grp, names[i], H5P_DEFAULT) > 0 ? H5Dopen2(grp, names[i], H5P_DEFAULT)
+                                                                             : -1;
+        if (have >= 0 && !same_values(want[i], have)) {
+            fprintf(stderr, "anodesim: %s: the coordinate '%s%s' was damaged; written again\n", f->partial, where,
+                    names[i]);
+            hid_t t = H5Dget_type(want[i]), sp = H5Dget_space(want[i]);
+            hssize_t n = H5Sget_simple_extent_npoints(sp);
+            int vlen = H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0;
+            void *buf = calloc((size_t)n + 1, vlen ? sizeof(char *) : H5Tget_size(t));
+            if (!buf || H5Dread(want[i], t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ||
+                H5Dwrite(have, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+                rc = h5_fail(f, "write a coordinate again");
+            if (buf && vlen)
+                H5Dvlen_reclaim(t, sp, H5P_DEFAULT, buf);
+            free(buf);
+            H5Sclose(sp);
+            H5Tclose(t);
+        }
+        if (have >= 0)
+            H5Dclose(have);
+    }
+    for (int i = 0; i < D_N; i++)
+        if (want[i] >= 0)
+            H5Dclose(want[i]);
+    H5Gclose(mg);
+    return rc;
+}
+
+/* Coordinates carry no checksum of their own (they are small and written
+ * once): on resume each, in the root and in the summary group, is
+ * compared with what this run would write, made in a file in memory.  A
+ * damaged one (a flipped byte once gave realization[1000] = 946 in a
+ * "complete" file) is written again, and said so; the results never
+ * depended on it. */
+static int verify_coords(h5o_file *f)
+{
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_fapl_core(fapl, 1 << 16, 0);
     hid_t mem = H5Fcreate("anodesim-coordinates", H5F_ACC_EXCL, H5P_DEFAULT, fapl);
     H5Pclose(fapl);
     if (mem < 0)
         return h5_fail(f, "make the coordinates to verify");
-    hid_t want[D_N];
-    for (int i = 0; i < D_N; i++)
-        want[i] = -1;
-    int rc = write_coords(f, mem, want, 1);
-    for (int i = 0; rc == SIM_OK && i < D_N; i++) {
-        if (want[i] < 0 || f->dim[i] < 0 || !names[i] || same_values(want[i], f->dim[i]))
-            continue;
-        fprintf(stderr, "anodesim: %s: the coordinate '%s' was damaged; written again\n", f->partial, names[i]);
-        hid_t t = H5Dget_type(want[i]), sp = H5Dget_space(want[i]);
-        hssize_t n = H5Sget_simple_extent_npoints(sp);
-        int vlen = H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0;
-        void *buf = calloc((size_t)n + 1, vlen ? sizeof(char *) : H5Tget_size(t));
-        if (!buf || H5Dread(want[i], t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ||
-            H5Dwrite(f->dim[i], t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
-            rc = h5_fail(f, "write a coordinate again");
-        if (buf && vlen)
-            H5Dvlen_reclaim(t, sp, H5P_DEFAULT, buf);
-        free(buf);
-        H5Sclose(sp);
-        H5Tclose(t);
-    }
-    for (int i = 0; i < D_N; i++)
-        if (want[i] >= 0)
-            H5Dclose(want[i]);
+    int rc = verify_group(f, mem, f->file, 1, "");
+    if (rc == SIM_OK)
+        rc = verify_group(f, mem, f->summary, 0, "summary/");
     H5Fclose(mem);
     return rc;
 }
