@@ -56,7 +56,8 @@ class Bench:
         if key not in self.cache:
             args = ["run", SCEN, "-r", str(reps), "-t", str(threads)]
             if output:
-                args += ["-o", os.path.join(self.tmp, f"bench-{reps}-{threads}.h5")]
+                # (--force: the summary-only and the full run share a name)
+                args += ["--force", "-o", os.path.join(self.tmp, f"bench-{reps}-{threads}.h5")]
                 if summary_only:
                     args.append("--summary-only")
             self.cache[key] = run(args)
@@ -120,11 +121,11 @@ class Bench:
         n = max(100, min(self.reps, 2000))
         out = os.path.join(self.tmp, "merge.h5")
         for k in (0, 1):   # (a shard prints where it wrote, not a summary)
-            subprocess.run([BIN, "run", SCEN, "-r", str(n), "-t", "2", "--shard", f"{k}/2", "-o", out, "-q"],
+            subprocess.run([BIN, "run", SCEN, "-r", str(n), "-t", "2", "--shard", f"{k}/2", "--force", "-o", out, "-q"],
                            check=True, capture_output=True)
         shards = [os.path.join(self.tmp, f"merge.shard-{k}-of-2.h5") for k in (0, 1)]
         merged = os.path.join(self.tmp, "merged.h5")
-        wall = timed(["merge", "-t", "2", "-q", "-o", merged] + shards, "merge")
+        wall = timed(["merge", "-t", "2", "-q", "--force", "-o", merged] + shards, "merge")
         self.add("merge", f"merge 2 shards, {n} replications, 2 threads", wall, "s")
         self.add("merge", "replications merged per second", n / wall, "1/s")
 
@@ -134,7 +135,7 @@ class Bench:
         # the consumer's time per point caps the points per second.
         spec = os.path.join(ROOT, "scenarios", "sweeps", "lhs-supply-chain.yaml")
         out = os.path.join(self.tmp, "sweep.h5")
-        res, _ = run(["sweep", spec, "-t", "2", "-o", out])
+        res, _ = run(["sweep", spec, "-t", "2", "--force", "-o", out])
         points, reps = res["points"], res["replications"]   # (replications per point)
         wall, serial = res["wall_s"], res.get("consumer_s", 0.0) / points
         self.add("sweep", f"LHS sweep, {points} points x {reps} replications, 2 threads", wall, "s")
