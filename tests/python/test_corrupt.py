@@ -98,7 +98,7 @@ for t in range(trials):
         lines = [l for l in r.stderr.splitlines() if l.strip()]
         check(r.returncode in (1, 2), f"trial {t} ({what}): exit {r.returncode} (a crash?) {r.stderr[-300:]}")
         check(os.path.exists(out + ".partial") and not os.path.exists(out),
-              f"trial {t} ({what}): refused but the partial is gone")
+              f"trial {t} ({what}): exit {r.returncode} but the partial is gone: {r.stderr[-600:]}")
         check(len(lines) >= 1, f"trial {t} ({what}): refused without a message")
         outcomes["refused"] += 1
 
