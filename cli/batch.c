@@ -380,27 +380,39 @@ static int fold(batch *b, const model_result *r, rep_out *o)
     return rc;
 }
 
+/* *m made ready for model d: rebound when it can be, else made anew
+ * (stopping when a signal asks). */
+static int instance_for(model_instance **m, const model_def *d)
+{
+    if (*m && model_instance_rebind(*m, d) == SIM_OK)
+        return SIM_OK;
+    model_instance_free(*m);
+    if (!(*m = model_instance_new(d)))
+        return sim_err_set(SIM_ENOMEM, "out of memory for a model instance");
+    model_set_cancel(*m, &interrupted);
+    return SIM_OK;
+}
+
+/* The streams point p draws from: common random numbers put replication
+ * r of every point on the same streams. */
+static uint64_t stream_point_of(const batch *b, long p)
+{
+    return b->sw->crn && !b->o->independent_streams ? 0 : (uint64_t)p;
+}
+
 /* Replication rep of point p could not be read back (a checksum failed:
  * the file was damaged): say so, run it again here and write it over
  * the damaged one, so that the rest of the file is kept and the result
  * is what an undamaged file gives. */
 static int rerun_damaged(batch *b, long p, long rep)
 {
+    char pt[48] = "";
     if (b->P > 1)
-        fprintf(stderr, "anodesim: replication %ld of point %ld is damaged in the file (%s): running it again\n",
-                rep, p, sim_err_msg());
-    else
-        fprintf(stderr, "anodesim: replication %ld is damaged in the file (%s): running it again\n", rep,
-                sim_err_msg());
-    const model_def *d = &b->def[p];
-    if (!b->fix || model_instance_rebind(b->fix, d) != SIM_OK) {
-        model_instance_free(b->fix);
-        if (!(b->fix = model_instance_new(d)))
-            return sim_err_set(SIM_ENOMEM, "out of memory for a model instance");
-        model_set_cancel(b->fix, &interrupted);
-    }
-    uint64_t stream_point = b->sw->crn && !b->o->independent_streams ? 0 : (uint64_t)p;
-    SIM_CHECK(model_run(b->fix, stream_point, rep, b->readback));
+        snprintf(pt, sizeof pt, " of point %ld", p);
+    fprintf(stderr, "anodesim: replication %ld%s is damaged in the file (%s): running it again\n", rep, pt,
+            sim_err_msg());
+    SIM_CHECK(instance_for(&b->fix, &b->def[p]));
+    SIM_CHECK(model_run(b->fix, stream_point_of(b, p), rep, b->readback));
     b->readback->point = (uint64_t)p;
     model_result_round_float(b->readback);
     return h5o_rewrite(b->h5, b->readback);
@@ -556,20 +568,12 @@ static int task_run(void *ctx, void *p, long task, void **result)
     scratch *sc = p;
     long lin = linear_of(b, task), point = lin / b->R, rep = lin % b->R;
     const model_def *d = &b->def[point];
-    if (!sc->m || model_instance_rebind(sc->m, d) != SIM_OK) {
-        model_instance_free(sc->m);
-        sc->m = model_instance_new(d);
-        if (!sc->m)
-            return sim_err_set(SIM_ENOMEM, "out of memory for a model instance");
-        model_set_cancel(sc->m, &interrupted);
-    }
+    SIM_CHECK(instance_for(&sc->m, d));
     rep_out *o = rep_out_take(b, d);
     if (!o)
         return sim_err_set(SIM_ENOMEM, "out of memory for the results of replication %ld", rep);
     model_result *r = o->r;
-    /* Common random numbers: replication r of every point on the same streams. */
-    uint64_t stream_point = b->sw->crn && !b->o->independent_streams ? 0 : (uint64_t)point;
-    int rc = model_run(sc->m, stream_point, rep, r);
+    int rc = model_run(sc->m, stream_point_of(b, point), rep, r);
     if (rc != SIM_OK) {
         rep_out_give(b, o);
         if (b->P > 1)
