@@ -22,6 +22,7 @@
 #include "sim_runner.h"
 #include "summary.h"
 #include "summary_jobs.h"
+#include "results_schema.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -52,8 +53,14 @@ typedef struct batch {
     double heartbeat_s;
     /* results file */
     h5o_file *h5;
-    sum_acc monthly, flows, prices, inert;   /* of one point at a time */
-    struct fold_queue *fq;    /* monthly summaries folded in parts by every thread (NULL: at once) */
+    rs_schema *schema;        /* what the results file holds */
+    sum_acc acc;              /* mean and std of the summary vector (rs_gather), one point at a time */
+    sum_acc p2;               /* QM_P2: P-square quantile estimates */
+    int qmode;                /* how the quantiles are had (QM_*) */
+    float *qcols;             /* QM_MEMORY: the point's values, [sum_qlen][R] */
+    double *quant;            /* QM_MEMORY: their exact quantiles, [H5O_NQ][sum_qlen] */
+    double *rbvec;            /* the summary vector of a replication read back */
+    struct fold_queue *fq;    /* summaries folded in parts by every thread (NULL: at once) */
     sum_jobs *sj;             /* a point's summaries encoded by every thread (NULL: by the consumer) */
     const long *todo;         /* linear index (point * R + rep) of each task; NULL: identity */
     unsigned char *have;      /* [P * R] already in a resumed file */
@@ -83,6 +90,7 @@ typedef struct scratch {
  * are written, its chunks already compressed in the worker thread. */
 typedef struct rep_out {
     model_result *r;
+    double *vec;              /* its summary vector (rs_gather), when summaries are made */
     h5c_chunks ck;
     int packed;
     struct rep_out *next;     /* in the pool */
@@ -93,6 +101,7 @@ static void rep_out_free(rep_out *o)
     if (!o)
         return;
     model_result_free(o->r);
+    free(o->vec);
     h5c_chunks_free(&o->ck);
     free(o);
 }
@@ -169,18 +178,38 @@ static void fold_yearly(batch *b, const model_result *r)
     sum_acc_add(&b->yearly[r->point], b->vec);
 }
 
-/* ---- monthly summaries, folded in parts by every thread ------------------- */
+/* ---- summaries, folded in parts by every thread --------------------------- */
 
-/* The quantiles of the ~50,000 monthly values take most of the time spent
- * folding a replication (1.4 of 1.6 ms for the default scenario), and the
- * consumer folds one replication at a time: on many cores that serial
- * step, not the simulation, would set the pace (about 500 replications a
- * second).  So the consumer only queues a replication, and every thread,
- * after each task it runs, folds whichever parts of the monthly
- * summaries are free (sum_acc_add_part; one thread per part at a time,
- * each part in replication order, so the estimates are the same bit for
- * bit whatever the number of threads).  A replication's buffer goes back
- * to the pool when its last part is folded. */
+/* Quantiles across replications are exact sample quantiles: from the
+ * stored replications at the end of the run (QM_FILE), or, in a
+ * summary-only run whose values fit in QUANTILE_MEMORY, from the point's
+ * values kept in memory (QM_MEMORY), with the same numbers.  Only a
+ * summary-only run too large for that estimates them by P-square (QM_P2),
+ * and the file says so (quantile_method). */
+enum { QM_FILE, QM_MEMORY, QM_P2 };
+static const char *const qm_names[] = { "exact", "exact",
+                                        "P-square estimate (Raatikainen 1987; error: docs/results-format.md)" };
+
+/* Bytes the exact quantiles may hold at once (ANODESIM_QUANTILE_MB: another
+ * bound, for tests and small machines). */
+static size_t quantile_memory(void)
+{
+    const char *e = getenv("ANODESIM_QUANTILE_MB");
+    unsigned long long mb;
+    if (e && scn_parse_whole(e, 1, 1 << 20, &mb) == 0)
+        return (size_t)mb << 20;
+    return (size_t)256 << 20;
+}
+
+/* Folding a replication into the summaries (about 50,000 values for the
+ * default scenario; with P-square estimates most of the time spent per
+ * replication) is split in parts so that it is not the serial
+ * consumer's: the consumer only queues a replication, and every thread,
+ * after each task it runs, folds whichever parts are free
+ * (sum_acc_add_part; one thread per part at a time, each part in
+ * replication order, so the summaries are the same bit for bit whatever
+ * the number of threads).  A replication's buffer goes back to the pool
+ * when its last part is folded. */
 typedef struct fold_queue {
     long cap;                 /* replications waiting, at most */
     struct rep_out **q;       /* [cap] by sequence number % cap */
@@ -212,7 +241,7 @@ static int fold_queue_new(batch *b, int threads)
     if (!fq)
         return sim_err_set(SIM_ENOMEM, "out of memory");
     fq->cap = 2L * threads + 2;
-    fq->nparts = (size_t)(2 * threads) < b->monthly.n ? 2 * threads : 1;
+    fq->nparts = (size_t)(2 * threads) < b->schema->sum_qlen ? 2 * threads : 1;
     fq->q = calloc((size_t)fq->cap, sizeof *fq->q);
     fq->left = calloc((size_t)fq->cap, sizeof *fq->left);
     fq->next = calloc((size_t)fq->nparts, sizeof *fq->next);
@@ -228,7 +257,32 @@ static int fold_queue_new(batch *b, int threads)
     }
     atomic_init(&fq->tail, 0);
     b->fq = fq;
-    return sum_acc_split(&b->monthly, fq->nparts);
+    SIM_CHECK(sum_acc_split(&b->acc, fq->nparts));
+    return b->qmode == QM_P2 ? sum_acc_split(&b->p2, fq->nparts) : SIM_OK;
+}
+
+/* Part k of replication rep's summary vector x into the summaries. */
+static void fold_vec_part(batch *b, int k, const double *x, long rep)
+{
+    sum_acc_add_part(&b->acc, k, x);
+    if (b->qmode == QM_P2) {
+        sum_acc_add_part(&b->p2, k, x);
+    } else if (b->qmode == QM_MEMORY) {
+        size_t lo = b->acc.part[k].lo, hi = b->acc.part[k].hi, q = b->schema->sum_qlen;
+        for (size_t j = lo; j < hi && j < q; j++)
+            b->qcols[j * (size_t)b->R + (size_t)rep] = (float)x[j];
+    }
+}
+
+/* The whole of x at once (no parts). */
+static void fold_vec(batch *b, const double *x, long rep)
+{
+    sum_acc_add(&b->acc, x);
+    if (b->qmode == QM_P2)
+        sum_acc_add(&b->p2, x);
+    else if (b->qmode == QM_MEMORY)
+        for (size_t j = 0; j < b->schema->sum_qlen; j++)
+            b->qcols[j * (size_t)b->R + (size_t)rep] = (float)x[j];
 }
 
 /* Fold what is queued for part k, unless another thread is at it. */
@@ -240,7 +294,7 @@ static void fold_part(batch *b, int k)
     long n = atomic_load(&fq->next[k]), tail = atomic_load_explicit(&fq->tail, memory_order_acquire);
     for (; n < tail; n++) {
         rep_out *o = fq->q[n % fq->cap];
-        sum_acc_add_part(&b->monthly, k, o->r->region_month);
+        fold_vec_part(b, k, o->vec, o->r->rep);
         atomic_store_explicit(&fq->next[k], n + 1, memory_order_release);
         if (atomic_fetch_sub(&fq->left[n % fq->cap], 1) == 1)
             rep_out_give(b, o);
@@ -292,16 +346,16 @@ static void fold_drain(batch *b)
 
 /* Fold a replication read back from a file at once: its parts on every
  * thread when no simulation runs alongside (merging), else here. */
-static void fold_now(batch *b, const double *x)
+static void fold_now(batch *b, const double *x, long rep)
 {
-    int np = b->monthly.nparts;
+    int np = b->acc.nparts;
     if (np > 1 && !omp_in_parallel()) {
 #pragma omp parallel for schedule(static, 1) num_threads(np / 2)   /* (2 parts per thread) */
         for (int k = 0; k < np; k++)
-            sum_acc_add_part(&b->monthly, k, x);
+            fold_vec_part(b, k, x, rep);
         return;
     }
-    sum_acc_add(&b->monthly, x);
+    fold_vec(b, x, rep);
 }
 
 /* The consumer hands replication o over (room permitting: it folds until
@@ -355,28 +409,34 @@ static int fold(batch *b, const model_result *r, rep_out *o)
         rep_out_give(b, o);
         return SIM_OK;
     }
-    sum_acc_add(&b->flows, r->od_year);
-    sum_acc_add(&b->prices, r->price_month);
-    sum_acc_add(&b->inert, r->inert_month);
-    long point = (long)r->point;
-    int last = r->rep + 1 == b->R;
+    long point = (long)r->point, rep = r->rep;
+    int last = rep + 1 == b->R;
     if (o && b->fq) {
         fold_enqueue(b, o);   /* r is not ours any more */
     } else {
         fold_drain(b);   /* in replication order */
-        fold_now(b, r->region_month);
+        const double *x = o ? o->vec : b->rbvec;
+        if (!o) {
+            rs_record rec;
+            model_record_of(r, &rec);
+            rs_gather(b->schema, &rec, b->rbvec);
+        }
+        fold_now(b, x, rep);
         rep_out_give(b, o);
     }
     if (!last)
         return SIM_OK;
     /* The point's last replication: its summaries are final. */
     fold_drain(b);
-    h5o_summaries sm = { &b->monthly, &b->flows, &b->prices, &b->inert };
+    const rs_schema *sc = b->schema;
+    if (b->qmode == QM_MEMORY)
+        sum_exact_columns_f(b->qcols, (size_t)b->R, sc->sum_qlen, H5O_NQ, h5o_quantiles, b->quant, sc->sum_qlen,
+                            omp_in_parallel() ? 1 : omp_get_max_threads());
+    h5o_summaries sm = { &b->acc, b->qmode == QM_MEMORY ? b->quant : NULL, b->qmode == QM_P2 ? &b->p2 : NULL };
     int rc = b->sj ? sjob_write(b->sj, b->h5, point, &sm) : h5o_write_summary(b->h5, point, &sm);
-    sum_acc_reset(&b->monthly);
-    sum_acc_reset(&b->flows);
-    sum_acc_reset(&b->prices);
-    sum_acc_reset(&b->inert);
+    sum_acc_reset(&b->acc);
+    if (b->qmode == QM_P2)
+        sum_acc_reset(&b->p2);
     return rc;
 }
 
@@ -414,8 +474,10 @@ static int rerun_damaged(batch *b, long p, long rep)
     SIM_CHECK(instance_for(&b->fix, &b->def[p]));
     SIM_CHECK(model_run(b->fix, stream_point_of(b, p), rep, b->readback));
     b->readback->point = (uint64_t)p;
-    model_result_round_float(b->readback);
-    return h5o_rewrite(b->h5, b->readback);
+    rs_record rec;
+    model_record_of(b->readback, &rec);
+    rs_round(b->schema, &rec);
+    return h5o_rewrite(b->h5, &rec);
 }
 
 /* Fold the replications a resumed file already holds, below linear index
@@ -426,14 +488,18 @@ static int fold_resumed(batch *b, long upto)
         if (!b->have || !b->have[b->next_fold])
             continue;
         long p = b->next_fold / b->R, rep = b->next_fold % b->R;
+        rs_record rec;
+        model_record_of(b->readback, &rec);
         int rc;
         if (b->nshards) {   /* merging: from its shard into the final file */
-            rc = h5o_read(b->shards[b->src[b->next_fold]], p, rep, b->readback, &b->raw);
+            rc = h5o_read(b->shards[b->src[b->next_fold]], p, rep, &rec, &b->raw);
             if (rc == SIM_OK)
-                SIM_CHECK(h5o_write(b->h5, b->readback, &b->raw));   /* the chunks as they are */
+                SIM_CHECK(h5o_write(b->h5, &rec, &b->raw));   /* the chunks as they are */
         } else {
-            rc = h5o_read(b->h5, p, rep, b->readback, NULL);
+            rc = h5o_read(b->h5, p, rep, &rec, NULL);
         }
+        if (rc == SIM_OK)
+            model_record_back(b->readback, &rec);
         if (rc == SIM_ENOMEM)
             return rc;
         if (rc != SIM_OK)
@@ -506,8 +572,9 @@ static rep_out *rep_out_take(batch *b, const model_def *d)
     }
     if (!o) {
         o = calloc(1, sizeof *o);
-        if (o && !(o->r = model_result_alloc(d))) {
-            free(o);
+        if (o && (!(o->r = model_result_alloc(d)) ||
+                  (b->schema && !(o->vec = malloc((b->schema->sum_len + 1) * sizeof *o->vec))))) {
+            rep_out_free(o);
             o = NULL;
         }
     }
@@ -581,14 +648,21 @@ static int task_run(void *ctx, void *p, long task, void **result)
         return rc;
     }
     r->point = (uint64_t)point;
-    if (b->o->output && !b->o->summary_only) {
+    rs_record rec;
+    model_record_of(r, &rec);
+    if (b->h5) {
         /* As stored: then a resumed run's summaries, folded from values
-         * read back from the file, match an uninterrupted run's bit for bit. */
-        model_result_round_float(r);
+         * read back from the file, match an uninterrupted run's bit for
+         * bit, and so do a summary-only run's. */
+        rs_round(b->schema, &rec);
+        if (!b->subset)
+            rs_gather(b->schema, &rec, o->vec);
+    }
+    if (b->h5 && !b->o->summary_only) {
         if (!sc->coder && !(sc->coder = h5c_coder_new(H5O_DEFLATE_LEVEL)))
             rc = sim_err_set(SIM_ENOMEM, "out of memory for the compressor");
         if (rc == SIM_OK)
-            rc = h5o_pack(b->h5, sc->coder, r, &o->ck);
+            rc = h5o_pack(b->h5, sc->coder, &rec, &o->ck);
         if (rc != SIM_OK) {
             rep_out_give(b, o);
             return rc;
@@ -608,8 +682,10 @@ static int task_consume(void *ctx, long task, void *result)
     if (b->h5) {
         if (!b->subset)
             rc = fold_resumed(b, lin);
+        rs_record rec;
+        model_record_of(o->r, &rec);
         if (rc == SIM_OK)
-            rc = h5o_write(b->h5, o->r, o->packed ? &o->ck : NULL);
+            rc = h5o_write(b->h5, &rec, o->packed ? &o->ck : NULL);
         b->next_fold = lin + 1;
     }
     if (rc == SIM_OK)
@@ -901,7 +977,6 @@ static int shard_list(batch *b, const unsigned char *done, long **todo, long *nt
 static int open_merge(batch *b, const h5o_options *ho, long *ntodo)
 {
     const batch_opts *o = b->o;
-    const scenario *s = &b->scn[0];
     long total = b->P * b->R;
     b->shards = calloc((size_t)o->nmerge, sizeof *b->shards);
     b->src = malloc((size_t)total + 1);
@@ -914,7 +989,7 @@ static int open_merge(batch *b, const h5o_options *ho, long *ntodo)
         h5o_options so = *ho;
         so.path = o->merge[i];
         h5o_done done;
-        SIM_CHECK(h5o_open_shard(&b->shards[i], o->merge[i], s, &b->def[0], &so, &done));
+        SIM_CHECK(h5o_open_shard(&b->shards[i], o->merge[i], b->schema, &so, &done));
         b->nshards = i + 1;
         for (long l = 0; l < total; l++)
             if (done.mask[l] && b->src[l] < 0) {
@@ -928,24 +1003,44 @@ static int open_merge(batch *b, const h5o_options *ho, long *ntodo)
             return sim_err_set(SIM_EINPUT, "the shards lack replication %ld of point %ld (task %ld, and maybe more): run or resume the shard that holds it",
                                l % b->R, l / b->R, l);
     *ntodo = 0;
-    return h5o_create(&b->h5, s, &b->def[0], ho);
+    return h5o_create(&b->h5, b->schema, ho);
+}
+
+/* The schema, the summaries' accumulators and how the quantiles are had. */
+static int summaries_init(batch *b)
+{
+    const scenario *s = &b->scn[0];
+    SIM_CHECK(model_schema_new(&b->schema, s, b->sw->nparams > 0 ? b->sw : NULL, b->P));
+    const rs_schema *sc = b->schema;
+    SIM_CHECK(sum_acc_init(&b->acc, sc->sum_len, 0, NULL));
+    b->rbvec = malloc((sc->sum_len + 1) * sizeof *b->rbvec);
+    if (!b->rbvec)
+        return sim_err_set(SIM_ENOMEM, "out of memory for the summaries");
+    b->qmode = !b->o->summary_only ? QM_FILE
+             : (double)sc->sum_qlen * (double)b->R * sizeof(float) <= (double)quantile_memory() ? QM_MEMORY : QM_P2;
+    if (b->qmode == QM_P2)
+        return sum_acc_init(&b->p2, sc->sum_qlen, H5O_NQ, h5o_quantiles);
+    if (b->qmode == QM_MEMORY) {
+        b->qcols = malloc(sc->sum_qlen * (size_t)b->R * sizeof *b->qcols + 1);
+        b->quant = malloc(H5O_NQ * sc->sum_qlen * sizeof *b->quant + 1);
+        if (!b->qcols || !b->quant)
+            return sim_err_set(SIM_ENOMEM, "out of memory for the quantiles");
+    }
+    return SIM_OK;
 }
 
 static int open_output(batch *b, int threads, long **todo, long *ntodo)
 {
-    const scenario *s = &b->scn[0];
     const batch_opts *o = b->o;
-    h5o_options ho = { .path = b->out_path, .sweep = b->sw, .npoints = b->P, .nreps = b->R,
+    const sweep *sw = b->sw;
+    SIM_CHECK(summaries_init(b));
+    h5o_options ho = { .path = b->out_path, .npoints = b->P, .nreps = b->R,
                        .store_replications = !o->summary_only, .threads = threads, .ranks = sim_mpi_size(),
-                       .shard_k = o->shard_k, .shard_n = o->shard_n, .input_abspath = b->input_abspath,
-                       .overrides = b->overrides, .independent_streams = o->independent_streams,
-                       .force = o->force };
-    size_t nm = (size_t)s->nmonths * (size_t)s->nregions * RM_NMETRICS;
-    size_t nf = (size_t)s->nyears * (size_t)s->nregions * (size_t)s->nregions;
-    SIM_CHECK(sum_acc_init(&b->monthly, nm, 5, h5o_quantiles));
-    SIM_CHECK(sum_acc_init(&b->flows, nf, 0, NULL));
-    SIM_CHECK(sum_acc_init(&b->prices, (size_t)s->nmonths * PRICE_N, 5, h5o_quantiles));
-    SIM_CHECK(sum_acc_init(&b->inert, (size_t)s->nmonths * (size_t)s->nregions, 5, h5o_quantiles));
+                       .shard_k = o->shard_k, .shard_n = o->shard_n,
+                       .input_kind = sw->path ? "sweep" : "scenario", .input_abspath = b->input_abspath,
+                       .sweep_path = sw->path, .design = sweep_design_names[sw->design], .crn = sw->crn,
+                       .quantile_method = qm_names[b->qmode], .overrides = b->overrides,
+                       .independent_streams = o->independent_streams, .force = o->force };
     if (!b->subset)
         SIM_CHECK(fold_queue_new(b, threads));
     *todo = NULL;
@@ -954,15 +1049,15 @@ static int open_output(batch *b, int threads, long **todo, long *ntodo)
         return open_merge(b, &ho, ntodo);
     if (o->shard_n > 0 && !o->resume) {
         SIM_CHECK(shard_list(b, NULL, todo, ntodo));
-        return h5o_create(&b->h5, s, &b->def[0], &ho);
+        return h5o_create(&b->h5, b->schema, &ho);
     }
     if (!o->resume)
-        return h5o_create(&b->h5, s, &b->def[0], &ho);
+        return h5o_create(&b->h5, b->schema, &ho);
     if (o->summary_only)
         return sim_err_set(SIM_EINPUT, "a --summary-only run keeps no replications and cannot be resumed; run it "
                                        "again (with --force to replace %s)", h5o_partial_name(b->out_path));
     h5o_done done;
-    int rc = h5o_open_resume(&b->h5, s, &b->def[0], &ho, &done);
+    int rc = h5o_open_resume(&b->h5, b->schema, &ho, &done);
     if (b->mpi) {
         /* Collective: every rank takes part in the union of done masks,
          * with an empty mask when it has no partial file of its own. */
@@ -972,7 +1067,7 @@ static int open_output(batch *b, int threads, long **todo, long *ntodo)
             if (!b->global_done)
                 return sim_err_set(SIM_ENOMEM, "out of memory");
             sim_mpi_max_bytes(b->global_done, total);
-            return h5o_create(&b->h5, s, &b->def[0], &ho);
+            return h5o_create(&b->h5, b->schema, &ho);
         }
     }
     if (rc == SIM_ENOTFOUND) {
@@ -981,7 +1076,7 @@ static int open_output(batch *b, int threads, long **todo, long *ntodo)
         fprintf(stderr, "anodesim: no partial results at %s: starting a new run\n", h5o_partial_name(b->out_path));
         if (o->shard_n > 0)
             SIM_CHECK(shard_list(b, NULL, todo, ntodo));
-        return h5o_create(&b->h5, s, &b->def[0], &ho);
+        return h5o_create(&b->h5, b->schema, &ho);
     }
     SIM_CHECK(rc);
     fprintf(stderr, "anodesim: resuming %s: %ld of %ld replications already done\n", h5o_partial_name(b->out_path),
@@ -1036,10 +1131,12 @@ static void cleanup(batch *b)
     free(b->have);
     model_result_free(b->readback);
     h5c_chunks_free(&b->raw);
-    sum_acc_free(&b->monthly);
-    sum_acc_free(&b->flows);
-    sum_acc_free(&b->prices);
-    sum_acc_free(&b->inert);
+    sum_acc_free(&b->acc);
+    sum_acc_free(&b->p2);
+    free(b->qcols);
+    free(b->quant);
+    free(b->rbvec);
+    rs_free(b->schema);
     for (long p = 0; b->yearly && p < b->P; p++)
         sum_acc_free(&b->yearly[p]);
     free(b->yearly);
@@ -1298,6 +1395,9 @@ int batch_run(const batch_opts *o)
         sim_mpi_counter_close();
     if (rc == SIM_OK && b.h5 && !b.subset)
         rc = fold_resumed(&b, b.P * b.R);
+    /* Exact quantiles, from the replications in the file, on every thread. */
+    for (long p = 0; rc == SIM_OK && b.h5 && !b.subset && b.qmode == QM_FILE && p < b.P; p++)
+        rc = h5o_quantiles_from_file(b.h5, p, quantile_memory(), threads);
     double wall = omp_get_wtime() - b.t_start;
     progress(&b, 1);
     if (b.h5) {

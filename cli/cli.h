@@ -14,6 +14,7 @@ int cli_sweep(int argc, char **argv);
 int cli_generate(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 int cli_validate(int argc, char **argv);
+int cli_schema(int argc, char **argv);
 
 /* Print "anodesim: <message>" for a status and return its exit code. */
 int cli_fail(int status);

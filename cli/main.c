@@ -25,6 +25,7 @@ static const char usage[] =
     "  anodesim generate --nodes N -o DIR       write a synthetic scenario of N nodes\n"
     "  anodesim info RESULTS.h5                 describe a results file (complete or partial)\n"
     "  anodesim params                          list every scenario parameter, default and unit\n"
+    "  anodesim schema SCENARIO.yaml            list what its results files hold (variables, units)\n"
     "  anodesim version                         print the version (also -V, --version)\n"
     "  anodesim help [COMMAND]                  print this help, or a command's (also COMMAND --help)\n"
     "\n"
@@ -108,6 +109,12 @@ static const command_help helps[] = {
                 "Examples:\n"
                 "  anodesim params\n"
                 "  anodesim params --json\n" },
+    { "schema", "usage: anodesim schema SCENARIO.yaml [--set KEY=VALUE ...]\n"
+                "Print what a results file of the scenario holds: its dimensions, coordinates and\n"
+                "variables with units, cell_methods and summaries (markdown; docs/results-format.md\n"
+                "holds the default scenario's).\n\n"
+                "Examples:\n"
+                "  anodesim schema scenarios/china-2024/scenario.yaml\n" },
     { "version", "usage: anodesim version   (also -V, --version)\n"
                  "Print the version, the source revision and whether this build has MPI.\n" },
     { "help", "usage: anodesim help [COMMAND]\n"
@@ -256,5 +263,7 @@ static int dispatch(int argc, char **argv)
         return cli_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "validate") == 0)
         return cli_validate(argc - 1, argv + 1);
+    if (strcmp(cmd, "schema") == 0)
+        return cli_schema(argc - 1, argv + 1);
     return unknown_command(cmd);
 }

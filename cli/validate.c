@@ -1,7 +1,8 @@
 /*
  * validate.c — `anodesim validate`: load and check a scenario without
  * running it, and print what it holds: nodes by kind and region, capacity
- * and demand totals, and any node that cannot be supplied.
+ * and demand totals, and any node that cannot be supplied.  `anodesim
+ * schema`: what its results files hold.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "cli.h"
 #include "network.h"
+#include "results_schema.h"
 #include "sim_err.h"
 
 static void print_summary(const scenario *s)
@@ -61,35 +63,67 @@ static void print_summary(const scenario *s)
     }
 }
 
-int cli_validate(int argc, char **argv)
+/* The arguments of a command that takes one scenario: the file, --set
+ * values, --inputs-anywhere.  0, or 2 with a message printed. */
+static int scenario_args(int argc, char **argv, const char *cmd, scn_override *ov, int *nov, const char **path)
 {
-    scn_override ov[64];
-    int nov = 0;
-    const char *path = NULL;
+    *nov = 0;
+    *path = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--set") == 0 && i + 1 < argc) {
-            if (nov == 64 || cli_parse_set(argv[++i], &ov[nov++]) != 0)
+            if (*nov == 64 || cli_parse_set(argv[++i], &ov[(*nov)++]) != 0)
                 return 2;
         } else if (strncmp(argv[i], "--set=", 6) == 0) {
-            if (nov == 64 || cli_parse_set(argv[i] + 6, &ov[nov++]) != 0)
+            if (*nov == 64 || cli_parse_set(argv[i] + 6, &ov[(*nov)++]) != 0)
                 return 2;
         } else if (strcmp(argv[i], "--inputs-anywhere") == 0) {
             scn_allow_inputs_anywhere(1);
         } else if (argv[i][0] == '-') {
-            fprintf(stderr, "anodesim: unknown option '%s' for validate (expected --set KEY=VALUE, --inputs-anywhere)\n",
-                    argv[i]);
+            fprintf(stderr, "anodesim: unknown option '%s' for %s (expected --set KEY=VALUE, --inputs-anywhere)\n",
+                    argv[i], cmd);
             return 2;
-        } else if (!path) {
-            path = argv[i];
+        } else if (!*path) {
+            *path = argv[i];
         } else {
-            fprintf(stderr, "anodesim: validate takes one scenario file, got '%s' too\n", argv[i]);
+            fprintf(stderr, "anodesim: %s takes one scenario file, got '%s' too\n", cmd, argv[i]);
             return 2;
         }
     }
-    if (!path) {
-        fprintf(stderr, "anodesim: validate needs a scenario file (see anodesim help)\n");
+    if (!*path) {
+        fprintf(stderr, "anodesim: %s needs a scenario file (see anodesim help %s)\n", cmd, cmd);
         return 2;
     }
+    return 0;
+}
+
+int cli_schema(int argc, char **argv)
+{
+    scn_override ov[64];
+    int nov;
+    const char *path;
+    if (scenario_args(argc, argv, "schema", ov, &nov, &path) != 0)
+        return 2;
+    scenario s;
+    int rc = scn_load(path, ov, nov, &s);
+    if (rc != SIM_OK)
+        return cli_fail(rc);
+    rs_schema *rs;
+    rc = model_schema_new(&rs, &s, NULL, 1);
+    if (rc == SIM_OK) {
+        rs_markdown(rs, stdout);
+        rs_free(rs);
+    }
+    scn_free(&s);
+    return rc == SIM_OK ? 0 : cli_fail(rc);
+}
+
+int cli_validate(int argc, char **argv)
+{
+    scn_override ov[64];
+    int nov;
+    const char *path;
+    if (scenario_args(argc, argv, "validate", ov, &nov, &path) != 0)
+        return 2;
     scenario s;
     int rc = scn_load(path, ov, nov, &s);
     if (rc != SIM_OK)

@@ -479,7 +479,7 @@ static void record_service(model_instance *m, int days)
         if (!ps->open)
             continue;
         double idle = ps->cap_rate * ps->curb * (days - ps->down_month) - ps->month_prod;
-        if (idle <= 0)
+        if (idle <= MDL_EPS_T)
             continue;
         for (int k = d->net.pc_start[p]; k < d->net.pc_start[p + 1]; k++) {
             int c = d->net.plant_cust[k].target;

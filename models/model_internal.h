@@ -362,6 +362,17 @@ int transport_close(model_instance *m, int link, double until);
  * fmin are library calls that GCC does not inline (they must handle NaN,
  * which the model never produces), 1-2 % of a replication on the hot
  * paths.  For numbers they return what x86-64's libm returns. */
+/* Anode quantities below a gram are rounding residue of adding and
+ * taking away (a transit total back to 6e-10 t when its last shipment
+ * arrives): a stock or total that falls below is zero, so that results
+ * store zeros as zeros. */
+#define MDL_EPS_T 1e-6
+
+static inline double mdl_snap(double x)
+{
+    return x < MDL_EPS_T && x > -MDL_EPS_T ? 0.0 : x;
+}
+
 static inline double mdl_max(double a, double b)
 {
     return a > b ? a : b;

@@ -156,7 +156,7 @@ static int fill(model_instance *m, int p)
             break;   /* (what is being made will soon cover the whole) */
         double q = o->qty <= ps->finished ? o->qty : ps->finished;
         SIM_CHECK(ship(m, p, o, q));
-        ps->finished -= q;
+        ps->finished = mdl_snap(ps->finished - q);
         if (q == o->qty) {
             ps->qhead = (ps->qhead + 1) % ps->qcap;
             ps->qlen--;

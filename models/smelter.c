@@ -44,14 +44,14 @@ void smelter_advance(model_instance *m, int i, double t)
         return;
     double need = st->rate * dt;
     double before = st->stock;
-    st->stock = need < before ? before - need : 0.0;
+    st->stock = need < before ? mdl_snap(before - need) : 0.0;
     double used = before - st->stock;   /* exact: what left the stock */
     double short_t = need - used;
     st->consumed_month += used;
     mdl_add(m, region, RM_DEMAND, need);
     mdl_add(m, region, RM_CONSUMPTION, used);
     mdl_flow(m, BAL_ANODE, 0.0, used);
-    if (short_t > 1e-9 * need) {   /* (not a rounding residue of an exact depletion) */
+    if (short_t > mdl_max(1e-9 * need, MDL_EPS_T)) {   /* (not a rounding residue of an exact depletion) */
         m->cust_short[i] = 1;
         mdl_add(m, region, RM_SHORTAGE, short_t);
         if (m->s->smelters[i].backorder)
@@ -158,8 +158,8 @@ void smelter_receive(model_instance *m, int i, int plant, double qty, double t)
     st->on_order = mdl_max(st->on_order - qty, 0.0);
     if (st->backorder > 0) {   /* what is owed is used first */
         double u = mdl_min(st->stock, st->backorder);
-        st->stock -= u;
-        st->backorder -= u;
+        st->stock = mdl_snap(st->stock - u);
+        st->backorder = mdl_snap(st->backorder - u);
         st->consumed_month += u;
         mdl_add(m, mdl_cust_region(m, i), RM_CONSUMPTION, u);
         mdl_flow(m, BAL_ANODE, 0.0, u);

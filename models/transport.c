@@ -421,7 +421,7 @@ static void unload(model_instance *m, const struct inbound *in, int owner)
         m->trace(m->trace_ctx, MODEL_TRACE_ARRIVE, in->arrive, in->com, in->from, dest, in->qty);
     }
     if (in->com == COM_ANODE)
-        m->transit_region[mdl_cust_region(m, owner)] -= in->qty;
+        m->transit_region[mdl_cust_region(m, owner)] = mdl_snap(m->transit_region[mdl_cust_region(m, owner)] - in->qty);
     if (in->id >= 0) {
         shipment *sh = &m->ship[in->id];
         sh->live = 0;

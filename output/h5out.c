@@ -5,6 +5,7 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -13,37 +14,47 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "csv.h"
 #include "outfile.h"
-#include "sweep.h"
 #include "sim_err.h"
 
-const double h5o_quantiles[5] = { 0.05, 0.25, 0.50, 0.75, 0.95 };
+const double h5o_quantiles[H5O_NQ] = { 0.05, 0.25, 0.50, 0.75, 0.95 };
 
-/* Per-replication series are stored as 32-bit floats (7 significant
- * digits): half the bytes to compress and store.  The driver rounds
- * results to float before folding them into summaries, so a resumed run,
- * which folds values read back from the file, gets the same bits. */
-#define REP_TYPE H5T_NATIVE_FLOAT
+/* A dimension that has no coordinate variable (netCDF-4's convention for
+ * the size-2 dimension of cell bounds). */
+#define NOT_A_VARIABLE "This is a netCDF dimension but not a netCDF variable."
 
-enum { D_POINT, D_REAL, D_TIME, D_REGION, D_YEAR, D_ORIGIN, D_DEST, D_PLANT, D_COMMODITY, D_PRICE, D_QUANT, D_N };
+/* Summary datasets: kind of statistic. */
+enum { SK_MEAN, SK_STD, SK_QUANT, SK_N };
+static const char *const sk_suffix[SK_N] = { "mean", "std", "quantile" };
+
+/* Coordinates of a group: the run's own (realization, point, nv,
+ * quantile), then the schema's dimensions, their bounds, the auxiliary
+ * coordinates and the statics. */
+typedef struct coords {
+    hid_t real, point, nv, quant;    /* summary: real is the scalar `replications` */
+    hid_t *dim;                      /* [ndims] */
+    hid_t *bnds;                     /* [ndims], -1 where none */
+    hid_t *aux;                      /* [naux] */
+    hid_t *stat;                     /* [nstatic], -1 where not in the group */
+} coords;
+
+typedef struct sjob_def {
+    int var, kind;
+} sjob_def;
 
 struct h5o_file {
     char *path, *partial;
     int lockfd;                      /* holds the partial's lock (outfile.h); -1: none */
-    const scenario *s;
-    const model_def *d;
+    const rs_schema *sch;
     h5o_options o;
     hid_t file, summary;
-    hid_t dim[D_N];                  /* root coordinate datasets */
-    hid_t rm[RM_NMETRICS];           /* per-replication monthly metrics */
-    hid_t pm[PM_NMETRICS];
-    hid_t flow, balance, seed, events, done, price, inert, design;
-    hid_t sdim[D_N];                 /* summary group coordinates */
-    hid_t sv[RM_NMETRICS + 2][3];    /* summary datasets: mean, std, quantile */
-    hid_t sflow;
+    coords rc, sc;                   /* root and summary coordinates */
+    hid_t *var;                      /* [nvars] per-replication datasets */
+    hid_t (*sv)[SK_N];               /* [nvars] summary datasets, -1 where none */
+    hid_t seed, events, done;
+    sjob_def *jobs;                  /* summary datasets in creation order */
+    int njobs;
     int readonly;                    /* an input shard: never written */
-    char price_units[64];
     double *scratch;                 /* gather buffer */
     /* Done marks lag one flush behind the data (see h5o_write): the
      * replications flushed last, not yet marked, and those written since. */
@@ -73,6 +84,8 @@ static int h5_fail(const h5o_file *f, const char *what)
     char why[256] = "";
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, first_error, why);
     int e = errno;
+    if (e == ENOMEM)
+        return sim_err_set(SIM_ENOMEM, "out of memory: %s: cannot %s", f->partial, what);
     return sim_err_set(SIM_EIO, "%s: cannot %s (%s%s%s)", f->partial, what, why[0] ? why : "HDF5 error",
                        e ? "; " : "", e ? strerror(e) : "");
 }
@@ -148,6 +161,7 @@ static char *read_attr_text(hid_t obj, const char *name)
 }
 
 /* ---- coordinates and variables ---------------------------------------- */
+/* ---- coordinates and variables ---------------------------------------- */
 
 static hid_t str_type(void)
 {
@@ -157,272 +171,428 @@ static hid_t str_type(void)
     return t;
 }
 
-/* A 1-D coordinate variable that is also the dimension scale `name`. */
-static int coord(h5o_file *f, hid_t grp, const char *name, hid_t type, hsize_t n, const void *data,
-                 const char *units, const char *long_name, hid_t *out)
-{
-    hsize_t dims[1] = { n };
-    hid_t sp = H5Screate_simple(1, dims, NULL);
-    hid_t ds = H5Dcreate2(grp, name, type, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    H5Sclose(sp);
-    HCHECK(ds, "create a coordinate");
-    *out = ds;
-    if (n > 0)
-        HCHECK(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write a coordinate");
-    HCHECK(H5DSset_scale(ds, name), "make a dimension scale");
-    if (units)
-        SIM_CHECK(attr_text(f, ds, "units", units));
-    return attr_text(f, ds, "long_name", long_name);
-}
+/* How a dataset is made: its dimension scales and sizes, the chunk, and
+ * whether the first dimension is the record (unlimited) one. */
+typedef struct ds_shape {
+    int nd;
+    hid_t scale[RS_MAX_DIMS + 2];
+    hsize_t dims[RS_MAX_DIMS + 2], chunk[RS_MAX_DIMS + 2];
+    int record;       /* dims[0] is realization: unlimited */
+    int compress;     /* shuffle + deflate (always Fletcher-32 when chunked) */
+} ds_shape;
 
-static int coord_strings(h5o_file *f, hid_t grp, const char *name, hsize_t n, const char *const *v,
-                         const char *long_name, hid_t *out)
+static hid_t make_dataset(h5o_file *f, hid_t grp, const char *name, hid_t type, const ds_shape *sh)
 {
-    hid_t t = str_type();
-    int rc = coord(f, grp, name, t, n, v, NULL, long_name, out);
-    H5Tclose(t);
-    return rc;
-}
-
-/* A chunked, compressed variable over the given dimension scales. */
-static int variable(h5o_file *f, hid_t grp, const char *name, hid_t type, int nd, const hid_t *scales,
-                    const hsize_t *dims, const hsize_t *chunk, const char *units, const char *long_name,
-                    hid_t *out)
-{
-    hid_t sp = H5Screate_simple(nd, dims, NULL);
-    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    hsize_t maxd[RS_MAX_DIMS + 2];
     int empty = 0;
-    for (int i = 0; i < nd; i++)
-        empty |= dims[i] == 0;
-    if (!empty) {
-        H5Pset_chunk(dcpl, nd, chunk);
-        /* Small per-replication bookkeeping (seeds, counts, the done mask)
-         * is written one value at a time: compressing its chunk at every
-         * write would cost more than the bytes saved. */
-        if (!(nd == 2 && dims[1] > 1 && chunk[1] > 1)) {
+    for (int i = 0; i < sh->nd; i++) {
+        maxd[i] = i == 0 && sh->record ? H5S_UNLIMITED : sh->dims[i];
+        empty |= sh->dims[i] == 0;
+    }
+    hid_t sp = H5Screate_simple(sh->nd, sh->dims, maxd);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (!empty || sh->record) {
+        hsize_t ch[RS_MAX_DIMS + 2];
+        for (int i = 0; i < sh->nd; i++)
+            ch[i] = sh->chunk[i] ? sh->chunk[i] : 1;
+        H5Pset_chunk(dcpl, sh->nd, ch);
+        if (sh->compress) {
             H5Pset_shuffle(dcpl);
             H5Pset_deflate(dcpl, H5O_DEFLATE_LEVEL);
         }
         H5Pset_fletcher32(dcpl);
     }
     double nan = NAN;
-    int floating = H5Tequal(type, H5T_NATIVE_DOUBLE) > 0 || H5Tequal(type, H5T_NATIVE_FLOAT) > 0;
+    int floating = H5Tget_class(type) == H5T_FLOAT;
     if (floating)
         H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan);
     H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED);
     hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
-    if (nd >= 3)   /* chunks written once, whole: caching them only grows memory */
+    if (sh->nd >= 3)   /* chunks written once, whole: caching them only grows memory */
         H5Pset_chunk_cache(dapl, 0, 0, H5D_CHUNK_CACHE_W0_DEFAULT);
     hid_t ds = H5Dcreate2(grp, name, type, sp, H5P_DEFAULT, dcpl, dapl);
     H5Pclose(dapl);
     H5Pclose(dcpl);
     H5Sclose(sp);
-    HCHECK(ds, "create a dataset");
-    *out = ds;
-    for (int i = 0; i < nd; i++)
-        HCHECK(H5DSattach_scale(ds, scales[i], (unsigned)i), "attach a dimension scale");
+    if (ds < 0)
+        return ds;
+    for (int i = 0; i < sh->nd; i++)
+        if (sh->scale[i] >= 0 && H5DSattach_scale(ds, sh->scale[i], (unsigned)i) < 0) {
+            H5Dclose(ds);
+            return -1;
+        }
     if (floating) {   /* netCDF wants _FillValue of the variable's own type */
         float nanf = NAN;
-        SIM_CHECK(H5Tequal(type, H5T_NATIVE_FLOAT) > 0 ? attr_num(f, ds, "_FillValue", H5T_NATIVE_FLOAT, &nanf)
-                                                       : attr_double(f, ds, "_FillValue", NAN));
+        int rc = H5Tget_size(type) == 4 ? attr_num(f, ds, "_FillValue", H5T_NATIVE_FLOAT, &nanf)
+                                        : attr_double(f, ds, "_FillValue", NAN);
+        if (rc != SIM_OK) {
+            H5Dclose(ds);
+            return -1;
+        }
     }
-    SIM_CHECK(attr_text(f, ds, "units", units));
-    return attr_text(f, ds, "long_name", long_name);
+    return ds;
 }
 
-/* ---- the layout ------------------------------------------------------ */
-
-static const char *const commodity_names[BAL_N] = { "anode", "calcined_coke", "pitch", "butts", "green_anode" };
-
-/* Month start offsets in days from the horizon start. */
-static int *month_offsets(const scenario *s)
+static int text_attrs(h5o_file *f, hid_t ds, const char *units, const char *long_name)
 {
-    int *t = malloc(((size_t)s->nmonths + 1) * sizeof *t);
-    if (!t)
-        return NULL;
-    for (int k = 0; k < s->nmonths; k++) {
-        int mm = s->start_month - 1 + k;
-        t[k] = csv_days_from_civil(s->start_year + mm / 12, mm % 12 + 1, 1) - s->start_date;
-    }
-    return t;
+    if (units)
+        SIM_CHECK(attr_text(f, ds, "units", units));
+    return long_name ? attr_text(f, ds, "long_name", long_name) : SIM_OK;
 }
 
-static int write_coords(h5o_file *f, hid_t grp, hid_t *dim, int with_rep_dims)
+/* A 1-D coordinate variable that is also the dimension scale `name`;
+ * record: realization, the unlimited dimension. */
+static int coord(h5o_file *f, hid_t grp, const char *name, hid_t type, hsize_t n, const void *data, int record,
+                 hid_t *out)
 {
-    const scenario *s = f->s;
-    long long *pts = malloc(((size_t)f->o.npoints + 1) * sizeof *pts);
-    long long *reps = malloc(((size_t)f->o.nreps + 1) * sizeof *reps);
-    int *years = malloc(((size_t)s->nyears + 1) * sizeof *years);
-    int *months = month_offsets(s);
-    if (!pts || !reps || !years || !months) {
-        free(pts);
-        free(reps);
-        free(years);
-        free(months);
+    ds_shape sh = { .nd = 1, .scale = { -1 }, .dims = { n }, .chunk = { n < 4096 ? n : 4096 }, .record = record };
+    hid_t ds;
+    if (record) {
+        ds = make_dataset(f, grp, name, type, &sh);
+    } else {
+        hid_t sp = H5Screate_simple(1, &n, NULL);
+        ds = H5Dcreate2(grp, name, type, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        H5Sclose(sp);
+    }
+    HCHECK(ds, "create a coordinate");
+    *out = ds;
+    if (n > 0)
+        HCHECK(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write a coordinate");
+    HCHECK(H5DSset_scale(ds, name), "make a dimension scale");
+    return SIM_OK;
+}
+
+/* A dimension without a coordinate variable (netCDF-4's way). */
+static int bare_dim(h5o_file *f, hid_t grp, const char *name, hsize_t n, hid_t *out)
+{
+    hid_t sp = H5Screate_simple(1, &n, NULL);
+    hid_t ds = H5Dcreate2(grp, name, H5T_NATIVE_FLOAT, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Sclose(sp);
+    HCHECK(ds, "create a dimension");
+    *out = ds;
+    char label[96];
+    snprintf(label, sizeof label, "%s%10d", NOT_A_VARIABLE, (int)n);
+    HCHECK(H5DSset_scale(ds, label), "make a dimension scale");
+    return SIM_OK;
+}
+
+/* An index 0..n-1 as a coordinate. */
+static int index_coord(h5o_file *f, hid_t grp, const char *name, long n, int record, const char *long_name,
+                       hid_t *out)
+{
+    int *v = malloc(((size_t)n + 1) * sizeof *v);
+    if (!v)
         return sim_err_set(SIM_ENOMEM, "out of memory for coordinates");
-    }
-    for (long i = 0; i < f->o.npoints; i++)
-        pts[i] = i;
-    for (long i = 0; i < f->o.nreps; i++)
-        reps[i] = i;
-    for (int y = 0; y < s->nyears; y++)
-        years[y] = s->start_year + y;
-    char tunits[64];
-    snprintf(tunits, sizeof tunits, "days since %04d-%02d-01", s->start_year, s->start_month);
-    const char **plant_ids = malloc(((size_t)s->nplants + 1) * sizeof *plant_ids);
-    for (int p = 0; plant_ids && p < s->nplants; p++)
-        plant_ids[p] = s->nodes[s->plants[p].node].id;
-    int rc = plant_ids ? SIM_OK : SIM_ENOMEM;
-    if (rc == SIM_OK)
-        rc = coord(f, grp, "point", H5T_NATIVE_LLONG, (hsize_t)f->o.npoints, pts, NULL, "scenario point", &dim[D_POINT]);
-    if (rc == SIM_OK && with_rep_dims)
-        rc = coord(f, grp, "realization", H5T_NATIVE_LLONG, (hsize_t)f->o.nreps, reps, NULL,
-                   "replication number", &dim[D_REAL]);
-    if (rc == SIM_OK)
-        rc = coord(f, grp, "time", H5T_NATIVE_INT, (hsize_t)s->nmonths, months, tunits, "start of the month",
-                   &dim[D_TIME]);
-    if (rc == SIM_OK)
-        rc = attr_text(f, dim[D_TIME], "calendar", "proleptic_gregorian");
-    if (rc == SIM_OK)
-        rc = coord_strings(f, grp, "region", (hsize_t)s->nregions, (const char *const *)s->regions,
-                           "province or world region", &dim[D_REGION]);
-    if (rc == SIM_OK)
-        rc = coord(f, grp, "year", H5T_NATIVE_INT, (hsize_t)s->nyears, years, NULL, "calendar year", &dim[D_YEAR]);
-    if (rc == SIM_OK)
-        rc = coord_strings(f, grp, "origin", (hsize_t)s->nregions, (const char *const *)s->regions,
-                           "region the anodes leave", &dim[D_ORIGIN]);
-    if (rc == SIM_OK)
-        rc = coord_strings(f, grp, "destination", (hsize_t)s->nregions, (const char *const *)s->regions,
-                           "region the anodes go to", &dim[D_DEST]);
-    if (rc == SIM_OK && with_rep_dims)
-        rc = coord_strings(f, grp, "plant", (hsize_t)s->nplants, plant_ids, "anode plant id", &dim[D_PLANT]);
-    if (rc == SIM_OK && with_rep_dims)
-        rc = coord_strings(f, grp, "commodity", BAL_N, commodity_names, "commodity of the mass balance",
-                           &dim[D_COMMODITY]);
-    if (rc == SIM_OK)
-        rc = coord_strings(f, grp, "price_item", PRICE_N, model_price_names, "priced item", &dim[D_PRICE]);
-    if (rc == SIM_OK && !with_rep_dims)
-        rc = coord(f, grp, "quantile", H5T_NATIVE_DOUBLE, 5, h5o_quantiles, "1", "probability of the quantile",
-                   &dim[D_QUANT]);
-    free(pts);
-    free(reps);
-    free(years);
-    free(months);
-    free(plant_ids);
-    return rc;
+    for (long i = 0; i < n; i++)
+        v[i] = (int)i;
+    int rc = coord(f, grp, name, H5T_NATIVE_INT, (hsize_t)n, v, record, out);
+    free(v);
+    return rc == SIM_OK ? text_attrs(f, *out, NULL, long_name) : rc;
 }
 
+/* Dimension d of the schema as a coordinate variable, with its bounds. */
+static int schema_coord(h5o_file *f, hid_t grp, coords *c, int d)
+{
+    const rs_dim *dm = &f->sch->dim[d];
+    size_t n = (size_t)dm->size;
+    double *v = malloc((n + 1) * sizeof *v);
+    if (!v)
+        return sim_err_set(SIM_ENOMEM, "out of memory for coordinates");
+    for (size_t i = 0; i < n; i++)
+        v[i] = dm->values ? dm->values[i] : (double)i;
+    int *iv = (int *)v;   /* whole numbers in place (smaller) */
+    if (dm->integer)
+        for (size_t i = 0; i < n; i++)
+            iv[i] = (int)v[i];
+    int rc = coord(f, grp, dm->name, dm->integer ? H5T_NATIVE_INT : H5T_NATIVE_DOUBLE, n, v, 0, &c->dim[d]);
+    free(v);
+    SIM_CHECK(rc);
+    SIM_CHECK(text_attrs(f, c->dim[d], dm->units, dm->long_name));
+    if (dm->axis)
+        SIM_CHECK(attr_text(f, c->dim[d], "axis", dm->axis));
+    if (dm->calendar)
+        SIM_CHECK(attr_text(f, c->dim[d], "calendar", dm->calendar));
+    if (!dm->bounds)
+        return SIM_OK;
+    char bname[128];
+    snprintf(bname, sizeof bname, "%s_bnds", dm->name);
+    SIM_CHECK(attr_text(f, c->dim[d], "bounds", bname));
+    hsize_t dims[2] = { n, 2 };
+    hid_t sp = H5Screate_simple(2, dims, NULL);
+    hid_t ds = H5Dcreate2(grp, bname, dm->integer ? H5T_NATIVE_INT : H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT,
+                          H5P_DEFAULT, H5P_DEFAULT);
+    H5Sclose(sp);
+    HCHECK(ds, "create cell bounds");
+    c->bnds[d] = ds;
+    int *ib = malloc((2 * n + 1) * sizeof *ib);
+    if (!ib)
+        return sim_err_set(SIM_ENOMEM, "out of memory for coordinates");
+    for (size_t i = 0; i < 2 * n; i++)
+        ib[i] = (int)dm->bounds[i];
+    herr_t w = dm->integer ? H5Dwrite(ds, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, ib)
+                           : H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, dm->bounds);
+    free(ib);
+    HCHECK(w, "write cell bounds");
+    HCHECK(H5DSattach_scale(ds, c->dim[d], 0), "attach a dimension scale");
+    HCHECK(H5DSattach_scale(ds, c->nv, 1), "attach a dimension scale");
+    return SIM_OK;
+}
+
+static hid_t dim_scale(const coords *c, int d)
+{
+    return d == RS_DIM_POINT ? c->point : c->dim[d];
+}
+
+/* An auxiliary coordinate: text labels or numbers over one dimension. */
+static int aux_coord(h5o_file *f, hid_t grp, coords *c, int i)
+{
+    const rs_aux *a = &f->sch->aux[i];
+    hsize_t n = (hsize_t)a->size;
+    hid_t sp = H5Screate_simple(1, &n, NULL);
+    hid_t t = a->labels ? str_type() : H5T_NATIVE_DOUBLE;
+    hid_t ds = H5Dcreate2(grp, a->name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Sclose(sp);
+    herr_t w = ds < 0 || n == 0 ? 0 : H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                               a->labels ? (const void *)a->labels : (const void *)a->values);
+    if (a->labels)
+        H5Tclose(t);
+    HCHECK(ds, "create a coordinate");
+    c->aux[i] = ds;
+    HCHECK(w, "write a coordinate");
+    HCHECK(H5DSattach_scale(ds, dim_scale(c, a->dim), 0), "attach a dimension scale");
+    return text_attrs(f, ds, a->units, a->long_name);
+}
+
+/* A variable stored once (the design table). */
+static int static_var(h5o_file *f, hid_t grp, coords *c, int i)
+{
+    const rs_static *st = &f->sch->stat[i];
+    ds_shape sh = { .nd = st->ndims };
+    for (int k = 0; k < st->ndims; k++) {
+        sh.scale[k] = dim_scale(c, st->dims[k]);
+        sh.dims[k] = sh.chunk[k] = (hsize_t)rs_dim_size(f->sch, st->dims[k]);
+    }
+    hid_t ds = make_dataset(f, grp, st->name, H5T_NATIVE_DOUBLE, &sh);
+    HCHECK(ds, "create a dataset");
+    c->stat[i] = ds;
+    HCHECK(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, st->values), "write a dataset");
+    return text_attrs(f, ds, st->units, st->long_name);
+}
+
+static int coords_alloc(coords *c, const rs_schema *s)
+{
+    memset(c, 0, sizeof *c);
+    c->real = c->point = c->nv = c->quant = -1;
+    c->dim = malloc(((size_t)s->ndims + 1) * sizeof *c->dim);
+    c->bnds = malloc(((size_t)s->ndims + 1) * sizeof *c->bnds);
+    c->aux = malloc(((size_t)s->naux + 1) * sizeof *c->aux);
+    c->stat = malloc(((size_t)s->nstatic + 1) * sizeof *c->stat);
+    if (!c->dim || !c->bnds || !c->aux || !c->stat)
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    for (int i = 0; i < s->ndims; i++)
+        c->dim[i] = c->bnds[i] = -1;
+    for (int i = 0; i < s->naux; i++)
+        c->aux[i] = -1;
+    for (int i = 0; i < s->nstatic; i++)
+        c->stat[i] = -1;
+    return SIM_OK;
+}
+
+static void coords_close(coords *c, const rs_schema *s)
+{
+    hid_t *one[] = { &c->real, &c->point, &c->nv, &c->quant };
+    for (size_t i = 0; i < sizeof one / sizeof one[0]; i++)
+        if (*one[i] >= 0)
+            H5Dclose(*one[i]), *one[i] = -1;
+    for (int i = 0; c->dim && i < s->ndims; i++) {
+        if (c->dim[i] >= 0)
+            H5Dclose(c->dim[i]), c->dim[i] = -1;
+        if (c->bnds[i] >= 0)
+            H5Dclose(c->bnds[i]), c->bnds[i] = -1;
+    }
+    for (int i = 0; c->aux && i < s->naux; i++)
+        if (c->aux[i] >= 0)
+            H5Dclose(c->aux[i]), c->aux[i] = -1;
+    for (int i = 0; c->stat && i < s->nstatic; i++)
+        if (c->stat[i] >= 0)
+            H5Dclose(c->stat[i]), c->stat[i] = -1;
+}
+
+static void coords_free(coords *c, const rs_schema *s)
+{
+    coords_close(c, s);
+    free(c->dim), free(c->bnds), free(c->aux), free(c->stat);
+    memset(c, 0, sizeof *c);
+}
+
+/* The summary group's scalar coordinate `replications`: how many
+ * replications each statistic is taken over. */
+static int ensemble_coord(h5o_file *f, hid_t grp, coords *c)
+{
+    int n = (int)f->o.nreps;
+    hid_t sp = H5Screate(H5S_SCALAR);
+    c->real = H5Dcreate2(grp, "replications", H5T_NATIVE_INT, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Sclose(sp);
+    HCHECK(c->real, "create a coordinate");
+    HCHECK(H5Dwrite(c->real, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, &n), "write a coordinate");
+    return text_attrs(f, c->real, "1", "replications each statistic is taken over");
+}
+
+/* Every coordinate of the root group (with_rep_dims) or the summary. */
+static int write_coords(h5o_file *f, hid_t grp, coords *c, int with_rep_dims)
+{
+    const rs_schema *s = f->sch;
+    if (with_rep_dims)
+        SIM_CHECK(index_coord(f, grp, "realization", f->o.nreps, 1, "replication number", &c->real));
+    SIM_CHECK(index_coord(f, grp, "point", f->o.npoints, 0, "scenario point", &c->point));
+    SIM_CHECK(bare_dim(f, grp, "nv", 2, &c->nv));
+    if (!with_rep_dims) {
+        SIM_CHECK(coord(f, grp, "quantile", H5T_NATIVE_DOUBLE, H5O_NQ, h5o_quantiles, 0, &c->quant));
+        SIM_CHECK(text_attrs(f, c->quant, "1", "probability of the quantile"));
+        SIM_CHECK(ensemble_coord(f, grp, c));
+    }
+    for (int d = 0; d < s->ndims; d++)
+        SIM_CHECK(schema_coord(f, grp, c, d));
+    for (int i = 0; i < s->naux; i++)
+        SIM_CHECK(aux_coord(f, grp, c, i));
+    for (int i = 0; i < s->nstatic; i++)
+        if (with_rep_dims || s->stat[i].in_summary)
+            SIM_CHECK(static_var(f, grp, c, i));
+    return SIM_OK;
+}
+
+/* The `coordinates` attribute of a variable over dims[0..nd): the
+ * auxiliary coordinates of those dimensions (and of point), then extra. */
+static int coordinates_attr(h5o_file *f, hid_t ds, const int *dims, int nd, const char *extra)
+{
+    const rs_schema *s = f->sch;
+    char buf[2048] = "";
+    size_t at = 0;
+    for (int i = 0; i < s->naux; i++) {
+        if (s->aux[i].on_request)
+            continue;
+        int mine = s->aux[i].dim == RS_DIM_POINT;
+        for (int k = 0; k < nd; k++)
+            mine |= s->aux[i].dim == dims[k];
+        if (mine && at + strlen(s->aux[i].name) + 2 < sizeof buf)
+            at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s", at ? " " : "", s->aux[i].name);
+    }
+    if (extra && at + strlen(extra) + 2 < sizeof buf)
+        at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s", at ? " " : "", extra);
+    return at ? attr_text(f, ds, "coordinates", buf) : SIM_OK;
+}
+
+/* The attributes of variable v, or of its summary of kind k (-1: the
+ * per-replication variable itself). */
+static int var_attrs(h5o_file *f, hid_t ds, const rs_var *v, int kind)
+{
+    char ln[512];
+    const char *stat = kind == SK_MEAN ? "mean" : kind == SK_STD ? "standard deviation" : "quantiles";
+    if (kind < 0)
+        snprintf(ln, sizeof ln, "%s", v->long_name);
+    else
+        snprintf(ln, sizeof ln, "%s across replications of %s", stat, v->long_name);
+    SIM_CHECK(text_attrs(f, ds, v->units, ln));
+    if (v->currency)
+        SIM_CHECK(attr_text(f, ds, "currency", v->currency));
+    /* The statistic across replications is in the long_name and in
+     * `statistic`, not in cell_methods: cfchecker 4.1 takes there only
+     * names of the variable's dimensions, and a size-1 realization
+     * dimension would be in every analyst's way. */
+    if (v->cell_methods)
+        SIM_CHECK(attr_text(f, ds, "cell_methods", v->cell_methods));
+    if (kind >= 0)
+        SIM_CHECK(attr_text(f, ds, "statistic", kind == SK_MEAN ? "mean" : kind == SK_STD ? "standard_deviation"
+                                                                                       : "quantile"));
+    if (kind == SK_QUANT)
+        SIM_CHECK(attr_text(f, ds, "quantile_method", f->o.quantile_method ? f->o.quantile_method : "exact"));
+    const char *extra = v->coordinates;
+    char both[256];
+    if (kind >= 0) {   /* the scalar coordinate that says over how many replications */
+        snprintf(both, sizeof both, "%s%sreplications", extra ? extra : "", extra ? " " : "");
+        extra = both;
+    }
+    return coordinates_attr(f, ds, v->dims, v->ndims, extra);
+}
+
+/* The per-replication datasets: (realization, point, own dims...), one
+ * chunk per replication and variable. */
 static int create_layout(h5o_file *f)
 {
-    const scenario *s = f->s;
-    hsize_t P = (hsize_t)f->o.npoints, R = (hsize_t)f->o.nreps, T = (hsize_t)s->nmonths,
-            G = (hsize_t)s->nregions, Y = (hsize_t)s->nyears, NP = (hsize_t)s->nplants;
-    SIM_CHECK(write_coords(f, f->file, f->dim, 1));
-    hid_t *d = f->dim;
-    if (f->o.store_replications) {
-        for (int m = 0; m < RM_NMETRICS; m++) {
-            hid_t sc[4] = { d[D_POINT], d[D_REAL], d[D_TIME], d[D_REGION] };
-            hsize_t dims[4] = { P, R, T, G }, ch[4] = { 1, 1, T, G };
-            const char *units = m == RM_COST ? scn_currency_names[s->currency] : model_region_metrics[m].units;
-            SIM_CHECK(variable(f, f->file, model_region_metrics[m].name, REP_TYPE, 4, sc, dims, ch,
-                               units, model_region_metrics[m].long_name, &f->rm[m]));
+    const rs_schema *s = f->sch;
+    coords *c = &f->rc;
+    SIM_CHECK(write_coords(f, f->file, c, 1));
+    hsize_t P = (hsize_t)f->o.npoints, R = (hsize_t)f->o.nreps;
+    if (f->o.store_replications)
+        for (int i = 0; i < s->nvars; i++) {
+            const rs_var *v = &s->var[i];
+            ds_shape sh = { .nd = v->ndims + 2, .scale = { c->real, c->point }, .dims = { R, P }, .chunk = { 1, 1 },
+                            .record = 1, .compress = 1 };
+            for (int k = 0; k < v->ndims; k++) {
+                sh.scale[k + 2] = c->dim[v->dims[k]];
+                sh.dims[k + 2] = sh.chunk[k + 2] = (hsize_t)s->dim[v->dims[k]].size;
+            }
+            hid_t t = v->type == RS_FLOAT ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE;
+            HCHECK(f->var[i] = make_dataset(f, f->file, v->name, t, &sh), "create a dataset");
+            SIM_CHECK(var_attrs(f, f->var[i], v, -1));
         }
-        hid_t sc[5] = { d[D_POINT], d[D_REAL], d[D_YEAR], d[D_ORIGIN], d[D_DEST] };
-        hsize_t dims[5] = { P, R, Y, G, G }, ch[5] = { 1, 1, Y, G, G };
-        SIM_CHECK(variable(f, f->file, "flow", REP_TYPE, 5, sc, dims, ch, "t",
-                           "anodes dispatched from origin to destination region", &f->flow));
-        for (int m = 0; m < PM_NMETRICS; m++) {
-            hid_t sp[4] = { d[D_POINT], d[D_REAL], d[D_YEAR], d[D_PLANT] };
-            hsize_t pd[4] = { P, R, Y, NP }, pc[4] = { 1, 1, Y, NP };
-            char pname[64];
-            snprintf(pname, sizeof pname, "plant_%s", model_plant_metrics[m].name);
-            SIM_CHECK(variable(f, f->file, pname, REP_TYPE, 4, sp, pd, pc,
-                               model_plant_metrics[m].units, model_plant_metrics[m].long_name, &f->pm[m]));
-        }
-        hid_t spr[4] = { d[D_POINT], d[D_REAL], d[D_TIME], d[D_PRICE] };
-        hsize_t dpr[4] = { P, R, T, PRICE_N }, cpr[4] = { 1, 1, T, PRICE_N };
-        SIM_CHECK(variable(f, f->file, "price", REP_TYPE, 4, spr, dpr, cpr, f->price_units,
-                           "price at the start of the month (coke and pitch: capacity-weighted supplier prices; energy per GJ; anode: ex-works)",
-                           &f->price));
-        hid_t sin[4] = { d[D_POINT], d[D_REAL], d[D_TIME], d[D_REGION] };
-        hsize_t din[4] = { P, R, T, G }, cin[4] = { 1, 1, T, G };
-        SIM_CHECK(variable(f, f->file, "inert_share", REP_TYPE, 4, sin, din, cin, "1",
-                           "share of smelter capacity converted to inert anodes", &f->inert));
-        hid_t sb[3] = { d[D_POINT], d[D_REAL], d[D_COMMODITY] };
-        hsize_t bd[3] = { P, R, BAL_N }, bc[3] = { 1, 1, BAL_N };
-        SIM_CHECK(variable(f, f->file, "balance_residual", H5T_NATIVE_DOUBLE, 3, sb, bd, bc, "t",
-                           "mass balance residual: inflow - outflow - change in stocks and transit", &f->balance));
-    }
-    hid_t s2[2] = { d[D_POINT], d[D_REAL] };
-    hsize_t d2[2] = { P, R }, c2[2] = { 1, R < 4096 ? (R ? R : 1) : 4096 };
-    SIM_CHECK(variable(f, f->file, "replication_seed", H5T_NATIVE_ULLONG, 2, s2, d2, c2, "1",
-                       "key of the replication's first random stream, from (seed, point, replication)", &f->seed));
-    SIM_CHECK(variable(f, f->file, "events", H5T_NATIVE_ULLONG, 2, s2, d2, c2, "1",
-                       "events the engine processed in the replication", &f->events));
-    SIM_CHECK(variable(f, f->file, "realization_done", H5T_NATIVE_UCHAR, 2, s2, d2, c2, "1",
-                       "1 when the replication is complete in this file", &f->done));
-    const sweep *sw = f->o.sweep;
-    if (sw && sw->nparams > 0) {
-        /* The experiments table: one row per point, one column per swept
-         * parameter, ready for sensitivity tools (Sobol, Morris, PRIM). */
-        hid_t pdim;
-        SIM_CHECK(coord_strings(f, f->file, "parameter", (hsize_t)sw->nparams, (const char *const *)sw->keys,
-                                "swept scenario parameter (SECTION.NAME)", &pdim));
-        hid_t sd[2] = { d[D_POINT], pdim };
-        hsize_t dd[2] = { P, (hsize_t)sw->nparams }, cd[2] = { P, (hsize_t)sw->nparams };
-        int rc = variable(f, f->file, "design", H5T_NATIVE_DOUBLE, 2, sd, dd, cd, "units of each parameter",
-                          "value of each swept parameter at each scenario point", &f->design);
-        if (rc == SIM_OK && H5Dwrite(f->design, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, sw->values) < 0)
-            rc = h5_fail(f, "write the design");
-        H5Dclose(pdim);
-        SIM_CHECK(rc);
+    /* Small per-replication bookkeeping (seeds, counts, the done mask) is
+     * written one value at a time: compressing its chunk at every write
+     * would cost more than the bytes saved. */
+    ds_shape b = { .nd = 2, .scale = { c->real, c->point }, .dims = { R, P }, .chunk = { R < 4096 ? (R ? R : 1) : 4096, 1 },
+                   .record = 1 };
+    struct { const char *name, *long_name; hid_t type, *out; } bk[3] = {
+        { "replication_seed", "key of the replication's first random stream, from (seed, point, replication)",
+          H5T_NATIVE_ULLONG, &f->seed },
+        { "events", "events the engine processed in the replication", H5T_NATIVE_ULLONG, &f->events },
+        { "realization_done", "1 when the replication is complete in this file", H5T_NATIVE_UCHAR, &f->done },
+    };
+    for (int i = 0; i < 3; i++) {
+        HCHECK(*bk[i].out = make_dataset(f, f->file, bk[i].name, bk[i].type, &b), "create a dataset");
+        SIM_CHECK(text_attrs(f, *bk[i].out, "1", bk[i].long_name));
+        SIM_CHECK(coordinates_attr(f, *bk[i].out, NULL, 0, NULL));
     }
     return SIM_OK;
 }
 
 static int global_attrs(h5o_file *f)
 {
-    const scenario *s = f->s;
+    const rs_schema *s = f->sch;
     hid_t g = f->file;
     SIM_CHECK(attr_text(f, g, "Conventions", "CF-1.8"));
-    char title[512];
-    snprintf(title, sizeof title, "anodesim results for scenario %s", s->name);
-    SIM_CHECK(attr_text(f, g, "title", title));
     SIM_CHECK(attr_text(f, g, "source", "anodesim " ANODESIM_VERSION));
     SIM_CHECK(attr_text(f, g, "anodesim_version", ANODESIM_VERSION));
     SIM_CHECK(attr_text(f, g, "source_revision", ANODESIM_GIT_REV));
-    SIM_CHECK(attr_text(f, g, "scenario_name", s->name));
-    SIM_CHECK(attr_text(f, g, "scenario_path", s->path));
-    SIM_CHECK(attr_text(f, g, "scenario", s->text));
-    SIM_CHECK(attr_text(f, g, "input_fingerprints", s->inputs ? s->inputs : ""));
-    char *json = scn_params_json(s);
-    if (!json)
-        return sim_err_set(SIM_ENOMEM, "out of memory");
-    int rc = attr_text(f, g, "parameters", json);
-    free(json);
-    SIM_CHECK(rc);
-    SIM_CHECK(attr_num(f, g, "seed", H5T_NATIVE_ULLONG, &s->seed));
-    SIM_CHECK(attr_text(f, g, "currency", scn_currency_names[s->currency]));
+    for (int i = 0; i < s->nattrs; i++) {
+        const rs_attr *a = &s->attr[i];
+        if (a->text)
+            SIM_CHECK(attr_text(f, g, a->name, a->text));
+        else if (a->integer) {
+            unsigned long long u = (unsigned long long)a->num;
+            SIM_CHECK(attr_num(f, g, a->name, H5T_NATIVE_ULLONG, &u));
+        } else
+            SIM_CHECK(attr_double(f, g, a->name, a->num));
+    }
     SIM_CHECK(attr_long(f, g, "threads", f->o.threads));
     SIM_CHECK(attr_long(f, g, "ranks", f->o.ranks));
     SIM_CHECK(attr_long(f, g, "points", f->o.npoints));
     SIM_CHECK(attr_long(f, g, "replications_planned", f->o.nreps));
     SIM_CHECK(attr_long(f, g, "store_replications", f->o.store_replications));
     SIM_CHECK(attr_long(f, g, "replications_completed", 0));
-    const sweep *sw = f->o.sweep;
+    SIM_CHECK(attr_text(f, g, "quantile_method", f->o.quantile_method ? f->o.quantile_method : "exact"));
     if (f->o.shard_n > 0) {
         char shard[64];
         snprintf(shard, sizeof shard, "%d/%d", f->o.shard_k, f->o.shard_n);
         SIM_CHECK(attr_text(f, g, "shard", shard));
     }
-    SIM_CHECK(attr_text(f, g, "input_kind", sw && sw->path ? "sweep" : "scenario"));
+    SIM_CHECK(attr_text(f, g, "input_kind", f->o.input_kind ? f->o.input_kind : "scenario"));
     SIM_CHECK(attr_text(f, g, "input_path", f->o.input_abspath ? f->o.input_abspath : ""));
     SIM_CHECK(attr_text(f, g, "overrides", f->o.overrides ? f->o.overrides : ""));
     SIM_CHECK(attr_long(f, g, "independent_streams", f->o.independent_streams));
-    SIM_CHECK(attr_text(f, g, "design", sw ? sweep_design_names[sw->design] : "single"));
-    SIM_CHECK(attr_long(f, g, "common_random_numbers", sw ? sw->crn : 1));
-    if (sw && sw->path)
-        SIM_CHECK(attr_text(f, g, "sweep_path", sw->path));
+    SIM_CHECK(attr_text(f, g, "design", f->o.design ? f->o.design : "single"));
+    SIM_CHECK(attr_long(f, g, "common_random_numbers", f->o.crn));
+    if (f->o.sweep_path)
+        SIM_CHECK(attr_text(f, g, "sweep_path", f->o.sweep_path));
     time_t now = time(NULL);
     char iso[32];
     strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
@@ -464,7 +634,6 @@ static hid_t file_access(void)
     }
     return fapl;
 }
-
 static double wall_now(void)
 {
     struct timespec ts;
@@ -472,47 +641,57 @@ static double wall_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static h5o_file *new_handle(const scenario *s, const model_def *d, const h5o_options *o)
+/* The summary datasets, in creation order: for each summarised variable
+ * its mean, then std and quantiles when it has them. */
+static int summary_jobs(h5o_file *f)
+{
+    const rs_schema *s = f->sch;
+    f->jobs = malloc(((size_t)s->nvars * SK_N + 1) * sizeof *f->jobs);
+    if (!f->jobs)
+        return SIM_ENOMEM;
+    for (int i = 0; i < s->nvars; i++) {
+        unsigned want[SK_N] = { RS_SUM_MEAN, RS_SUM_STD, RS_SUM_QUANTILES };
+        for (int k = 0; k < SK_N; k++)
+            if (s->var[i].summaries & want[k])
+                f->jobs[f->njobs++] = (sjob_def){ i, k };
+    }
+    return SIM_OK;
+}
+
+static h5o_file *new_handle(const rs_schema *sch, const h5o_options *o)
 {
     h5o_file *f = calloc(1, sizeof *f);
     if (!f)
         return NULL;
-    f->s = s;
-    f->d = d;
+    f->sch = sch;
     f->o = *o;
     f->lockfd = -1;
-    f->ids = malloc(2 * H5O_FLUSH_BATCH * sizeof *f->ids);
-    if (!f->ids) {
-        free(f);
-        return NULL;
-    }
-    f->flushed = f->ids;
-    f->written = f->ids + H5O_FLUSH_BATCH;
+    f->file = f->summary = f->seed = f->events = f->done = -1;
     f->last_flush = wall_now();
-    f->file = f->summary = -1;
-    for (int i = 0; i < D_N; i++)
-        f->dim[i] = -1;
-    for (int i = 0; i < RM_NMETRICS; i++)
-        f->rm[i] = -1;
-    for (int i = 0; i < PM_NMETRICS; i++)
-        f->pm[i] = -1;
-    f->flow = f->balance = f->seed = f->events = f->done = f->price = f->inert = f->design = f->sflow = -1;
-    for (int i = 0; i < D_N; i++)
-        f->sdim[i] = -1;
-    for (int v = 0; v < RM_NMETRICS + 2; v++)
-        for (int k = 0; k < 3; k++)
-            f->sv[v][k] = -1;
-    snprintf(f->price_units, sizeof f->price_units, "%s/t (energy: %s/GJ)", scn_currency_names[s->currency],
-             scn_currency_names[s->currency]);
+    size_t nv = (size_t)sch->nvars + 1, big = 1;
+    for (int i = 0; i < sch->nvars; i++)
+        big = sch->var[i].len > big ? sch->var[i].len : big;
+    f->ids = malloc(2 * H5O_FLUSH_BATCH * sizeof *f->ids);
+    f->var = malloc(nv * sizeof *f->var);
+    f->sv = malloc(nv * sizeof *f->sv);
     f->path = strdup(o->path);
     f->partial = strdup(h5o_partial_name(o->path));
-    size_t need = (size_t)s->nmonths * (size_t)s->nregions;
-    size_t need2 = (size_t)s->nyears * (size_t)s->nplants;
-    f->scratch = malloc((need > need2 ? need : need2) * sizeof(double) + sizeof(double));
-    if (!f->path || !f->partial || !f->scratch) {
-        free(f->path);
-        free(f->partial);
-        free(f->scratch);
+    f->scratch = malloc(big * sizeof(double));
+    int ok = f->ids && f->var && f->sv && f->path && f->partial && f->scratch &&
+             coords_alloc(&f->rc, sch) == SIM_OK && coords_alloc(&f->sc, sch) == SIM_OK && summary_jobs(f) == SIM_OK;
+    for (int i = 0; f->var && f->sv && i < sch->nvars; i++) {
+        f->var[i] = -1;
+        for (int k = 0; k < SK_N; k++)
+            f->sv[i][k] = -1;
+    }
+    if (f->ids) {
+        f->flushed = f->ids;
+        f->written = f->ids + H5O_FLUSH_BATCH;
+    }
+    if (!ok) {
+        coords_free(&f->rc, sch);
+        coords_free(&f->sc, sch);
+        free(f->ids), free(f->var), free(f->sv), free(f->path), free(f->partial), free(f->scratch), free(f->jobs);
         free(f);
         return NULL;
     }
@@ -521,31 +700,20 @@ static h5o_file *new_handle(const scenario *s, const model_def *d, const h5o_opt
 
 static void close_all(h5o_file *f)
 {
-    hid_t *ids[] = { &f->flow, &f->balance, &f->seed, &f->events, &f->done, &f->price, &f->inert, &f->design,
-                     &f->sflow };
-    for (int v = 0; v < RM_NMETRICS + 2; v++)
-        for (int k = 0; k < 3; k++)
-            if (f->sv[v][k] >= 0) {
-                H5Dclose(f->sv[v][k]);
-                f->sv[v][k] = -1;
-            }
-    for (int i = 0; i < D_N; i++)
-        if (f->sdim[i] >= 0) {
-            H5Dclose(f->sdim[i]);
-            f->sdim[i] = -1;
-        }
-    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
-        if (*ids[i] >= 0)
-            H5Dclose(*ids[i]);
-    for (int i = 0; i < RM_NMETRICS; i++)
-        if (f->rm[i] >= 0)
-            H5Dclose(f->rm[i]);
-    for (int i = 0; i < PM_NMETRICS; i++)
-        if (f->pm[i] >= 0)
-            H5Dclose(f->pm[i]);
-    for (int i = 0; i < D_N; i++)
-        if (f->dim[i] >= 0)
-            H5Dclose(f->dim[i]);
+    const rs_schema *s = f->sch;
+    for (int i = 0; i < s->nvars; i++) {
+        if (f->var[i] >= 0)
+            H5Dclose(f->var[i]), f->var[i] = -1;
+        for (int k = 0; k < SK_N; k++)
+            if (f->sv[i][k] >= 0)
+                H5Dclose(f->sv[i][k]), f->sv[i][k] = -1;
+    }
+    hid_t *one[] = { &f->seed, &f->events, &f->done };
+    for (size_t i = 0; i < sizeof one / sizeof one[0]; i++)
+        if (*one[i] >= 0)
+            H5Dclose(*one[i]), *one[i] = -1;
+    coords_close(&f->rc, s);
+    coords_close(&f->sc, s);
     if (f->summary >= 0)
         H5Gclose(f->summary);
     if (f->file >= 0)
@@ -556,11 +724,16 @@ static void close_all(h5o_file *f)
 static void free_handle(h5o_file *f)
 {
     close_all(f);
+    coords_free(&f->rc, f->sch);
+    coords_free(&f->sc, f->sch);
     of_release(f->lockfd);
     free(f->path);
     free(f->partial);
     free(f->scratch);
     free(f->ids);
+    free(f->var);
+    free(f->sv);
+    free(f->jobs);
     h5c_coder_free(f->coder);
     h5c_chunks_free(&f->raw);
     h5c_chunks_free(&f->packed);
@@ -580,12 +753,12 @@ static void hdf5_quiet(void)
     }
 }
 
-int h5o_create(h5o_file **out, const scenario *s, const model_def *d, const h5o_options *o)
+int h5o_create(h5o_file **out, const rs_schema *sch, const h5o_options *o)
 {
     *out = NULL;
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     SIM_CHECK(of_check_target(o->path, o->force));
-    h5o_file *f = new_handle(s, d, o);
+    h5o_file *f = new_handle(sch, o);
     if (!f)
         return sim_err_set(SIM_ENOMEM, "out of memory");
     int rc = of_create_partial(f->partial, o->force, &f->lockfd);
@@ -600,11 +773,12 @@ int h5o_create(h5o_file **out, const scenario *s, const model_def *d, const h5o_
     hid_t fapl = file_access();
     f->file = H5Fcreate(f->partial, H5F_ACC_TRUNC, fcpl, fapl);
     /* Datasets in the HDF5 1.10 format: their chunks are indexed by a
-     * fixed array instead of a B-tree, so memory stays flat with the
-     * number of replications (+4 % from 100 to 2,000 against +15 %) and
-     * writing is faster.  Set after creation so that the superblock keeps
-     * the old version, which has no "open for writing" flag: a file left
-     * by kill -9 stays readable and resumable.  Readers need HDF5 >= 1.10. */
+     * fixed array (or, over the unlimited realization dimension, an
+     * extensible array) instead of a B-tree, so memory stays flat with
+     * the number of replications and writing is faster.  Set after
+     * creation so that the superblock keeps the old version, which has no
+     * "open for writing" flag: a file left by kill -9 stays readable and
+     * resumable.  Readers need HDF5 >= 1.10. */
     if (f->file >= 0)
         H5Fset_libver_bounds(f->file, H5F_LIBVER_V110, H5F_LIBVER_V110);
     H5Pclose(fcpl);
@@ -636,12 +810,12 @@ int h5o_create(h5o_file **out, const scenario *s, const model_def *d, const h5o_
 
 /* ---- replications ------------------------------------------------------ */
 
-/* Write (or read, when `read` is set) buf into the slab [point, rep, ...]
+/* Write (or read, when `read` is set) buf into the slab [rep, point, ...]
  * of a dataset: everything under those two leading indices. */
 static int slab_io(h5o_file *f, hid_t ds, long point, long rep, hid_t type, void *buf, int read)
 {
     hid_t fs = H5Dget_space(ds);
-    hsize_t dims[H5S_MAX_RANK], start[H5S_MAX_RANK] = { (hsize_t)point, (hsize_t)rep }, n = 1;
+    hsize_t dims[H5S_MAX_RANK], start[H5S_MAX_RANK] = { (hsize_t)rep, (hsize_t)point }, n = 1;
     int nd = H5Sget_simple_extent_dims(fs, dims, NULL);
     herr_t rc = nd >= 2 ? 0 : -1;
     for (int i = 0; i < nd; i++) {
@@ -661,49 +835,22 @@ static int slab_io(h5o_file *f, hid_t ds, long point, long rep, hid_t type, void
     return SIM_OK;
 }
 
-/* The per-replication chunks, in the order h5o_pack encodes them and
- * rep_write stores them: dataset, values (n of them, `stride` apart in
- * the result), element size in the file. */
-typedef struct rep_chunk {
-    hid_t ds;
-    double *src;
-    size_t n, stride;
-    int elem;
-} rep_chunk;
-
-/* The table serves writing (r only read) and reading back (rep_read
- * passes a result to fill), hence the writable pointers. */
-static int rep_chunks(const h5o_file *f, const model_result *r, rep_chunk *c)
+static int elem_size(const rs_var *v)
 {
-    const scenario *s = f->s;
-    size_t T = (size_t)s->nmonths, G = (size_t)s->nregions, Y = (size_t)s->nyears, NP = (size_t)s->nplants;
-    int k = 0;
-    for (int m = 0; m < RM_NMETRICS; m++)
-        c[k++] = (rep_chunk){ f->rm[m], r->region_month + m, T * G, RM_NMETRICS, 4 };
-    c[k++] = (rep_chunk){ f->flow, r->od_year, Y * G * G, 1, 4 };
-    for (int m = 0; m < PM_NMETRICS; m++)
-        c[k++] = (rep_chunk){ f->pm[m], r->plant_year + m, Y * NP, PM_NMETRICS, 4 };
-    c[k++] = (rep_chunk){ f->price, r->price_month, T * PRICE_N, 1, 4 };
-    c[k++] = (rep_chunk){ f->inert, r->inert_month, T * G, 1, 4 };
-    c[k++] = (rep_chunk){ f->balance, (double *)r->balance, BAL_N, 1, 8 };
-    return k;
+    return v->type == RS_FLOAT ? 4 : 8;
 }
 
-enum { REP_CHUNKS = RM_NMETRICS + PM_NMETRICS + 4 };
-
-/* Read a replication back (resume, merge): the same datasets, converted
- * to double by HDF5; interleaved metrics go through scratch. */
 /* Whether every per-replication dataset stores its chunks the way
  * h5c_decode reads them (shuffle, deflate, Fletcher-32; float or double
- * as rep_chunks says): all files this program writes do. */
-static int chunks_decodable(const rep_chunk *c, int n)
+ * as the schema says): all files this program writes do. */
+static int chunks_decodable(const h5o_file *f)
 {
-    for (int i = 0; i < n; i++) {
-        hid_t dcpl = H5Dget_create_plist(c[i].ds), type = H5Dget_type(c[i].ds);
+    for (int i = 0; i < f->sch->nvars; i++) {
+        hid_t dcpl = H5Dget_create_plist(f->var[i]), type = H5Dget_type(f->var[i]);
         unsigned flags, cd[8];
         size_t ncd = 8;
-        int ok = dcpl >= 0 && type >= 0 && H5Pget_nfilters(dcpl) == 3 && H5Tget_size(type) == (size_t)c[i].elem &&
-                 H5Tget_class(type) == H5T_FLOAT;
+        int ok = dcpl >= 0 && type >= 0 && H5Pget_nfilters(dcpl) == 3 &&
+                 H5Tget_size(type) == (size_t)elem_size(&f->sch->var[i]) && H5Tget_class(type) == H5T_FLOAT;
         H5Z_filter_t want[3] = { H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE, H5Z_FILTER_FLETCHER32 };
         for (unsigned k = 0; ok && k < 3; k++, ncd = 8)
             ok = H5Pget_filter2(dcpl, k, &flags, &ncd, cd, 0, NULL, NULL) == want[k];
@@ -717,34 +864,50 @@ static int chunks_decodable(const rep_chunk *c, int n)
     return 1;
 }
 
+static int need_coder(h5o_file *f)
+{
+    if (!f->coder && !(f->coder = h5c_coder_new(H5O_DEFLATE_LEVEL)))
+        return sim_err_set(SIM_ENOMEM, "out of memory for the compressor");
+    return SIM_OK;
+}
+
+/* Read the stored chunk of variable i of (point, rep), as it is, onto
+ * the end of ck; *at and *size say where. */
+static int chunk_read(h5o_file *f, int i, long point, long rep, h5c_chunks *ck, unsigned char **at, size_t *size)
+{
+    hsize_t off[RS_MAX_DIMS + 2] = { (hsize_t)rep, (hsize_t)point };
+    hsize_t sz = 0;
+    uint32_t mask = 0;
+    HCHECK(H5Dget_chunk_storage_size(f->var[i], off, &sz), "read a replication");
+    if (sz == 0)
+        return sim_err_set(SIM_EINPUT, "%s: replication %ld of point %ld has no stored chunk", f->partial, rep, point);
+    SIM_CHECK(h5c_append(ck, (size_t)sz, at));
+    HCHECK(H5Dread_chunk(f->var[i], H5P_DEFAULT, off, &mask, *at), "read a replication");
+    if (mask != 0)
+        return sim_err_set(SIM_EINPUT, "%s: a chunk of replication %ld was stored unfiltered", f->partial, rep);
+    *size = (size_t)sz;
+    return SIM_OK;
+}
+
 /* Read replication (point, rep) into r.  Chunks are read as stored and
  * decoded here (HDF5's selection and conversion took most of a merge's
  * time); `raw`, when not NULL, receives them as stored, for h5o_write to
  * copy.  Files stored otherwise are read through HDF5. */
-static int rep_read(h5o_file *f, long point, long rep, model_result *r, h5c_chunks *raw)
+static int rep_read(h5o_file *f, long point, long rep, const rs_record *r, h5c_chunks *raw)
 {
-    rep_chunk c[REP_CHUNKS];
-    int n = rep_chunks(f, r, c);
+    const rs_schema *s = f->sch;
     if (f->raw_read == 0)
-        f->raw_read = chunks_decodable(c, n) ? 1 : -1;
+        f->raw_read = chunks_decodable(f) ? 1 : -1;
     if (f->raw_read > 0) {
-        if (!f->coder && !(f->coder = h5c_coder_new(H5O_DEFLATE_LEVEL)))
-            return sim_err_set(SIM_ENOMEM, "out of memory for the decoder");
+        SIM_CHECK(need_coder(f));
         h5c_chunks *ck = raw ? raw : &f->raw;
         h5c_chunks_clear(ck);
-        hsize_t off[5] = { (hsize_t)point, (hsize_t)rep, 0, 0, 0 };
-        for (int i = 0; i < n; i++) {
-            hsize_t size = 0;
-            uint32_t mask = 0;
-            HCHECK(H5Dget_chunk_storage_size(c[i].ds, off, &size), "read a replication");
-            if (size == 0)
-                return sim_err_set(SIM_EINPUT, "%s: replication %ld of point %ld has no stored chunk", f->partial, rep, point);
+        for (int i = 0; i < s->nvars; i++) {
+            const rs_var *v = &s->var[i];
             unsigned char *at;
-            SIM_CHECK(h5c_append(ck, (size_t)size, &at));
-            HCHECK(H5Dread_chunk(c[i].ds, H5P_DEFAULT, off, &mask, at), "read a replication");
-            if (mask != 0)
-                return sim_err_set(SIM_EINPUT, "%s: a chunk of replication %ld was stored unfiltered", f->partial, rep);
-            int rc = h5c_decode(f->coder, at, (size_t)size, c[i].src, c[i].n, c[i].stride, c[i].elem);
+            size_t size;
+            SIM_CHECK(chunk_read(f, i, point, rep, ck, &at, &size));
+            int rc = h5c_decode(f->coder, at, size, r->block[v->block] + v->offset, v->len, v->stride, elem_size(v));
             if (rc != SIM_OK)
                 return sim_err_prefix(rc, "%s: replication %ld of point %ld", f->partial, rep, point);
         }
@@ -752,37 +915,37 @@ static int rep_read(h5o_file *f, long point, long rep, model_result *r, h5c_chun
     }
     if (raw)
         h5c_chunks_clear(raw);   /* none: h5o_write encodes */
-    for (int i = 0; i < n; i++) {
-        double *dst = c[i].stride == 1 ? c[i].src : f->scratch;
-        SIM_CHECK(slab_io(f, c[i].ds, point, rep, H5T_NATIVE_DOUBLE, dst, 1));
-        for (size_t j = 0; c[i].stride != 1 && j < c[i].n; j++)
-            c[i].src[j * c[i].stride] = dst[j];
+    for (int i = 0; i < s->nvars; i++) {
+        const rs_var *v = &s->var[i];
+        double *dst = r->block[v->block] + v->offset;
+        SIM_CHECK(slab_io(f, f->var[i], point, rep, H5T_NATIVE_DOUBLE, v->stride == 1 ? dst : f->scratch, 1));
+        for (size_t j = 0; v->stride != 1 && j < v->len; j++)
+            dst[j * v->stride] = f->scratch[j];
     }
     return SIM_OK;
 }
 
-int h5o_pack(const h5o_file *f, h5c_coder *coder, const model_result *r, h5c_chunks *out)
+int h5o_pack(const h5o_file *f, h5c_coder *coder, const rs_record *r, h5c_chunks *out)
 {
     h5c_chunks_clear(out);
     if (!f->o.store_replications)
         return SIM_OK;
-    rep_chunk c[REP_CHUNKS];
-    int n = rep_chunks(f, r, c);
-    for (int i = 0; i < n; i++)
-        SIM_CHECK(h5c_encode(coder, c[i].src, c[i].n, c[i].stride, c[i].elem, out));
+    for (int i = 0; i < f->sch->nvars; i++) {
+        const rs_var *v = &f->sch->var[i];
+        SIM_CHECK(h5c_encode(coder, r->block[v->block] + v->offset, v->len, v->stride, elem_size(v), out));
+    }
     return SIM_OK;
 }
 
 /* Store encoded chunks as they are (every filter applied: mask 0). */
-static int rep_write(h5o_file *f, const model_result *r, const h5c_chunks *ck)
+static int rep_write(h5o_file *f, const rs_record *r, const h5c_chunks *ck)
 {
-    rep_chunk c[REP_CHUNKS];
-    int n = rep_chunks(f, r, c);
+    int n = f->sch->nvars;
     if (ck->n != n)
         return sim_err_set(SIM_EINVAL, "h5o_write: %d encoded chunks for %d datasets", ck->n, n);
-    hsize_t off[5] = { r->point, (hsize_t)r->rep, 0, 0, 0 };
+    hsize_t off[RS_MAX_DIMS + 2] = { (hsize_t)r->rep, r->point };
     for (int i = 0; i < n; i++)
-        HCHECK(H5Dwrite_chunk(c[i].ds, H5P_DEFAULT, 0, off, ck->off[i + 1] - ck->off[i], ck->data + ck->off[i]),
+        HCHECK(H5Dwrite_chunk(f->var[i], H5P_DEFAULT, 0, off, ck->off[i + 1] - ck->off[i], ck->data + ck->off[i]),
                "write a replication");
     return SIM_OK;
 }
@@ -821,20 +984,20 @@ static int flush_and_mark_all(h5o_file *f)
     return mark_flushed(f);
 }
 
-static int write_rep(h5o_file *f, const model_result *r, const h5c_chunks *packed, int again);
+static int write_rep(h5o_file *f, const rs_record *r, const h5c_chunks *packed, int again);
 
-int h5o_write(h5o_file *f, const model_result *r, const h5c_chunks *packed)
+int h5o_write(h5o_file *f, const rs_record *r, const h5c_chunks *packed)
 {
     return write_rep(f, r, packed, 0);
 }
 
-int h5o_rewrite(h5o_file *f, const model_result *r)
+int h5o_rewrite(h5o_file *f, const rs_record *r)
 {
     return write_rep(f, r, NULL, 1);
 }
 
 /* again: the replication is counted as done already (damaged, run anew). */
-static int write_rep(h5o_file *f, const model_result *r, const h5c_chunks *packed, int again)
+static int write_rep(h5o_file *f, const rs_record *r, const h5c_chunks *packed, int again)
 {
     hdf5_quiet();
     long point = (long)r->point, rep = r->rep;
@@ -842,8 +1005,7 @@ static int write_rep(h5o_file *f, const model_result *r, const h5c_chunks *packe
         /* No chunks given (merging a file HDF5 had to decode): encode
          * here, with the writer's own coder. */
         if (!packed || packed->n == 0) {
-            if (!f->coder && !(f->coder = h5c_coder_new(H5O_DEFLATE_LEVEL)))
-                return sim_err_set(SIM_ENOMEM, "out of memory for the compressor");
+            SIM_CHECK(need_coder(f));
             SIM_CHECK(h5o_pack(f, f->coder, r, &f->packed));
             packed = &f->packed;
         }
@@ -869,7 +1031,7 @@ static int write_rep(h5o_file *f, const model_result *r, const h5c_chunks *packe
     return SIM_OK;
 }
 
-int h5o_read(h5o_file *f, long point, long rep, model_result *r, h5c_chunks *raw)
+int h5o_read(h5o_file *f, long point, long rep, rs_record *r, h5c_chunks *raw)
 {
     hdf5_quiet();
     if (!f->o.store_replications)
@@ -885,68 +1047,39 @@ int h5o_read(h5o_file *f, long point, long rep, model_result *r, h5c_chunks *raw
     return SIM_OK;
 }
 
+
 /* ---- summaries and completion ------------------------------------------ */
 
-/* Summary variables: for each monthly metric, prices and inert shares
- * (index SV_PRICE, SV_INERT) a mean, std and quantile dataset. */
-enum { SV_PRICE = RM_NMETRICS, SV_INERT, SV_N };
-
-static int summary_names(int v, const char **name, const char **long_name)
-{
-    if (v < RM_NMETRICS) {
-        *name = model_region_metrics[v].name;
-        *long_name = model_region_metrics[v].long_name;
-    } else if (v == SV_PRICE) {
-        *name = "price";
-        *long_name = "price (coke and pitch: capacity-weighted supplier prices; energy per GJ; anode: ex-works)";
-    } else {
-        *name = "inert_share";
-        *long_name = "share of smelter capacity converted to inert anodes";
-    }
-    return SIM_OK;
-}
-
-/* Create every summary dataset (filled with NaN until a point is done). */
+/* Create every summary dataset (filled with NaN until a point is done):
+ * mean and std over (point, own dims), quantiles over (point, quantile,
+ * own dims), each [point] slab one chunk. */
 static int create_summary(h5o_file *f)
 {
-    const scenario *s = f->s;
+    const rs_schema *s = f->sch;
     hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
     H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
     f->summary = H5Gcreate2(f->file, "summary", H5P_DEFAULT, gcpl, H5P_DEFAULT);
     H5Pclose(gcpl);
     HCHECK(f->summary, "create the summary group");
-    SIM_CHECK(write_coords(f, f->summary, f->sdim, 0));
-    const hid_t *dim = f->sdim;
-    hsize_t P = (hsize_t)f->o.npoints, T = (hsize_t)s->nmonths, G = (hsize_t)s->nregions, Y = (hsize_t)s->nyears;
-    const char *kinds[3] = { "mean", "std", "quantile" };
-    for (int v = 0; v < SV_N; v++) {
-        const char *base, *lname;
-        summary_names(v, &base, &lname);
-        int money = v == RM_COST || v == RM_REVENUE;
-        const char *units = v == SV_PRICE ? f->price_units : v == SV_INERT ? "1"
-                          : money ? scn_currency_names[s->currency] : model_region_metrics[v].units;
-        hid_t kscale = v == SV_PRICE ? dim[D_PRICE] : dim[D_REGION];
-        hsize_t K = v == SV_PRICE ? PRICE_N : G;
-        for (int kind = 0; kind < 3; kind++) {
-            char name[96], ln[300];
-            snprintf(name, sizeof name, "%s_%s", base, kinds[kind]);
-            snprintf(ln, sizeof ln, "%s of %s across replications",
-                     kind == 0 ? "mean" : kind == 1 ? "standard deviation" : "quantiles", lname);
-            if (kind < 2) {
-                hid_t sc[3] = { dim[D_POINT], dim[D_TIME], kscale };
-                hsize_t dd[3] = { P, T, K }, ch[3] = { 1, T, K ? K : 1 };
-                SIM_CHECK(variable(f, f->summary, name, H5T_NATIVE_DOUBLE, 3, sc, dd, ch, units, ln, &f->sv[v][kind]));
-            } else {
-                hid_t sc[4] = { dim[D_POINT], dim[D_QUANT], dim[D_TIME], kscale };
-                hsize_t dd[4] = { P, 5, T, K }, ch[4] = { 1, 5, T, K ? K : 1 };
-                SIM_CHECK(variable(f, f->summary, name, H5T_NATIVE_DOUBLE, 4, sc, dd, ch, units, ln, &f->sv[v][kind]));
-            }
+    coords *c = &f->sc;
+    SIM_CHECK(write_coords(f, f->summary, c, 0));
+    for (int j = 0; j < f->njobs; j++) {
+        const rs_var *v = &s->var[f->jobs[j].var];
+        int kind = f->jobs[j].kind, q = kind == SK_QUANT;
+        ds_shape sh = { .nd = v->ndims + 1 + q, .scale = { c->point, c->quant }, .dims = { (hsize_t)f->o.npoints, H5O_NQ },
+                        .chunk = { 1, H5O_NQ }, .compress = 1 };
+        for (int k = 0; k < v->ndims; k++) {
+            sh.scale[k + 1 + q] = c->dim[v->dims[k]];
+            sh.dims[k + 1 + q] = sh.chunk[k + 1 + q] = (hsize_t)s->dim[v->dims[k]].size;
         }
+        char name[160];
+        snprintf(name, sizeof name, "%s_%s", v->name, sk_suffix[kind]);
+        hid_t ds = make_dataset(f, f->summary, name, H5T_NATIVE_DOUBLE, &sh);
+        HCHECK(ds, "create a summary dataset");
+        f->sv[f->jobs[j].var][kind] = ds;
+        SIM_CHECK(var_attrs(f, ds, v, kind));
     }
-    hid_t sc[4] = { dim[D_POINT], dim[D_YEAR], dim[D_ORIGIN], dim[D_DEST] };
-    hsize_t dd[4] = { P, Y, G, G }, ch[4] = { 1, Y, G ? G : 1, G ? G : 1 };
-    return variable(f, f->summary, "flow_mean", H5T_NATIVE_DOUBLE, 4, sc, dd, ch, "t",
-                    "mean across replications of anodes dispatched from origin to destination", &f->sflow);
+    return SIM_OK;
 }
 
 /* ---- summaries: one chunk per dataset and point ----------------------------
@@ -956,51 +1089,49 @@ static int create_summary(h5o_file *f)
  * HDF5 walked the selection element by element and deflated with zlib,
  * which made the summaries the serial consumer's largest cost in sweeps
  * with few replications per point.  Jobs are numbered in the order the
- * datasets were created: SV_N x (mean, std, quantile), then flow_mean. */
+ * datasets were created. */
 
 int h5o_summary_njobs(const h5o_file *f)
 {
-    (void)f;
-    return 3 * SV_N + 1;
+    return f->njobs;
 }
 
 size_t h5o_summary_buf_len(const h5o_file *f)
 {
-    const scenario *s = f->s;
-    size_t T = (size_t)s->nmonths, G = (size_t)s->nregions, Y = (size_t)s->nyears;
-    size_t big = 5 * T * (G > PRICE_N ? G : PRICE_N);
-    return (Y * G * G > big ? Y * G * G : big) + 1;
+    size_t big = 1;
+    for (int i = 0; i < f->sch->nvars; i++)
+        big = f->sch->var[i].len > big ? f->sch->var[i].len : big;
+    return H5O_NQ * big + 1;
 }
 
-/* Job's values into buf; returns how many. */
+/* Job's values into buf; returns how many (0: none yet, the quantiles
+ * come from the stored replications at the end). */
 static size_t summary_values(const h5o_file *f, int job, const h5o_summaries *sm, double *buf)
 {
-    const scenario *s = f->s;
-    size_t T = (size_t)s->nmonths, G = (size_t)s->nregions, Y = (size_t)s->nyears;
-    if (job == 3 * SV_N) {
-        for (size_t i = 0; i < Y * G * G; i++)
-            buf[i] = sum_acc_mean(sm->flows, i);
-        return Y * G * G;
-    }
-    int v = job / 3, kind = job % 3;
-    const sum_acc *acc = v == SV_PRICE ? sm->prices : v == SV_INERT ? sm->inert : sm->monthly;
-    size_t K = v == SV_PRICE ? PRICE_N : G;
-    int nm = v < RM_NMETRICS ? RM_NMETRICS : 1, m = v < RM_NMETRICS ? v : 0;
-    size_t TK = T * K;
-    if (kind < 2) {
-        for (size_t i = 0; i < TK; i++) {
-            size_t idx = i * (size_t)nm + (size_t)m;
-            buf[i] = kind == 0 ? sum_acc_mean(acc, idx) : sum_acc_sd(acc, idx);
+    const rs_schema *s = f->sch;
+    const rs_var *v = &s->var[f->jobs[job].var];
+    size_t n = v->len, at = v->sum_at;
+    switch (f->jobs[job].kind) {
+    case SK_MEAN:
+        for (size_t i = 0; i < n; i++)
+            buf[i] = sum_acc_mean(sm->acc, at + i);
+        return n;
+    case SK_STD:
+        for (size_t i = 0; i < n; i++)
+            buf[i] = sum_acc_sd(sm->acc, at + i);
+        return n;
+    default:
+        if (sm->quant) {
+            for (int q = 0; q < H5O_NQ; q++)
+                memcpy(buf + (size_t)q * n, sm->quant + (size_t)q * s->sum_qlen + at, n * sizeof *buf);
+            return H5O_NQ * n;
         }
-        return TK;
+        if (sm->p2 && sm->p2->nq == H5O_NQ) {
+            sum_acc_quantile_rows(sm->p2, at, 1, n, buf);
+            return H5O_NQ * n;
+        }
+        return 0;
     }
-    if (acc->nq != 5) {   /* (every summary tracks the five quantiles of h5o_quantiles) */
-        for (size_t i = 0; i < 5 * TK; i++)
-            buf[i] = NAN;
-        return 5 * TK;
-    }
-    sum_acc_quantile_rows(acc, (size_t)m, (size_t)nm, TK, buf);
-    return 5 * TK;
 }
 
 int h5o_summary_encode(const h5o_file *f, int job, const h5o_summaries *sm, h5c_coder *coder, double *buf,
@@ -1009,8 +1140,15 @@ int h5o_summary_encode(const h5o_file *f, int job, const h5o_summaries *sm, h5c_
     h5c_chunks_clear(out);
     size_t n = summary_values(f, job, sm, buf);
     if (n == 0)
-        return SIM_OK;   /* no regions: the dataset is empty, unchunked */
+        return SIM_OK;   /* nothing yet, or no values: the chunk is not written */
     return h5c_encode(coder, buf, n, 1, (int)sizeof(double), out);
+}
+
+static int store_chunk(h5o_file *f, hid_t ds, long point, const h5c_chunks *ck)
+{
+    hsize_t off[RS_MAX_DIMS + 2] = { (hsize_t)point };
+    HCHECK(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, off, ck->off[1], ck->data), "write a summary");
+    return SIM_OK;
 }
 
 int h5o_summary_store(h5o_file *f, long point, int job, const h5c_chunks *ck)
@@ -1018,17 +1156,13 @@ int h5o_summary_store(h5o_file *f, long point, int job, const h5c_chunks *ck)
     hdf5_quiet();
     if (ck->n == 0)
         return SIM_OK;
-    hid_t ds = job == 3 * SV_N ? f->sflow : f->sv[job / 3][job % 3];
-    hsize_t off[5] = { (hsize_t)point, 0, 0, 0, 0 };
-    HCHECK(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, off, ck->off[1], ck->data), "write a summary");
-    return SIM_OK;
+    return store_chunk(f, f->sv[f->jobs[job].var][f->jobs[job].kind], point, ck);
 }
 
 int h5o_write_summary(h5o_file *f, long point, const h5o_summaries *sm)
 {
     hdf5_quiet();
-    if (!f->coder && !(f->coder = h5c_coder_new(H5O_DEFLATE_LEVEL)))
-        return sim_err_set(SIM_ENOMEM, "out of memory for a compressor");
+    SIM_CHECK(need_coder(f));
     double *buf = malloc(h5o_summary_buf_len(f) * sizeof(double));
     if (!buf)
         return sim_err_set(SIM_ENOMEM, "out of memory for the summaries");
@@ -1039,6 +1173,136 @@ int h5o_write_summary(h5o_file *f, long point, const h5o_summaries *sm)
             rc = h5o_summary_store(f, point, j, &f->packed);
     }
     free(buf);
+    return rc;
+}
+
+/* ---- exact quantiles from the stored replications --------------------------- */
+
+/* Replications whose chunks are read before they are decoded together
+ * (as many as an h5c_chunks holds). */
+#define QF_BATCH H5C_MAX_CHUNKS
+
+typedef struct qf_tools {
+    int nthreads;
+    h5c_coder **coder;      /* [nthreads] */
+    double **tmp;           /* [nthreads] one decoded chunk */
+} qf_tools;
+
+static void qf_free(qf_tools *t)
+{
+    for (int k = 0; t->coder && k < t->nthreads; k++) {
+        h5c_coder_free(t->coder[k]);
+        free(t->tmp[k]);
+    }
+    free(t->coder);
+    free(t->tmp);
+}
+
+static int qf_init(qf_tools *t, int threads, size_t n)
+{
+    t->nthreads = threads > 0 ? threads : 1;
+    t->coder = calloc((size_t)t->nthreads, sizeof *t->coder);
+    t->tmp = calloc((size_t)t->nthreads, sizeof *t->tmp);
+    for (int k = 0; t->coder && t->tmp && k < t->nthreads; k++) {
+        t->coder[k] = h5c_coder_new(H5O_DEFLATE_LEVEL);
+        t->tmp[k] = malloc((n + 1) * sizeof(double));
+        if (!t->coder[k] || !t->tmp[k])
+            break;
+    }
+    for (int k = 0; t->coder && t->tmp && k < t->nthreads; k++)
+        if (!t->coder[k] || !t->tmp[k]) {
+            qf_free(t);
+            return sim_err_set(SIM_ENOMEM, "out of memory for the quantiles");
+        }
+    return t->coder && t->tmp ? SIM_OK : sim_err_set(SIM_ENOMEM, "out of memory for the quantiles");
+}
+
+/* Values [j0, j0 + m) of variable i for every replication of `point`
+ * into cols[(j - j0) * R + rep]: chunks read here, decoded on every
+ * thread. */
+static int qf_columns(h5o_file *f, qf_tools *t, int i, long point, size_t j0, size_t m, double *cols)
+{
+    const rs_var *v = &f->sch->var[i];
+    long R = f->o.nreps;
+    for (long r0 = 0; r0 < R; r0 += QF_BATCH) {
+        long nb = R - r0 < QF_BATCH ? R - r0 : QF_BATCH;
+        h5c_chunks_clear(&f->raw);
+        size_t size[QF_BATCH];
+        for (long k = 0; k < nb; k++) {
+            unsigned char *at;
+            SIM_CHECK(chunk_read(f, i, point, r0 + k, &f->raw, &at, &size[k]));
+        }
+        int failed = SIM_OK;
+#pragma omp parallel for schedule(dynamic, 8) num_threads(t->nthreads)
+        for (long k = 0; k < nb; k++) {
+            int th = omp_get_thread_num();
+            const unsigned char *at = f->raw.data + f->raw.off[k];
+            int rc;
+            if (m == v->len) {   /* one pass: straight into the columns */
+                rc = h5c_decode(t->coder[th], at, size[k], cols + r0 + k, v->len, (size_t)R, elem_size(v));
+            } else {
+                rc = h5c_decode(t->coder[th], at, size[k], t->tmp[th], v->len, 1, elem_size(v));
+                for (size_t j = 0; rc == SIM_OK && j < m; j++)
+                    cols[j * (size_t)R + (size_t)(r0 + k)] = t->tmp[th][j0 + j];
+            }
+            if (rc != SIM_OK) {
+#pragma omp critical(h5o_qf)
+                failed = rc;
+            }
+        }
+        if (failed != SIM_OK)
+            return sim_err_prefix(failed, "%s: replications %ld-%ld of point %ld, %s", f->partial, r0, r0 + nb - 1,
+                                  point, v->name);
+    }
+    return SIM_OK;
+}
+
+int h5o_quantiles_from_file(h5o_file *f, long point, size_t mem_bytes, int threads)
+{
+    hdf5_quiet();
+    const rs_schema *s = f->sch;
+    long R = f->o.nreps;
+    if (!f->o.store_replications || R <= 0)
+        return SIM_OK;
+    if (f->raw_read == 0)
+        f->raw_read = chunks_decodable(f) ? 1 : -1;
+    if (f->raw_read < 0)
+        return sim_err_set(SIM_EINPUT, "%s stores its replications in a way this program does not decode", f->partial);
+    SIM_CHECK(need_coder(f));
+    size_t big = h5o_summary_buf_len(f);
+    qf_tools t = { 0 };
+    SIM_CHECK(qf_init(&t, threads, big));
+    double *out = malloc(big * sizeof *out), *cols = NULL;
+    int rc = out ? SIM_OK : sim_err_set(SIM_ENOMEM, "out of memory for the quantiles");
+    for (int i = 0; rc == SIM_OK && i < s->nvars; i++) {
+        const rs_var *v = &s->var[i];
+        if (!(v->summaries & RS_SUM_QUANTILES) || v->len == 0)
+            continue;
+        /* Values a pass takes: all of the variable when they fit. */
+        size_t m = mem_bytes / ((size_t)R * sizeof(double));
+        m = m < 1 ? 1 : m > v->len ? v->len : m;
+        free(cols);
+        cols = malloc(m * (size_t)R * sizeof *cols);
+        if (!cols) {
+            rc = sim_err_set(SIM_ENOMEM, "out of memory for the quantiles (%zu values x %ld replications)", m, R);
+            break;
+        }
+        for (size_t j0 = 0; rc == SIM_OK && j0 < v->len; j0 += m) {
+            size_t mm = v->len - j0 < m ? v->len - j0 : m;
+            rc = qf_columns(f, &t, i, point, j0, mm, cols);
+            if (rc == SIM_OK)
+                sum_exact_columns(cols, (size_t)R, mm, H5O_NQ, h5o_quantiles, out + j0, v->len, t.nthreads);
+        }
+        h5c_chunks_clear(&f->packed);
+        if (rc == SIM_OK)
+            rc = h5c_encode(f->coder, out, H5O_NQ * v->len, 1, (int)sizeof(double), &f->packed);
+        if (rc == SIM_OK)
+            rc = store_chunk(f, f->sv[i][SK_QUANT], point, &f->packed);
+        h5c_chunks_clear(&f->packed);
+    }
+    free(cols);
+    free(out);
+    qf_free(&t);
     return rc;
 }
 
@@ -1103,64 +1367,43 @@ void h5o_abort(h5o_file *f, int keep)
 
 static int open_datasets(h5o_file *f)
 {
-    const char *dnames[D_N] = { "point", "realization", "time", "region", "year", "origin", "destination",
-                                "plant", "commodity", "price_item", NULL };
-    for (int i = 0; i < D_N; i++)
-        if (dnames[i] && H5Lexists(f->file, dnames[i], H5P_DEFAULT) > 0)
-            f->dim[i] = H5Dopen2(f->file, dnames[i], H5P_DEFAULT);
-    if (f->o.store_replications) {
-        for (int m = 0; m < RM_NMETRICS; m++)
-            HCHECK(f->rm[m] = H5Dopen2(f->file, model_region_metrics[m].name, H5P_DEFAULT), "open a dataset");
-        for (int m = 0; m < PM_NMETRICS; m++) {
-            char pname[64];
-            snprintf(pname, sizeof pname, "plant_%s", model_plant_metrics[m].name);
-            HCHECK(f->pm[m] = H5Dopen2(f->file, pname, H5P_DEFAULT), "open a dataset");
-        }
-        HCHECK(f->flow = H5Dopen2(f->file, "flow", H5P_DEFAULT), "open a dataset");
-        HCHECK(f->balance = H5Dopen2(f->file, "balance_residual", H5P_DEFAULT), "open a dataset");
-        HCHECK(f->price = H5Dopen2(f->file, "price", H5P_DEFAULT), "open a dataset");
-        HCHECK(f->inert = H5Dopen2(f->file, "inert_share", H5P_DEFAULT), "open a dataset");
-    }
+    const rs_schema *s = f->sch;
+    if (f->o.store_replications)
+        for (int i = 0; i < s->nvars; i++)
+            HCHECK(f->var[i] = H5Dopen2(f->file, s->var[i].name, H5P_DEFAULT), "open a dataset");
     HCHECK(f->seed = H5Dopen2(f->file, "replication_seed", H5P_DEFAULT), "open a dataset");
     HCHECK(f->events = H5Dopen2(f->file, "events", H5P_DEFAULT), "open a dataset");
     HCHECK(f->done = H5Dopen2(f->file, "realization_done", H5P_DEFAULT), "open a dataset");
     HCHECK(f->summary = H5Gopen2(f->file, "summary", H5P_DEFAULT), "open the summary group");
-    const char *kinds[3] = { "mean", "std", "quantile" };
-    for (int v = 0; v < SV_N; v++) {
-        const char *base, *lname;
-        summary_names(v, &base, &lname);
-        for (int k = 0; k < 3; k++) {
-            char name[96];
-            snprintf(name, sizeof name, "%s_%s", base, kinds[k]);
-            HCHECK(f->sv[v][k] = H5Dopen2(f->summary, name, H5P_DEFAULT), "open a summary dataset");
-        }
+    for (int j = 0; j < f->njobs; j++) {
+        char name[160];
+        snprintf(name, sizeof name, "%s_%s", s->var[f->jobs[j].var].name, sk_suffix[f->jobs[j].kind]);
+        HCHECK(f->sv[f->jobs[j].var][f->jobs[j].kind] = H5Dopen2(f->summary, name, H5P_DEFAULT),
+               "open a summary dataset");
     }
-    HCHECK(f->sflow = H5Dopen2(f->summary, "flow_mean", H5P_DEFAULT), "open a summary dataset");
     return SIM_OK;
 }
 
+/* The file's identity attributes (inputs, scenario, parameters) are the
+ * run's, in the order the schema declares them, and so are its sizes. */
 static int same_run(h5o_file *f)
 {
-    const scenario *s = f->s;
-    /* Every input file first: a table edited since the partial was
-     * written would otherwise make a mix of two networks. */
-    char *prints = read_attr_text(f->file, "input_fingerprints"), why[512];
-    const char *diff = scn_inputs_differ(prints, s->inputs ? s->inputs : "", why, sizeof why);
-    free(prints);
-    if (diff)
-        return sim_err_set(SIM_EINPUT, "%s was written from other inputs: %s since (a run, resume or merge does not "
-                                       "mix inputs; restore the file, or start over with --force)",
-                           f->partial, diff);
-    char *text = read_attr_text(f->file, "scenario");
-    char *params = read_attr_text(f->file, "parameters");
-    char *json = scn_params_json(s);
-    int ok = text && params && json && strcmp(text, s->text) == 0 && strcmp(params, json) == 0;
-    free(text);
-    free(params);
-    free(json);
-    if (!ok)
-        return sim_err_set(SIM_EINPUT, "%s was written for another scenario or other parameters (expected the same scenario file, seed and --set values to resume)",
-                           f->partial);
+    const rs_schema *s = f->sch;
+    for (int i = 0; i < s->nattrs; i++) {
+        const rs_attr *a = &s->attr[i];
+        if (!a->identity || !a->text)
+            continue;
+        char *have = read_attr_text(f->file, a->name), why[512];
+        const char *diff = NULL;
+        if (a->differ)
+            diff = a->differ(have, a->text, why, sizeof why);
+        else if (!have || strcmp(have, a->text) != 0)
+            diff = a->name;
+        free(have);
+        if (diff)
+            return sim_err_set(SIM_EINPUT, a->differ_msg ? a->differ_msg : "%s was written for another run (%s differs)",
+                               f->partial, diff);
+    }
     long long planned = -1, points = -1, store = -1;
     hid_t a;
     if ((a = H5Aopen(f->file, "replications_planned", H5P_DEFAULT)) >= 0) {
@@ -1181,18 +1424,17 @@ static int same_run(h5o_file *f)
     return SIM_OK;
 }
 
-static int open_existing(h5o_file **out, const char *exact, int readonly, const scenario *s,
-                         const model_def *d, const h5o_options *o, h5o_done *done);
+static int open_existing(h5o_file **out, const char *exact, int readonly, const rs_schema *sch,
+                         const h5o_options *o, h5o_done *done);
 
-int h5o_open_resume(h5o_file **out, const scenario *s, const model_def *d, const h5o_options *o,
-                    h5o_done *done)
+int h5o_open_resume(h5o_file **out, const rs_schema *sch, const h5o_options *o, h5o_done *done)
 {
     *out = NULL;
     memset(done, 0, sizeof *done);
     const char *partial = h5o_partial_name(o->path);
     int fd;
     SIM_CHECK(of_lock_existing(partial, &fd));
-    int rc = open_existing(out, partial, 0, s, d, o, done);
+    int rc = open_existing(out, partial, 0, sch, o, done);
     if (rc == SIM_OK && (rc = of_relock(fd, partial)) != SIM_OK) {
         h5o_close_input(*out);   /* (another run has it now: write nothing) */
         *out = NULL;
@@ -1204,8 +1446,7 @@ int h5o_open_resume(h5o_file **out, const scenario *s, const model_def *d, const
     return rc;
 }
 
-int h5o_open_shard(h5o_file **out, const char *path, const scenario *s, const model_def *d,
-                   const h5o_options *o, h5o_done *done)
+int h5o_open_shard(h5o_file **out, const char *path, const rs_schema *sch, const h5o_options *o, h5o_done *done)
 {
     *out = NULL;
     memset(done, 0, sizeof *done);
@@ -1215,7 +1456,7 @@ int h5o_open_shard(h5o_file **out, const char *path, const scenario *s, const mo
     if (writer > 0)
         return sim_err_set(SIM_EINPUT, "%s is being written by process %ld; merge it once that run is done", path,
                            writer);
-    return open_existing(out, path, 1, s, d, o, done);
+    return open_existing(out, path, 1, sch, o, done);
 }
 
 /* 1 when datasets a and b (same shape) hold the same values: strings
@@ -1252,45 +1493,62 @@ static int same_values(hid_t a, hid_t b)
     return same;
 }
 
+/* Compare dataset `want` (made in memory) with the one of that name in
+ * grp; rewrite and report one that differs. */
+static int verify_one(h5o_file *f, hid_t grp, hid_t want, const char *where)
+{
+    char name[256];
+    if (want < 0 || H5Iget_name(want, name, sizeof name) <= 0)
+        return SIM_OK;
+    const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+    hid_t have = H5Lexists(grp, base, H5P_DEFAULT) > 0 ? H5Dopen2(grp, base, H5P_DEFAULT) : -1;
+    int rc = SIM_OK;
+    if (have >= 0 && !same_values(want, have)) {
+        fprintf(stderr, "anodesim: %s: the coordinate '%s%s' was damaged; written again\n", f->partial, where, base);
+        hid_t t = H5Dget_type(want), sp = H5Dget_space(want);
+        hssize_t n = H5Sget_simple_extent_npoints(sp);
+        int vlen = H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0;
+        void *buf = calloc((size_t)n + 1, vlen ? sizeof(char *) : H5Tget_size(t));
+        if (!buf || H5Dread(want, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ||
+            H5Dwrite(have, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+            rc = h5_fail(f, "write a coordinate again");
+        if (buf && vlen)
+            H5Dvlen_reclaim(t, sp, H5P_DEFAULT, buf);
+        free(buf);
+        H5Sclose(sp);
+        H5Tclose(t);
+    }
+    if (have >= 0)
+        H5Dclose(have);
+    return rc;
+}
+
 /* Compare the coordinates of group grp (root, with_rep_dims 1, or the
  * summary group, 0) with those the run writes, made in the in-memory file
  * mem; rewrite and report any that differ. */
 static int verify_group(h5o_file *f, hid_t mem, hid_t grp, int with_rep_dims, const char *where)
 {
-    static const char *names[D_N] = { "point", "realization", "time", "region", "year", "origin", "destination",
-                                      "plant", "commodity", "price_item", "quantile" };
+    const rs_schema *s = f->sch;
     hid_t mg = H5Gcreate2(mem, with_rep_dims ? "root" : "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (mg < 0)
         return h5_fail(f, "make the coordinates to verify");
-    hid_t want[D_N];
-    for (int i = 0; i < D_N; i++)
-        want[i] = -1;
-    int rc = write_coords(f, mg, want, with_rep_dims);
-    for (int i = 0; rc == SIM_OK && i < D_N; i++) {
-        hid_t have = want[i] >= 0 && H5Lexists(grp, names[i], H5P_DEFAULT) > 0 ? H5Dopen2(grp, names[i], H5P_DEFAULT)
-                                                                             : -1;
-        if (have >= 0 && !same_values(want[i], have)) {
-            fprintf(stderr, "anodesim: %s: the coordinate '%s%s' was damaged; written again\n", f->partial, where,
-                    names[i]);
-            hid_t t = H5Dget_type(want[i]), sp = H5Dget_space(want[i]);
-            hssize_t n = H5Sget_simple_extent_npoints(sp);
-            int vlen = H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0;
-            void *buf = calloc((size_t)n + 1, vlen ? sizeof(char *) : H5Tget_size(t));
-            if (!buf || H5Dread(want[i], t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ||
-                H5Dwrite(have, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
-                rc = h5_fail(f, "write a coordinate again");
-            if (buf && vlen)
-                H5Dvlen_reclaim(t, sp, H5P_DEFAULT, buf);
-            free(buf);
-            H5Sclose(sp);
-            H5Tclose(t);
-        }
-        if (have >= 0)
-            H5Dclose(have);
+    coords want;
+    int rc = coords_alloc(&want, s);
+    if (rc == SIM_OK)
+        rc = write_coords(f, mg, &want, with_rep_dims);
+    hid_t one[] = { want.real, want.point, want.quant };
+    for (size_t i = 0; rc == SIM_OK && i < sizeof one / sizeof one[0]; i++)
+        rc = verify_one(f, grp, one[i], where);
+    for (int i = 0; rc == SIM_OK && i < s->ndims; i++) {
+        rc = verify_one(f, grp, want.dim[i], where);
+        if (rc == SIM_OK)
+            rc = verify_one(f, grp, want.bnds[i], where);
     }
-    for (int i = 0; i < D_N; i++)
-        if (want[i] >= 0)
-            H5Dclose(want[i]);
+    for (int i = 0; rc == SIM_OK && i < s->naux; i++)
+        rc = verify_one(f, grp, want.aux[i], where);
+    for (int i = 0; rc == SIM_OK && i < s->nstatic; i++)
+        rc = verify_one(f, grp, want.stat[i], where);
+    coords_free(&want, s);
     H5Gclose(mg);
     return rc;
 }
@@ -1342,13 +1600,30 @@ static void extend_to_recorded_eof(const char *path)
     close(fd);
 }
 
-static int open_existing(h5o_file **out, const char *exact, int readonly, const scenario *s,
-                         const model_def *d, const h5o_options *o, h5o_done *done)
+/* The done marks, stored (realization, point), as [point * R + rep]. */
+static int read_done(h5o_file *f, h5o_done *done)
+{
+    long P = f->o.npoints, R = f->o.nreps;
+    done->total = P * R;
+    done->mask = calloc((size_t)done->total + 1, 1);
+    unsigned char *byrep = malloc((size_t)done->total + 1);
+    int rc = done->mask && byrep ? SIM_OK : sim_err_set(SIM_ENOMEM, "out of memory");
+    if (rc == SIM_OK && done->total > 0 && H5Dread(f->done, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, byrep) < 0)
+        rc = h5_fail(f, "read realization_done");
+    for (long r = 0; rc == SIM_OK && r < R; r++)
+        for (long p = 0; p < P; p++)
+            done->mask[p * R + r] = byrep[r * P + p];
+    free(byrep);
+    return rc;
+}
+
+static int open_existing(h5o_file **out, const char *exact, int readonly, const rs_schema *sch,
+                         const h5o_options *o, h5o_done *done)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     if (!readonly)
         extend_to_recorded_eof(exact);
-    h5o_file *f = new_handle(s, d, o);
+    h5o_file *f = new_handle(sch, o);
     if (!f)
         return sim_err_set(SIM_ENOMEM, "out of memory");
     free(f->partial);
@@ -1372,15 +1647,8 @@ static int open_existing(h5o_file **out, const char *exact, int readonly, const 
         rc = open_datasets(f);
     if (rc == SIM_OK && !readonly)
         rc = verify_coords(f);
-    if (rc == SIM_OK) {
-        done->total = o->npoints * o->nreps;
-        done->mask = calloc((size_t)done->total + 1, 1);
-        if (!done->mask)
-            rc = sim_err_set(SIM_ENOMEM, "out of memory");
-        else if (done->total > 0 &&
-                 H5Dread(f->done, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, done->mask) < 0)
-            rc = h5_fail(f, "read realization_done");
-    }
+    if (rc == SIM_OK)
+        rc = read_done(f, done);
     if (rc != SIM_OK) {
         free(done->mask);
         done->mask = NULL;

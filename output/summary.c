@@ -314,3 +314,113 @@ double sum_acc_quantile(const sum_acc *a, size_t i, int k)
 {
     return quantile_of(a, i, part_of(a, i)->count, k);
 }
+
+/* ---- exact sample quantiles -------------------------------------------- */
+
+static void swap_d(double *a, double *b)
+{
+    double t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* Put the k-th smallest of x[lo..hi] at x[k], smaller ones before it and
+ * larger ones after (Hoare's selection, median-of-three pivots: no random
+ * numbers, and the value found does not depend on the method anyway). */
+static void select_kth(double *x, size_t lo, size_t hi, size_t k)
+{
+    while (hi > lo) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x[mid] < x[lo])
+            swap_d(&x[mid], &x[lo]);
+        if (x[hi] < x[lo])
+            swap_d(&x[hi], &x[lo]);
+        if (x[hi] < x[mid])
+            swap_d(&x[hi], &x[mid]);
+        double pivot = x[mid];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (x[i] < pivot)
+                i++;
+            while (x[j] > pivot)
+                j--;
+            if (i <= j) {
+                swap_d(&x[i], &x[j]);
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return;   /* x[j+1 .. i-1] all equal the pivot */
+    }
+}
+
+void sum_exact(double *x, size_t n, int nq, const double *p, double *out)
+{
+    if (n == 0) {
+        for (int k = 0; k < nq; k++)
+            out[k] = NAN;
+        return;
+    }
+    double lo = x[0], hi = x[0];
+    for (size_t i = 1; i < n; i++) {
+        lo = x[i] < lo ? x[i] : lo;
+        hi = x[i] > hi ? x[i] : hi;
+    }
+    if (lo == hi) {   /* most values of a run never vary */
+        for (int k = 0; k < nq; k++)
+            out[k] = lo;
+        return;
+    }
+    size_t from = 0;   /* x[0..from) holds no value above those selected so far */
+    for (int k = 0; k < nq; k++) {
+        double pos = p[k] * (double)(n - 1);
+        size_t i = (size_t)floor(pos);
+        select_kth(x, from, n - 1, i);
+        double a = x[i], b = a;
+        if (i + 1 < n && pos > (double)i) {
+            b = x[i + 1];
+            for (size_t j = i + 2; j < n; j++)
+                b = x[j] < b ? x[j] : b;
+        }
+        out[k] = a + (pos - (double)i) * (b - a);
+        from = i;
+    }
+}
+
+void sum_exact_columns(double *cols, size_t n, size_t m, int nq, const double *p, double *out, size_t ld, int threads)
+{
+#pragma omp parallel for schedule(dynamic, 64) num_threads(threads > 0 ? threads : 1)
+    for (size_t j = 0; j < m; j++) {
+        double q[SUM_MAX_QUANTILES];
+        sum_exact(cols + j * n, n, nq, p, q);
+        for (int k = 0; k < nq; k++)
+            out[(size_t)k * ld + j] = q[k];
+    }
+}
+
+void sum_exact_columns_f(const float *cols, size_t n, size_t m, int nq, const double *p, double *out, size_t ld,
+                         int threads)
+{
+#pragma omp parallel num_threads(threads > 0 ? threads : 1)
+    {
+        double *x = malloc((n + 1) * sizeof *x);
+#pragma omp for schedule(dynamic, 64)
+        for (size_t j = 0; j < m; j++) {
+            double q[SUM_MAX_QUANTILES];
+            for (size_t i = 0; x && i < n; i++)
+                x[i] = cols[j * n + i];
+            if (x)
+                sum_exact(x, n, nq, p, q);
+            for (int k = 0; k < nq; k++)
+                out[(size_t)k * ld + j] = x ? q[k] : NAN;
+        }
+        free(x);
+    }
+}

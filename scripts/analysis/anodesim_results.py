@@ -5,11 +5,17 @@
     sm = ar.open_summary("results/china-2024.h5")          # mean, std, quantiles
     df = ar.to_frame(ds, "production")                     # tidy table
     nat = ar.national(ds, "production")                    # summed over regions
+    ds.production.sel(region="Shandong")                   # regions by name
+    p = ar.prices(ds)                                      # prices over price_item
 
 The files are plain netCDF-4/HDF5 with dimension scales, so
 ``xarray.open_dataset(path, engine="h5netcdf")`` works without this module;
-these helpers only save typing.
+these helpers only save typing.  The files keep CF's numeric dimension
+coordinates (region 0, 1, ...) with the names as label coordinates
+(region_name); open_results and open_summary make the names the index, so
+that ``sel(region="Shandong")`` works (labels=False: as stored).
 """
+import numpy as np
 import json
 
 import h5py
@@ -18,14 +24,38 @@ import xarray as xr
 WORLD_HINT = "world regions hold export markets; provinces hold plants and smelters"
 
 
-def open_results(path):
-    """The per-replication data (dimensions point, realization, time, region...)."""
-    return xr.open_dataset(path, engine="h5netcdf")
+# Dimension -> its label coordinate in the files.
+LABELS = {"region": "region_name", "origin": "origin_name", "destination": "destination_name",
+          "plant": "plant_id", "commodity": "commodity_name", "parameter": "parameter_name"}
+PRICE_ITEMS = ["coke", "pitch", "energy", "anode"]
 
 
-def open_summary(path):
+def labelled(ds):
+    """ds with each labelled dimension indexed by its labels (region by name...)."""
+    for dim, lab in LABELS.items():
+        if dim in ds.dims and lab in ds.variables:
+            ds = ds.assign_coords({dim: np.asarray(ds[lab].values).astype(str)})
+    return ds
+
+
+def open_results(path, labels=True):
+    """The per-replication data (dimensions realization, point, time, region...)."""
+    ds = xr.open_dataset(path, engine="h5netcdf")
+    return labelled(ds) if labels else ds
+
+
+def open_summary(path, labels=True):
     """The summaries across replications (group 'summary')."""
-    return xr.open_dataset(path, engine="h5netcdf", group="summary")
+    ds = xr.open_dataset(path, engine="h5netcdf", group="summary")
+    return labelled(ds) if labels else ds
+
+
+def prices(ds, stat=""):
+    """The four price series (coke_price, ...) as one DataArray over a
+    price_item dimension; stat "_mean", "_quantile"... for a summary group."""
+    items = [i for i in PRICE_ITEMS if f"{i}_price{stat}" in ds]
+    da = xr.concat([ds[f"{i}_price{stat}"] for i in items], dim="price_item")
+    return da.assign_coords(price_item=items)
 
 
 def parameters(path):

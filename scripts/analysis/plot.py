@@ -135,8 +135,8 @@ def main(argv):
     ax.set_title(f"{name}: inter-regional anode flows")
     save(fig, base + "-flows.png")
 
-    if "price" in ds:
-        p = ds["price"]
+    if "coke_price" in ds:
+        p = ar.prices(ds)
         fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.5), gridspec_kw={"width_ratios": [3, 1]})
         for i, item in enumerate(["coke", "pitch", "anode"]):
             fan(a1, p.sel(price_item=item), item, color=f"C{i}")

@@ -1,9 +1,11 @@
 """Swings of simulated prices against the recorded ones (coke between US$200 and 400
 /t within 2023: max/min 2; pitch down a third within 2024; anode tender +23 % in one
 month in early 2025).  usage: python3 price_swings.py RESULTS.h5"""
-import sys, numpy as np, xarray as xr
-ds = xr.open_dataset(sys.argv[1], engine="h5netcdf")
-p = ds.price.isel(point=0)
+import os, sys, numpy as np
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import anodesim_results as ar
+ds = ar.open_results(sys.argv[1])
+p = ar.prices(ds).isel(point=0)
 def yr_ratio(item):
     g = p.sel(price_item=item).groupby("time.year")
     return (g.max("time") / g.min("time")).values.ravel()

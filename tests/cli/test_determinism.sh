@@ -15,10 +15,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 n=0
-DATASETS="production consumption shortage exports anode_stock production_cost flow plant_production price
+DATASETS="production consumption shortage exports anode_stock production_cost flow plant_production coke_price anode_price
 inert_share balance_residual replication_seed events realization_done summary/production_mean
 summary/production_std summary/production_quantile summary/shortage_quantile summary/flow_mean
-summary/price_quantile summary/inert_share_mean"
+summary/coke_price_quantile summary/anode_price_quantile summary/inert_share_mean"
 
 same() {   # same REF OTHER LABEL
   n=$((n + 1))

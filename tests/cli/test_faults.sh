@@ -43,7 +43,7 @@ for limit in 100 3000; do
     code=$?
     check '[ $code -eq 0 ] && [ -f "$tmp/full.h5" ]' "disk full: resume finishes (got $code)"
     bad=""
-    for ds in production shortage flow plant_production price replication_seed realization_done \
+    for ds in production shortage flow plant_production coke_price anode_price replication_seed realization_done \
               summary/production_mean summary/production_quantile; do
       h5diff -q "$tmp/ref.h5" "$tmp/full.h5" "/$ds" "/$ds" >/dev/null 2>&1 || bad="$bad $ds"
     done

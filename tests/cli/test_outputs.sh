@@ -72,12 +72,12 @@ kill -TERM $p; wait $p
 import sys, h5py
 path = sys.argv[1]
 with h5py.File(path, "r", locking=False) as f:
-    done = f["realization_done"][0]
+    done = f["realization_done"][:, 0]          # (realization, point)
     rep = int(done.nonzero()[0][3])
-    chunk = f["production"].id.get_chunk_info_by_coord((0, rep, 0, 0))
-    real = f["realization"].id.get_offset()
+    chunk = f["production"].id.get_chunk_info_by_coord((rep, 0, 0, 0))
+    real = f["realization"].id.get_chunk_info(0).byte_offset   # (the record dimension is chunked)
 with open(path, "r+b") as fh:
-    for at in (chunk.byte_offset + chunk.size // 2, real + 8 * 7):   # a replication's data, a coordinate
+    for at in (chunk.byte_offset + chunk.size // 2, real + 4 * 7):   # a replication's data, a coordinate
         fh.seek(at)
         b = fh.read(1)
         fh.seek(at)

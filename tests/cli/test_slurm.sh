@@ -21,7 +21,7 @@ check() { n=$((n + 1)); if ! eval "$1"; then echo "FAIL: $2"; cat "$tmp/err" 2>/
 export ANODESIM=$bin SLURM_CPUS_PER_TASK=1
 same() {   # same A B: the datasets that matter are equal
   local bad=""
-  for ds in production shortage flow plant_production price replication_seed realization_done \
+  for ds in production shortage flow plant_production coke_price anode_price replication_seed realization_done \
             summary/production_mean summary/production_quantile; do
     h5diff -q "$1" "$2" "/$ds" "/$ds" >/dev/null 2>&1 || bad="$bad $ds"
   done

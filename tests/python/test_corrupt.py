@@ -24,7 +24,7 @@ os.makedirs(work, exist_ok=True)
 scen = os.path.join(src, "scenarios", "china-2024", "scenario.yaml")
 R = 400
 args = [anodesim, "run", scen, "-q", "-r", str(R), "-t", "2", "--set", "run.end=2025-12-31"]
-DATASETS = ["production", "shortage", "flow", "plant_production", "price", "realization", "time",
+DATASETS = ["production", "shortage", "flow", "plant_production", "coke_price", "realization", "time",
             "replication_seed", "realization_done", "summary/production_mean", "summary/production_quantile"]
 failed = 0
 

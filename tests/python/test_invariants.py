@@ -32,7 +32,7 @@ def check(ok, what):
 
 
 with h5py.File(out, "r") as f:
-    g = lambda n: f[n][0].astype(np.float64)   # [replication, month, region]
+    g = lambda n: f[n][:, 0].astype(np.float64)   # [replication, month, region] of point 0
     prod, cons, exp = g("production"), g("consumption"), g("exports")
     short = g("shortage")
     nyears = prod.shape[1] // 12

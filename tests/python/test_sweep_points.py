@@ -23,7 +23,7 @@ def run(args):
 swp = os.path.join(work, "leads.h5")
 run(["sweep", sweep, "-t", "1", "--force", "-o", swp])
 with h5py.File(swp, "r") as f:
-    keys = [k.decode() if isinstance(k, bytes) else k for k in f["parameter"][:]]
+    keys = [k.decode() if isinstance(k, bytes) else k for k in f["parameter_name"][:]]
     design = f["design"][:]
     for p in range(design.shape[0]):
         one = os.path.join(work, f"leads-point{p}.h5")
@@ -33,7 +33,7 @@ with h5py.File(swp, "r") as f:
         run(["run", short, "-r", "2", "-t", "1", "--force", "-o", one] + sets)
         with h5py.File(one, "r") as g:
             for var in ("production", "flow", "shipments_in", "events"):
-                a, b = f[var][p], g[var][0]
+                a, b = f[var][:, p], g[var][:, 0]   # (realization, point, ...)
                 if not np.array_equal(a, b, equal_nan=True):
                     failed += 1
                     print(f"FAIL: point {p} ({dict(zip(keys, design[p]))}): {var} differs from a single run")

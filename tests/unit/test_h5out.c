@@ -1,6 +1,8 @@
-/* The HDF5 writer: synthetic replications with a known pattern are written,
- * interrupted (partial file), resumed, read back and completed.  The file it
- * leaves (argv[2]) is checked from Python by tests/python/test_results.py. */
+/* The HDF5 writer on a synthetic two-variable schema (no model): replications
+ * with a known pattern are written, interrupted (partial file), resumed, read
+ * back and completed; summaries are made from memory and the quantiles from
+ * the stored replications.  The file it leaves (argv[2]) is checked from
+ * Python by tests/python/test_results.py. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,64 +13,77 @@
 
 #include "check.h"
 #include "h5out.h"
+#include "schema.h"
 #include "sim_err.h"
 
-static double pattern_rm(long rep, int k, int g, int m)
+enum { T = 12, G = 3, R = 7 };
+
+/* Block 0 interleaves two series, as a model's metric table does:
+ * alpha (time, region) at even places, a filler at odd ones; block 1 is
+ * beta (region), doubles. */
+static double alpha_of(long rep, int k, int g)
 {
-    return rep * 1e6 + m * 1e4 + k * 10 + g;
+    /* Not monotone in rep, with ties: quantiles must sort. */
+    return (double)((rep * 37) % R) * 100.0 + k * 10 + g + (rep == 3 ? 0.5 : 0.0);
 }
 
-static double pattern_flow(long rep, int y, int o, int d)
+static double beta_of(long rep, int g)
 {
-    return rep * 1e6 + y * 1e4 + o * 100 + d;
+    return 1e-3 * (double)rep + g;
 }
 
-static void fill(model_result *r, long rep)
+static rs_schema *synthetic_schema(void)
 {
+    rs_schema *s = rs_new(1);
+    double days[T], bnds[2 * T];
+    for (int k = 0; k < T; k++) {
+        days[k] = 30.0 * k;
+        bnds[2 * k] = 30.0 * k;
+        bnds[2 * k + 1] = 30.0 * (k + 1);
+    }
+    const char *names[G] = { "north", "centre", "south" };
+    CHECK(rs_add_dim(s, "time", "time", "days since 2030-01-01", T, days, 1) == 0);
+    CHECK(rs_dim_axis(s, 0, "T", "360_day") == SIM_OK);
+    CHECK(rs_dim_bounds(s, 0, bnds) == SIM_OK);
+    CHECK(rs_add_dim(s, "region", "region (index)", NULL, G, NULL, 1) == 1);
+    CHECK(rs_add_aux_labels(s, "region_name", "region", 1, G, names) == SIM_OK);
+    rs_block(s, 0, 2 * T * G);
+    rs_block(s, 1, G);
+    int tg[2] = { 0, 1 }, g1[1] = { 1 };
+    CHECK(rs_add_var(s, "alpha", "a test series", "t", NULL, "time: sum", 2, tg, RS_FLOAT, 0, 0, 2, RS_SUM_ALL) == 0);
+    CHECK(rs_add_var(s, "beta", "money per tonne", "t-1", "EUR", NULL, 1, g1, RS_DOUBLE, 1, 0, 1, RS_SUM_MEAN) == 1);
+    CHECK(rs_add_text(s, "title", "synthetic", 0, NULL, NULL) == SIM_OK);
+    CHECK(rs_add_text(s, "scenario_name", "synthetic", 0, NULL, NULL) == SIM_OK);
+    CHECK(rs_add_text(s, "recipe", "one", 1, NULL, "%s was written for another recipe") == SIM_OK);
+    CHECK(rs_finish(s) == SIM_OK);
+    CHECK(s->sum_qlen == T * G && s->sum_len == T * G + G);
+    return s;
+}
+
+static void fill(double *b0, double *b1, rs_record *r, long rep)
+{
+    memset(r, 0, sizeof *r);
     r->rep = rep;
-    r->point = 0;
     r->seed_key = 1000 + (uint64_t)rep;
     r->events = 77 + (uint64_t)rep;
-    for (int k = 0; k < r->nmonths; k++)
-        for (int g = 0; g < r->nregions; g++)
-            for (int m = 0; m < RM_NMETRICS; m++)
-                *model_rm(r, k, g, m) = pattern_rm(rep, k, g, m);
-    for (int y = 0; y < r->nyears; y++)
-        for (int o = 0; o < r->nregions; o++)
-            for (int d = 0; d < r->nregions; d++)
-                *model_od(r, y, o, d) = pattern_flow(rep, y, o, d);
-    for (int y = 0; y < r->nyears; y++)
-        for (int p = 0; p < r->nplants; p++)
-            for (int m = 0; m < PM_NMETRICS; m++)
-                *model_pm(r, y, p, m) = rep + y + p + m;
-    for (int b = 0; b < BAL_N; b++)
-        r->balance[b] = b * 1e-12;
-    for (int k = 0; k < r->nmonths; k++)
-        for (int i = 0; i < PRICE_N; i++)
-            *model_price(r, k, i) = rep * 100 + k + i * 0.25;
-    for (int k = 0; k < r->nmonths; k++)
-        for (int g = 0; g < r->nregions; g++)
-            *model_inert(r, k, g) = 0.001 * (rep + k + g);
+    r->block[0] = b0;
+    r->block[1] = b1;
+    for (int k = 0; k < T; k++)
+        for (int g = 0; g < G; g++) {
+            b0[2 * (k * G + g)] = alpha_of(rep, k, g);
+            b0[2 * (k * G + g) + 1] = -1;   /* not a variable: never written */
+        }
+    for (int g = 0; g < G; g++)
+        b1[g] = beta_of(rep, g);
 }
 
-/* Read the [point 0] slab of summary dataset `name` (n values) back
- * through HDF5's own filters and compare it with what the accumulator
- * gives: the summaries are stored as chunks encoded outside HDF5. */
-static int summary_matches(const char *path, const char *name, const sum_acc *a, size_t n, size_t nm, int metric,
-                           int kind)
+/* Read summary dataset `name` ([point 0] slab, n values) back through
+ * HDF5's own filters into v. */
+static int read_summary(const char *path, const char *name, double *v)
 {
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     hid_t ds = file >= 0 ? H5Dopen2(file, name, H5P_DEFAULT) : -1;
-    int nq = kind == 2 ? 5 : 1, ok = ds >= 0;
-    double *v = malloc(n * (size_t)nq * sizeof *v);
-    ok = ok && v && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0;
-    for (int q = 0; ok && q < nq; q++)
-        for (size_t i = 0; ok && i < n; i++) {
-            size_t idx = i * nm + (size_t)metric;
-            double want = kind == 0 ? sum_acc_mean(a, idx) : kind == 1 ? sum_acc_sd(a, idx) : sum_acc_quantile(a, idx, q);
-            ok = memcmp(&want, &v[(size_t)q * n + i], sizeof want) == 0;
-        }
-    free(v);
+    int ok = ds >= 0 && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0;
     if (ds >= 0)
         H5Dclose(ds);
     if (file >= 0)
@@ -82,29 +97,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: test_h5out SOURCE_DIR OUTPUT.h5\n");
         return 2;
     }
-    char scen[512];
-    snprintf(scen, sizeof scen, "%s/scenarios/china-2024/scenario.yaml", argv[1]);
     const char *out = argv[2];
-    scn_override ov[1] = { { "run.end", "2024-12-31" } };
-    scenario s;
-    model_def d;
-    CHECK(scn_load(scen, ov, 1, &s) == SIM_OK);
-    CHECK(model_def_init(&d, &s) == SIM_OK);
-    const long R = 5;
+    rs_schema *s = synthetic_schema();
     h5o_options o = { .path = out, .npoints = 1, .nreps = R, .store_replications = 1, .threads = 3, .ranks = 1 };
     unlink(out);
     unlink(h5o_partial_name(out));
-    model_result *r = model_result_alloc(&d), *back = model_result_alloc(&d);
-    sum_acc monthly, flows, prices, inert;
-    size_t nm = (size_t)s.nmonths * (size_t)s.nregions * RM_NMETRICS;
-    size_t nf = (size_t)s.nyears * (size_t)s.nregions * (size_t)s.nregions;
+    double b0[2 * T * G], b1[G], c0[2 * T * G], c1[G];
+    rs_record r, back;
 
     /* First run: three replications, then an interruption. */
     h5o_file *f;
-    CHECK(h5o_create(&f, &s, &d, &o) == SIM_OK);
+    CHECK(h5o_create(&f, s, &o) == SIM_OK);
     for (long rep = 0; rep < 3; rep++) {
-        fill(r, rep);
-        CHECK(h5o_write(f, r, NULL) == SIM_OK);
+        fill(b0, b1, &r, rep);
+        CHECK(h5o_write(f, &r, NULL) == SIM_OK);
     }
     h5o_abort(f, 1);
     CHECK(access(out, F_OK) != 0);                       /* no final file */
@@ -112,71 +118,116 @@ int main(int argc, char **argv)
 
     /* Resume: the partial file knows what it holds and gives it back. */
     h5o_done done;
-    CHECK(h5o_open_resume(&f, &s, &d, &o, &done) == SIM_OK);
+    CHECK(h5o_open_resume(&f, s, &o, &done) == SIM_OK);
     CHECK(done.total == R && done.completed == 3);
     CHECK(done.mask[0] && done.mask[2] && !done.mask[3] && !done.mask[4]);
-    CHECK(sum_acc_init(&monthly, nm, 5, h5o_quantiles) == SIM_OK);
-    CHECK(sum_acc_init(&flows, nf, 0, NULL) == SIM_OK);
-    CHECK(sum_acc_init(&prices, (size_t)s.nmonths * PRICE_N, 5, h5o_quantiles) == SIM_OK);
-    CHECK(sum_acc_init(&inert, (size_t)s.nmonths * (size_t)s.nregions, 5, h5o_quantiles) == SIM_OK);
+    sum_acc acc;
+    CHECK(sum_acc_init(&acc, s->sum_len, 0, NULL) == SIM_OK);
+    double x[T * G + G];
     for (long rep = 0; rep < R; rep++) {
+        fill(b0, b1, &r, rep);
         if (done.mask[rep]) {
-            CHECK(h5o_read(f, 0, rep, back, NULL) == SIM_OK);
-            fill(r, rep);
-            CHECK(memcmp(back->region_month, r->region_month, nm * sizeof(double)) == 0);
-            CHECK(memcmp(back->od_year, r->od_year, nf * sizeof(double)) == 0);
-            CHECK(memcmp(back->price_month, r->price_month, (size_t)s.nmonths * PRICE_N * sizeof(double)) == 0);
-            CHECK(back->seed_key == r->seed_key && back->events == r->events);
+            memset(&back, 0, sizeof back);
+            back.block[0] = c0;
+            back.block[1] = c1;
+            for (int i = 0; i < 2 * T * G; i++)
+                c0[i] = -1;
+            CHECK(h5o_read(f, 0, rep, &back, NULL) == SIM_OK);
+            CHECK(memcmp(c0, b0, sizeof c0) == 0);   /* strided values in place, the rest untouched */
+            CHECK(memcmp(c1, b1, sizeof c1) == 0);
+            CHECK(back.seed_key == r.seed_key && back.events == r.events);
         } else {
-            fill(r, rep);
-            CHECK(h5o_write(f, r, NULL) == SIM_OK);
+            CHECK(h5o_write(f, &r, NULL) == SIM_OK);
         }
-        sum_acc_add(&monthly, r->region_month);
-        sum_acc_add(&flows, r->od_year);
-        sum_acc_add(&prices, r->price_month);
-        sum_acc_add(&inert, r->inert_month);
+        rs_round(s, &r);
+        rs_gather(s, &r, x);
+        CHECK(x[0] == alpha_of(rep, 0, 0) && x[T * G + 1] == beta_of(rep, 1));
+        sum_acc_add(&acc, x);
     }
     free(done.mask);
-    h5o_summaries sm = { &monthly, &flows, &prices, &inert };
+    h5o_summaries sm = { &acc, NULL, NULL };
     CHECK(h5o_write_summary(f, 0, &sm) == SIM_OK);
+    CHECK(h5o_quantiles_from_file(f, 0, 1 << 20, 2) == SIM_OK);
     CHECK(h5o_finish(f, 1.5, 12345) == SIM_OK);
     CHECK(access(out, F_OK) == 0);
     CHECK(access(h5o_partial_name(out), F_OK) != 0);
-    size_t TG = (size_t)s.nmonths * (size_t)s.nregions;
-    CHECK(summary_matches(out, "summary/production_mean", &monthly, TG, RM_NMETRICS, RM_PRODUCTION, 0));
-    CHECK(summary_matches(out, "summary/shortage_std", &monthly, TG, RM_NMETRICS, RM_SHORTAGE, 1));
-    CHECK(summary_matches(out, "summary/revenue_quantile", &monthly, TG, RM_NMETRICS, RM_REVENUE, 2));
-    CHECK(summary_matches(out, "summary/price_quantile", &prices, (size_t)s.nmonths * PRICE_N, 1, 0, 2));
-    CHECK(summary_matches(out, "summary/inert_share_mean", &inert, TG, 1, 0, 0));
-    CHECK(summary_matches(out, "summary/flow_mean", &flows, nf, 1, 0, 0));
+
+    /* The summaries as stored: means from the accumulator, quantiles exact
+     * (type 7) from the file, as from memory. */
+    double mean[T * G], q[H5O_NQ * T * G], bm[G];
+    CHECK(read_summary(out, "summary/alpha_mean", mean));
+    CHECK(read_summary(out, "summary/alpha_quantile", q));
+    CHECK(read_summary(out, "summary/beta_mean", bm));
+    for (int i = 0; i < T * G; i++)
+        CHECK(mean[i] == sum_acc_mean(&acc, (size_t)i));
+    for (int g = 0; g < G; g++)
+        CHECK(bm[g] == sum_acc_mean(&acc, (size_t)(T * G + g)));
+    float cols[T * G * R];
+    for (int i = 0; i < T * G; i++)
+        for (long rep = 0; rep < R; rep++)
+            cols[i * R + rep] = (float)alpha_of(rep, i / G, i % G);
+    double qm[H5O_NQ * T * G];
+    sum_exact_columns_f(cols, R, T * G, H5O_NQ, h5o_quantiles, qm, T * G, 2);
+    CHECK(memcmp(q, qm, sizeof q) == 0);
+    /* The median of 7 values is the 4th: 300 + k*10 + g here. */
+    CHECK(q[2 * T * G + 0] == 300.0 && q[2 * T * G + 5] == 300.0 + 10 + 2);
+
+    CHECK(h5o_open_resume(&f, s, &o, &done) == SIM_ENOTFOUND);   /* complete: no partial left */
 
     /* A resume of a file for other settings is refused. */
     h5o_options o2 = o;
     o2.nreps = 6;
-    CHECK(h5o_create(&f, &s, &d, &o2) == SIM_EINPUT);   /* the complete file is there */
+    CHECK(h5o_create(&f, s, &o2) == SIM_EINPUT);   /* the complete file is there */
     CHECK(strstr(sim_err_msg(), "--force") != NULL);
     o2.force = 1;
-    CHECK(h5o_create(&f, &s, &d, &o2) == SIM_OK);
+    CHECK(h5o_create(&f, s, &o2) == SIM_OK);
     h5o_abort(f, 1);
-    CHECK(h5o_open_resume(&f, &s, &d, &o, &done) == SIM_EINPUT);
+    CHECK(h5o_open_resume(&f, s, &o, &done) == SIM_EINPUT);
     CHECK(strstr(sim_err_msg(), "expected the same settings") != NULL);
+    /* ... and so is one with another identity attribute. */
+    rs_schema *other = synthetic_schema();
+    free(other->attr[2].text);
+    other->attr[2].text = strdup("two");
+    CHECK(h5o_open_resume(&f, other, &o2, &done) == SIM_EINPUT);
+    CHECK(strstr(sim_err_msg(), "another recipe") != NULL);
+    rs_free(other);
     unlink(h5o_partial_name(out));
-    CHECK(h5o_open_resume(&f, &s, &d, &o, &done) == SIM_ENOTFOUND);
+    CHECK(h5o_open_resume(&f, s, &o, &done) == SIM_ENOTFOUND);
 
     /* A folder that does not exist is refused before anything is made. */
     h5o_options bad = o;
     bad.path = "/nonexistent-dir/x.h5";
-    CHECK(h5o_create(&f, &s, &d, &bad) == SIM_EINPUT);
+    CHECK(h5o_create(&f, s, &bad) == SIM_EINPUT);
     CHECK(strstr(sim_err_msg(), "/nonexistent-dir") != NULL);
     CHECK(access("/nonexistent-dir/x.h5.partial", F_OK) != 0);
 
-    sum_acc_free(&monthly);
-    sum_acc_free(&flows);
-    sum_acc_free(&prices);
-    sum_acc_free(&inert);
-    model_result_free(r);
-    model_result_free(back);
-    model_def_free(&d);
-    scn_free(&s);
+    /* Quantiles in several passes (a bound of one value's replications)
+     * give the same numbers. */
+    char out2[4096];
+    snprintf(out2, sizeof out2, "%s.passes.h5", out);
+    h5o_options o3 = o;
+    o3.path = out2;
+    o3.force = 1;
+    CHECK(h5o_create(&f, s, &o3) == SIM_OK);
+    for (long rep = 0; rep < R; rep++) {
+        fill(b0, b1, &r, rep);
+        CHECK(h5o_write(f, &r, NULL) == SIM_OK);
+    }
+    CHECK(h5o_quantiles_from_file(f, 0, R * sizeof(double), 1) == SIM_OK);
+    CHECK(h5o_finish(f, 1, 1) == SIM_OK);
+    double q2[H5O_NQ * T * G];
+    char name2[4200];
+    snprintf(name2, sizeof name2, "summary/alpha_quantile");
+    hid_t file = H5Fopen(out2, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t ds = H5Dopen2(file, name2, H5P_DEFAULT);
+    CHECK(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, q2) >= 0);
+    H5Dclose(ds);
+    H5Fclose(file);
+    CHECK(memcmp(q2, qm, sizeof q2) == 0);
+    unlink(out2);
+
+    sum_acc_free(&acc);
+    rs_free(s);
+    (void)argv[1];
     return check_done("test_h5out");
 }

@@ -40,8 +40,43 @@ static int same_estimates(const sum_acc *a, const sum_acc *b, int n)
     return same;
 }
 
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* sum_exact against sorting: type 7 quantiles of samples with ties,
+ * constants, two values and one. */
+static void exact_quantiles(void)
+{
+    const double p[5] = { 0.05, 0.25, 0.5, 0.75, 0.95 };
+    unsigned long long st = 12345;
+    for (int trial = 0; trial < 400; trial++) {
+        size_t n = 1 + (size_t)(trial % 37) * (size_t)(1 + trial / 37);
+        double x[2000], y[2000], q[5];
+        int levels = trial % 5 == 0 ? 1 : trial % 3 == 0 ? 3 : 1000;
+        for (size_t i = 0; i < n; i++) {
+            st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+            x[i] = y[i] = (double)((st >> 33) % (unsigned long long)levels) * 0.5;
+        }
+        qsort(y, n, sizeof *y, cmp_d);
+        sum_exact(x, n, 5, p, q);
+        for (int k = 0; k < 5; k++) {
+            double pos = p[k] * (double)(n - 1);
+            size_t lo = (size_t)floor(pos), hi = lo + 1 < n ? lo + 1 : lo;
+            double want = y[lo] + (pos - (double)lo) * (y[hi] - y[lo]);
+            CHECK(q[k] == want);
+        }
+    }
+    double none[1], q[5];
+    sum_exact(none, 0, 5, p, q);
+    CHECK(isnan(q[0]) && isnan(q[4]));
+}
+
 int main(void)
 {
+    exact_quantiles();
     const double p[5] = { 0.05, 0.25, 0.5, 0.75, 0.95 };
     enum { N = 20000 };
     sum_acc a;
