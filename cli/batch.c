@@ -190,15 +190,16 @@ enum { QM_FILE, QM_MEMORY, QM_P2 };
 static const char *const qm_names[] = { "exact", "exact",
                                         "P-square estimate (Raatikainen 1987; error: docs/results-format.md)" };
 
-/* Bytes the exact quantiles may hold at once (ANODESIM_QUANTILE_MB: another
- * bound, for tests and small machines). */
+/* Bytes of the exact quantiles' scratch at the end of a full run, taken
+ * whatever the replications so that memory does not grow with them
+ * (ANODESIM_QUANTILE_MB: another size, for tests and small machines). */
 static size_t quantile_memory(void)
 {
     const char *e = getenv("ANODESIM_QUANTILE_MB");
     unsigned long long mb;
-    if (e && scn_parse_whole(e, 1, 1 << 20, &mb) == 0)
+    if (e && scn_parse_whole(e, 0, 1 << 20, &mb) == 0)   /* (0: no columns, the selection only) */
         return (size_t)mb << 20;
-    return (size_t)256 << 20;
+    return (size_t)64 << 20;
 }
 
 /* Folding a replication into the summaries (about 50,000 values for the
@@ -1016,8 +1017,10 @@ static int summaries_init(batch *b)
     b->rbvec = malloc((sc->sum_len + 1) * sizeof *b->rbvec);
     if (!b->rbvec)
         return sim_err_set(SIM_ENOMEM, "out of memory for the summaries");
+    /* (summary-only: the point's values, up to four times the bound of
+     * the quantiles' scratch of a full run) */
     b->qmode = !b->o->summary_only ? QM_FILE
-             : (double)sc->sum_qlen * (double)b->R * sizeof(float) <= (double)quantile_memory() ? QM_MEMORY : QM_P2;
+             : (double)sc->sum_qlen * (double)b->R * sizeof(float) <= 4.0 * (double)quantile_memory() ? QM_MEMORY : QM_P2;
     if (b->qmode == QM_P2)
         return sum_acc_init(&b->p2, sc->sum_qlen, H5O_NQ, h5o_quantiles);
     if (b->qmode == QM_MEMORY) {

@@ -146,11 +146,16 @@ int h5o_summary_encode(const h5o_file *f, int job, const h5o_summaries *sm, h5c_
 int h5o_summary_store(h5o_file *f, long point, int job, const h5c_chunks *ck);
 
 /* Exact quantiles of `point` from its stored replications (every one
- * must be in the file), written to the summary group: for each variable,
- * the values of every replication, as many at a time as mem_bytes holds,
- * decoded on `threads` threads.  Same numbers as summary-only runs give
- * from memory (sum_exact_columns).  SIM_OK, SIM_ENOMEM, SIM_EINPUT
- * (damaged chunks) or SIM_EIO. */
+ * must be in the file, and the point's means and standard deviations in
+ * the summary group), written to the summary group.  For each variable,
+ * the replications are read, decoded on `threads` threads, and kept as
+ * columns in a scratch of mem_bytes (taken whatever the replications, so
+ * that memory does not grow with them), as many values at a time as it
+ * holds; a variable that would take more than three passes so is found
+ * by selection in passes instead (sum_select: a few MiB, passes growing
+ * with the logarithm of the replications).  Same numbers as summary-only
+ * runs give from memory (sum_exact), bit for bit.  SIM_OK, SIM_ENOMEM,
+ * SIM_EINPUT (damaged chunks) or SIM_EIO. */
 int h5o_quantiles_from_file(h5o_file *f, long point, size_t mem_bytes, int threads);
 
 /* Write the provenance, mark the file complete, close it and rename it to

@@ -1,6 +1,7 @@
 #include "summary.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -423,4 +424,307 @@ void sum_exact_columns_f(const float *cols, size_t n, size_t m, int nq, const do
         }
         free(x);
     }
+}
+
+/* ---- exact quantiles in passes over the replications ----------------------
+ *
+ * Each value needs a few order statistics (the ranks around each
+ * quantile's position).  The first pass counts each value's replications
+ * in bins over mean +- 4 sd (with a bin below and one above), keeping
+ * each bin's smallest and largest value; a rank's bin becomes its
+ * interval.  A rank is found when its interval holds one value only
+ * (ties: smallest = largest); when few values are left in it, the next
+ * pass collects and sorts them; otherwise the next pass bins the
+ * interval again.  Every pass makes an interval's count smaller, so the
+ * search ends: two passes for most values, three or four for values
+ * whose replications cluster.  Passes after the first visit only the
+ * values still unresolved, and bins and collected values are kept only
+ * for their ranks.  Memory depends on the number of values, not of
+ * replications. */
+
+#define SEL_K1 126       /* first pass: bins over mean +- 4 sd (plus below and above) */
+#define SEL_K 16         /* later passes: bins over a rank's interval */
+#define SEL_COLLECT 48   /* values few enough to collect and sort */
+#define SEL_RANKS (2 * SUM_MAX_QUANTILES)
+
+typedef struct sel_bin {
+    long n;
+    double lo, hi;   /* smallest and largest value in the bin */
+} sel_bin;
+
+typedef struct sel_rank {
+    long rank;       /* 0-based order statistic sought */
+    long below;      /* values below the interval */
+    long count;      /* values in the interval */
+    double lo, hi;   /* its smallest and largest value */
+    int done;
+    long slot;       /* this pass: first of its bins (binning) or of its collected values */
+    long ngot;
+    double value;
+} sel_rank;
+
+struct sum_select {
+    size_t n;
+    long count;
+    int nq;
+    double p[SUM_MAX_QUANTILES];
+    int nr;                      /* ranks sought per value */
+    long rankv[SEL_RANKS];
+    sel_rank *r;                 /* [n][nr] */
+    sel_bin *bins;               /* first pass: [n][SEL_K1 + 2]; later: SEL_K per binned rank */
+    size_t nbins;
+    double *got;                 /* collected values, per collecting rank */
+    size_t ngot_cap;
+    size_t *active;              /* values with a rank left, this pass */
+    size_t nactive;
+    double *a, *w;               /* first pass: [n] bin origin and width */
+    int pass;
+};
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+size_t sum_select_bytes(size_t n, int nq)
+{
+    size_t nr = 2 * (size_t)nq;
+    /* The first pass's bins, or at most as many bytes of later bins and
+     * collected values (both kept within it: sum_select_begin). */
+    return n * ((SEL_K1 + 2) * sizeof(sel_bin) + 2 * sizeof(double) + sizeof(size_t) + nr * sizeof(sel_rank));
+}
+
+void sum_select_free(sum_select *s)
+{
+    if (!s)
+        return;
+    free(s->r), free(s->bins), free(s->got), free(s->active), free(s->a), free(s->w);
+    free(s);
+}
+
+sum_select *sum_select_new(size_t n, long count, int nq, const double *p, const double *mean, const double *sd)
+{
+    sum_select *s = calloc(1, sizeof *s);
+    if (!s || nq < 1 || nq > SUM_MAX_QUANTILES || count < 1) {
+        free(s);
+        return NULL;
+    }
+    s->n = n;
+    s->count = count;
+    s->nq = nq;
+    memcpy(s->p, p, (size_t)nq * sizeof *p);
+    /* The ranks: floor(pos) and the next for each quantile, once each. */
+    for (int k = 0; k < nq; k++) {
+        double pos = p[k] * (double)(count - 1);
+        long i = (long)floor(pos);
+        long want[2] = { i, i + 1 };
+        for (int h = 0; h < (i + 1 < count && pos > (double)i ? 2 : 1); h++) {
+            int seen = 0;
+            for (int q = 0; q < s->nr; q++)
+                seen |= s->rankv[q] == want[h];
+            if (!seen)
+                s->rankv[s->nr++] = want[h];
+        }
+    }
+    size_t nr = (size_t)s->nr;
+    s->nbins = n * (SEL_K1 + 2);
+    s->r = calloc(n * nr + 1, sizeof *s->r);
+    s->bins = malloc((s->nbins + 1) * sizeof *s->bins);
+    s->active = malloc((n + 1) * sizeof *s->active);
+    s->a = malloc((n + 1) * sizeof *s->a);
+    s->w = malloc((n + 1) * sizeof *s->w);
+    if (!s->r || !s->bins || !s->active || !s->a || !s->w) {
+        sum_select_free(s);
+        return NULL;
+    }
+    for (size_t j = 0; j < n; j++) {
+        double m = mean ? mean[j] : NAN, d = sd ? sd[j] : NAN;
+        /* No usable spread: everything lands in the bin below, whose
+         * smallest and largest value start the next pass. */
+        int ok = isfinite(m) && isfinite(d) && d > 0;
+        s->a[j] = ok ? m - 4 * d : INFINITY;
+        s->w[j] = ok ? 8 * d / SEL_K1 : 1;
+        for (size_t q = 0; q < nr; q++)
+            s->r[j * nr + q].rank = s->rankv[q];
+        s->active[j] = j;
+    }
+    s->nactive = n;
+    return s;
+}
+
+int sum_select_done(const sum_select *s)
+{
+    return s->pass > 0 && s->nactive == 0;
+}
+
+static void bins_clear(sel_bin *b, size_t k)
+{
+    for (size_t i = 0; i < k; i++) {
+        b[i].n = 0;
+        b[i].lo = INFINITY;
+        b[i].hi = -INFINITY;
+    }
+}
+
+/* Room for `need` elements of `size` bytes in *buf (capacity *cap). */
+static int reserve_room(void **buf, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    void *p = realloc(*buf, (need + 1) * size);
+    if (!p)
+        return -1;
+    *buf = p;
+    *cap = need;
+    return 0;
+}
+
+int sum_select_begin(sum_select *s)
+{
+    if (s->pass == 0) {
+        bins_clear(s->bins, s->nbins);
+        return SIM_OK;
+    }
+    /* Each unresolved rank of the active values: its bins or its values. */
+    size_t nr = (size_t)s->nr, nb = 0, ng = 0;
+    for (size_t a = 0; a < s->nactive; a++)
+        for (size_t q = 0; q < nr; q++) {
+            sel_rank *r = &s->r[s->active[a] * nr + q];
+            if (r->done)
+                continue;
+            r->ngot = 0;
+            if (r->count <= SEL_COLLECT) {
+                r->slot = (long)ng;
+                ng += (size_t)r->count;
+            } else {
+                r->slot = (long)nb;
+                nb += SEL_K;
+            }
+        }
+    if (reserve_room((void **)&s->bins, &s->nbins, nb, sizeof *s->bins) < 0 ||
+        reserve_room((void **)&s->got, &s->ngot_cap, ng, sizeof *s->got) < 0)
+        return SIM_ENOMEM;
+    bins_clear(s->bins, nb);
+    return SIM_OK;
+}
+
+static void bin_add(sel_bin *b, double x)
+{
+    b->n++;
+    b->lo = x < b->lo ? x : b->lo;
+    b->hi = x > b->hi ? x : b->hi;
+}
+
+/* Value j of one replication into the pass. */
+static void select_one(sum_select *s, size_t j, double x)
+{
+    size_t nr = (size_t)s->nr;
+    if (s->pass == 0) {
+        double t = (x - s->a[j]) / s->w[j];
+        int b = !(t >= 0) ? 0 : t >= SEL_K1 ? SEL_K1 + 1 : (int)t + 1;
+        bin_add(&s->bins[j * (SEL_K1 + 2) + (size_t)b], x);
+        return;
+    }
+    for (size_t q = 0; q < nr; q++) {
+        sel_rank *r = &s->r[j * nr + q];
+        if (r->done || x < r->lo || x > r->hi)
+            continue;
+        if (r->count <= SEL_COLLECT) {
+            if (r->ngot < r->count)
+                s->got[r->slot + r->ngot] = x;
+            r->ngot++;
+            continue;
+        }
+        double t = (x - r->lo) / (r->hi - r->lo) * SEL_K;
+        int b = t >= SEL_K ? SEL_K - 1 : (int)t;
+        bin_add(&s->bins[r->slot + b], x);
+    }
+}
+
+void sum_select_add(sum_select *s, const double *rows, size_t ld, long nrows, int threads)
+{
+    /* Value by value: its bins stay in cache (measured: faster than row
+     * by row, where every value's bins are visited once a row). */
+#pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : 1)
+    for (size_t a = 0; a < s->nactive; a++) {
+        size_t j = s->active[a];
+        for (long i = 0; i < nrows; i++)
+            select_one(s, j, rows[(size_t)i * ld + j]);
+    }
+}
+
+/* The rank's bin among k bins (cumulative counts from `below`): the new interval. */
+static void narrow(sel_rank *r, const sel_bin *b, int k, long below)
+{
+    for (int i = 0; i < k; i++) {
+        if (r->rank < below + b[i].n) {
+            r->below = below;
+            r->count = b[i].n;
+            r->lo = b[i].lo;
+            r->hi = b[i].hi;
+            if (r->lo == r->hi) {
+                r->done = 1;
+                r->value = r->lo;
+            }
+            return;
+        }
+        below += b[i].n;
+    }
+    r->done = 1;   /* (counts short of the rank: replications missing) */
+    r->value = NAN;
+}
+
+void sum_select_end(sum_select *s)
+{
+    size_t nr = (size_t)s->nr, still = 0;
+    for (size_t a = 0; a < s->nactive; a++) {
+        size_t j = s->active[a];
+        int left = 0;
+        for (size_t q = 0; q < nr; q++) {
+            sel_rank *r = &s->r[j * nr + q];
+            if (s->pass == 0) {
+                narrow(r, &s->bins[j * (SEL_K1 + 2)], SEL_K1 + 2, 0);
+            } else if (!r->done && r->count <= SEL_COLLECT) {
+                long n = r->ngot < r->count ? r->ngot : r->count;
+                double *g = &s->got[r->slot];
+                qsort(g, (size_t)n, sizeof *g, cmp_double);
+                long i = r->rank - r->below;
+                r->done = 1;
+                r->value = i >= 0 && i < n ? g[i] : NAN;
+            } else if (!r->done) {
+                narrow(r, &s->bins[r->slot], SEL_K, r->below);
+            }
+            left |= !r->done;
+        }
+        if (left)
+            s->active[still++] = j;
+    }
+    s->nactive = still;
+    s->pass++;
+}
+
+int sum_select_passes(const sum_select *s)
+{
+    return s->pass;
+}
+
+void sum_select_result(const sum_select *s, double *out, size_t ld)
+{
+    size_t nr = (size_t)s->nr;
+    for (size_t j = 0; j < s->n; j++)
+        for (int k = 0; k < s->nq; k++) {
+            double pos = s->p[k] * (double)(s->count - 1);
+            long i = (long)floor(pos);
+            double a = NAN, b = NAN;
+            for (size_t q = 0; q < nr; q++) {
+                if (s->r[j * nr + q].rank == i)
+                    a = s->r[j * nr + q].value;
+                if (s->r[j * nr + q].rank == i + 1)
+                    b = s->r[j * nr + q].value;
+            }
+            if (!(i + 1 < s->count && pos > (double)i))
+                b = a;
+            out[(size_t)k * ld + j] = a + (pos - (double)i) * (b - a);
+        }
 }

@@ -113,4 +113,25 @@ void sum_exact_columns(double *cols, size_t n, size_t m, int nq, const double *p
 void sum_exact_columns_f(const float *cols, size_t n, size_t m, int nq, const double *p, double *out, size_t ld,
                          int threads);
 
+/* Exact quantiles of n values over `count` replications read in passes
+ * (the replications are not held: memory depends on n only, about
+ * sum_select_bytes of it).  Start from each value's mean and standard
+ * deviation (NULL or NaN: none known); then, while !sum_select_done:
+ * sum_select_begin, sum_select_add every replication (in any order, in
+ * batches of rows), sum_select_end.  sum_select_result gives what
+ * sum_exact gives on the same values, bit for bit.  NULL when out of
+ * memory or given no replication. */
+typedef struct sum_select sum_select;
+size_t sum_select_bytes(size_t n, int nq);
+sum_select *sum_select_new(size_t n, long count, int nq, const double *p, const double *mean, const double *sd);
+void sum_select_free(sum_select *s);
+int sum_select_done(const sum_select *s);
+int sum_select_begin(sum_select *s);   /* SIM_OK or SIM_ENOMEM */
+/* nrows replications' values: row i is rows[i * ld .. i * ld + n). */
+void sum_select_add(sum_select *s, const double *rows, size_t ld, long nrows, int threads);
+void sum_select_end(sum_select *s);
+int sum_select_passes(const sum_select *s);
+/* Quantile k of value j into out[k * ld + j]. */
+void sum_select_result(const sum_select *s, double *out, size_t ld);
+
 #endif

@@ -74,9 +74,66 @@ static void exact_quantiles(void)
     CHECK(isnan(q[0]) && isnan(q[4]));
 }
 
+/* sum_select, in passes, gives sum_exact's numbers bit for bit: values
+ * of every shape (ties, a constant, long tails, given or no mean and sd,
+ * one or two replications). */
+static void select_quantiles(void)
+{
+    const double p[5] = { 0.05, 0.25, 0.5, 0.75, 0.95 };
+    enum { N = 9 };
+    long counts[] = { 1, 2, 3, 7, 40, 333, 5000 };
+    unsigned long long st = 99;
+    for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+        long R = counts[c];
+        double *rows = malloc((size_t)R * N * sizeof *rows), *col = malloc((size_t)R * sizeof *col);
+        double mean[N] = { 0 }, sd[N] = { 0 };
+        for (long i = 0; i < R; i++)
+            for (int j = 0; j < N; j++) {
+                st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+                double u = (double)(st >> 11) / 9007199254740992.0;
+                double x = j == 0 ? 5.0                                  /* constant */
+                         : j == 1 ? (u < 0.97 ? 0.0 : 1e4 * u)           /* mostly zero, rare spikes */
+                         : j == 2 ? floor(u * 4)                          /* four tied levels */
+                         : j == 3 ? -log(u + 1e-300) * 1e6                /* long tail */
+                         : j == 4 ? (double)(float)(u * 1e5)              /* floats */
+                         : u;
+                rows[i * N + j] = x;
+                mean[j] += x / (double)R;
+            }
+        for (long i = 0; i < R; i++)
+            for (int j = 0; j < N; j++)
+                sd[j] += (rows[i * N + j] - mean[j]) * (rows[i * N + j] - mean[j]) / (double)(R > 1 ? R - 1 : 1);
+        for (int j = 0; j < N; j++)
+            sd[j] = j == 8 ? NAN : sqrt(sd[j]);   /* (one without a known spread) */
+        sum_select *sel = sum_select_new(N, R, 5, p, mean, sd);
+        CHECK(sel != NULL);
+        while (sel && !sum_select_done(sel)) {
+            CHECK(sum_select_begin(sel) == SIM_OK);
+            for (long i0 = 0; i0 < R; i0 += 64)   /* in batches, as the writer reads them */
+                sum_select_add(sel, rows + i0 * N, N, R - i0 < 64 ? R - i0 : 64, 2);
+            sum_select_end(sel);
+            CHECK(sum_select_passes(sel) <= 12);
+        }
+        double got[5 * N], want[5];
+        if (sel)
+            sum_select_result(sel, got, N);
+        for (int j = 0; sel && j < N; j++) {
+            for (long i = 0; i < R; i++)
+                col[i] = rows[i * N + j];
+            sum_exact(col, (size_t)R, 5, p, want);
+            for (int k = 0; k < 5; k++)
+                CHECK(memcmp(&got[k * N + j], &want[k], sizeof want[k]) == 0);
+        }
+        sum_select_free(sel);
+        free(rows);
+        free(col);
+    }
+}
+
 int main(void)
 {
     exact_quantiles();
+    select_quantiles();
     const double p[5] = { 0.05, 0.25, 0.5, 0.75, 0.95 };
     enum { N = 20000 };
     sum_acc a;
