@@ -5,6 +5,7 @@
 #include <libgen.h>
 #include <math.h>
 #include <omp.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -77,6 +78,8 @@ typedef struct batch {
     unsigned char *global_done;   /* MPI resume: tasks any rank's file already holds */
     char *overrides;          /* --set values as text, kept in the file */
     struct rep_out *pool;     /* consumed replications' buffers, for reuse */
+    struct writer *w;         /* stores replications on a thread of its own (NULL: none) */
+    pthread_mutex_t h5mu;     /* every results-file call while the writer runs */
     double consumer_s;        /* time the (serial) consumer took */
     char *input_abspath;
 } batch;
@@ -91,6 +94,8 @@ typedef struct scratch {
 typedef struct rep_out {
     model_result *r;
     double *vec;              /* its summary vector (rs_gather), when summaries are made */
+    double *yvec;             /* its yearly values for the screen (yearly_values) */
+    atomic_int refs;          /* holders: the fold, and the writer thread while it stores it */
     h5c_chunks ck;
     int packed;
     struct rep_out *next;     /* in the pool */
@@ -102,6 +107,7 @@ static void rep_out_free(rep_out *o)
         return;
     model_result_free(o->r);
     free(o->vec);
+    free(o->yvec);
     h5c_chunks_free(&o->ck);
     free(o);
 }
@@ -156,26 +162,27 @@ static void finish_yearly(double *acc)
     }
 }
 
-static void fold_yearly(batch *b, const model_result *r)
+/* A replication's yearly values into vec (vec_len of them): in the
+ * worker that ran it, so that the serial consumer only adds them up. */
+static void yearly_values(const batch *b, const model_result *r, double *vec)
 {
     const scenario *s = &b->scn[r->point];
     int NR = year_regions(b);
-    memset(b->vec, 0, vec_len(b) * sizeof(double));
+    memset(vec, 0, vec_len(b) * sizeof(double));
     for (int k = 0; k < r->nmonths; k++) {
         int y = (s->start_month - 1 + k) / 12;
         int first = k == 0 || (s->start_month - 1 + k) % 12 == 0;
-        double *nat = &b->vec[vec_index(b, y, NR, 0)];
+        double *nat = &vec[vec_index(b, y, NR, 0)];
         for (int g = 0; g < s->nregions; g++) {
             const double *v = model_rm(r, k, g, 0);
             if (NR)
-                fold_month(&b->vec[vec_index(b, y, g, 0)], v, first, 1);
+                fold_month(&vec[vec_index(b, y, g, 0)], v, first, 1);
             fold_month(nat, v, first, g == 0);
         }
     }
     for (int y = 0; y < s->nyears; y++)
         for (int g = 0; g <= NR; g++)
-            finish_yearly(&b->vec[vec_index(b, y, g, 0)]);
-    sum_acc_add(&b->yearly[r->point], b->vec);
+            finish_yearly(&vec[vec_index(b, y, g, 0)]);
 }
 
 /* ---- summaries, folded in parts by every thread --------------------------- */
@@ -374,6 +381,134 @@ static void fold_enqueue(batch *b, rep_out *o)
     atomic_store_explicit(&fq->tail, t + 1, memory_order_release);
 }
 
+/* ---- the writer thread ------------------------------------------------------ */
+
+/* Storing a replication (its chunks through HDF5, about 0.45 ms for the
+ * default scenario) was most of what the serial consumer did, and the
+ * consumer's time per replication caps the throughput whatever the
+ * cores.  So the consumer hands replications, in order, to a thread of
+ * its own that stores them; every other call on the results file while
+ * it runs takes h5mu, so that HDF5 and the file's handle see one call at
+ * a time.  A replication's buffer goes back to the pool once both the
+ * fold and the writer are done with it. */
+typedef struct writer {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t more, room;
+    struct rep_out **q;
+    long cap, head, n;
+    int stop;
+    atomic_int bad;           /* a write failed: stop taking more */
+    sim_err_first failed;
+} writer;
+
+static void h5_lock(batch *b)
+{
+    if (b->w)
+        pthread_mutex_lock(&b->h5mu);
+}
+
+static void h5_unlock(batch *b)
+{
+    if (b->w)
+        pthread_mutex_unlock(&b->h5mu);
+}
+
+static void *writer_main(void *arg)
+{
+    batch *b = arg;
+    writer *w = b->w;
+    for (;;) {
+        pthread_mutex_lock(&w->mu);
+        while (w->n == 0 && !w->stop)
+            pthread_cond_wait(&w->more, &w->mu);
+        if (w->n == 0) {   /* (stopped, and nothing left) */
+            pthread_mutex_unlock(&w->mu);
+            return NULL;
+        }
+        rep_out *o = w->q[w->head];
+        w->head = (w->head + 1) % w->cap;
+        w->n--;
+        pthread_cond_signal(&w->room);
+        pthread_mutex_unlock(&w->mu);
+        if (!atomic_load(&w->bad)) {
+            rs_record rec;
+            model_record_of(o->r, &rec);
+            pthread_mutex_lock(&b->h5mu);
+            int rc = h5o_write(b->h5, &rec, o->packed ? &o->ck : NULL);
+            pthread_mutex_unlock(&b->h5mu);
+            if (rc != SIM_OK) {
+                sim_err_first_keep(&w->failed, rc);
+                atomic_store(&w->bad, 1);
+            }
+        }
+        rep_out_give(b, o);
+    }
+}
+
+static int writer_start(batch *b, long cap)
+{
+    writer *w = calloc(1, sizeof *w);
+    if (!w || !(w->q = calloc((size_t)cap, sizeof *w->q))) {
+        free(w);
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    }
+    w->cap = cap;
+    atomic_init(&w->bad, 0);
+    sim_err_first_init(&w->failed);
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->more, NULL);
+    pthread_cond_init(&w->room, NULL);
+    pthread_mutex_init(&b->h5mu, NULL);
+    b->w = w;
+    if (pthread_create(&w->th, NULL, writer_main, b) != 0) {
+        b->w = NULL;
+        free(w->q);
+        free(w);
+        return sim_err_set(SIM_ENOMEM, "cannot start the writer thread");
+    }
+    return SIM_OK;
+}
+
+/* Queue o for storing (the consumer, in task order; waits for room). */
+static int writer_put(batch *b, rep_out *o)
+{
+    writer *w = b->w;
+    if (atomic_load(&w->bad))
+        return sim_err_first_take(&w->failed);
+    atomic_fetch_add(&o->refs, 1);
+    pthread_mutex_lock(&w->mu);
+    while (w->n == w->cap)
+        pthread_cond_wait(&w->room, &w->mu);
+    w->q[(w->head + w->n) % w->cap] = o;
+    w->n++;
+    pthread_cond_signal(&w->more);
+    pthread_mutex_unlock(&w->mu);
+    return SIM_OK;
+}
+
+/* Store what is queued, stop the thread; the first failure, if any. */
+static int writer_finish(batch *b)
+{
+    writer *w = b->w;
+    if (!w)
+        return SIM_OK;
+    pthread_mutex_lock(&w->mu);
+    w->stop = 1;
+    pthread_cond_signal(&w->more);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->th, NULL);
+    int rc = atomic_load(&w->bad) ? sim_err_first_take(&w->failed) : SIM_OK;
+    b->w = NULL;
+    pthread_cond_destroy(&w->more);
+    pthread_cond_destroy(&w->room);
+    pthread_mutex_destroy(&w->mu);
+    pthread_mutex_destroy(&b->h5mu);
+    free(w->q);
+    free(w);
+    return rc;
+}
+
 /* ---- folding replications in order ---------------------------------------- */
 
 /* Open capacity by class (plants' yearly capacity, so exits and openings
@@ -394,7 +529,9 @@ static void fold_he(batch *b, const model_result *r)
  * (a replication read back from a file) r is folded at once. */
 static int fold(batch *b, const model_result *r, rep_out *o)
 {
-    fold_yearly(b, r);
+    if (!o)
+        yearly_values(b, r, b->vec);
+    sum_acc_add(&b->yearly[r->point], o ? o->yvec : b->vec);
     if (r->point == 0)
         fold_he(b, r);
     for (int k = 0; k < BAL_N; k++) {
@@ -434,7 +571,9 @@ static int fold(batch *b, const model_result *r, rep_out *o)
         sum_exact_columns_f(b->qcols, (size_t)b->R, sc->sum_qlen, H5O_NQ, h5o_quantiles, b->quant, sc->sum_qlen,
                             omp_in_parallel() ? 1 : omp_get_max_threads());
     h5o_summaries sm = { &b->acc, b->qmode == QM_MEMORY ? b->quant : NULL, b->qmode == QM_P2 ? &b->p2 : NULL };
+    h5_lock(b);
     int rc = b->sj ? sjob_write(b->sj, b->h5, point, &sm) : h5o_write_summary(b->h5, point, &sm);
+    h5_unlock(b);
     sum_acc_reset(&b->acc);
     if (b->qmode == QM_P2)
         sum_acc_reset(&b->p2);
@@ -478,7 +617,10 @@ static int rerun_damaged(batch *b, long p, long rep)
     rs_record rec;
     model_record_of(b->readback, &rec);
     rs_round(b->schema, &rec);
-    return h5o_rewrite(b->h5, &rec);
+    h5_lock(b);
+    int rc = h5o_rewrite(b->h5, &rec);
+    h5_unlock(b);
+    return rc;
 }
 
 /* Fold the replications a resumed file already holds, below linear index
@@ -491,14 +633,17 @@ static int fold_resumed(batch *b, long upto)
         long p = b->next_fold / b->R, rep = b->next_fold % b->R;
         rs_record rec;
         model_record_of(b->readback, &rec);
-        int rc;
+        int rc, wrc = SIM_OK;
+        h5_lock(b);
         if (b->nshards) {   /* merging: from its shard into the final file */
             rc = h5o_read(b->shards[b->src[b->next_fold]], p, rep, &rec, &b->raw);
             if (rc == SIM_OK)
-                SIM_CHECK(h5o_write(b->h5, &rec, &b->raw));   /* the chunks as they are */
+                wrc = h5o_write(b->h5, &rec, &b->raw);   /* the chunks as they are */
         } else {
             rc = h5o_read(b->h5, p, rep, &rec, NULL);
         }
+        h5_unlock(b);
+        SIM_CHECK(wrc);
         if (rc == SIM_OK)
             model_record_back(b->readback, &rec);
         if (rc == SIM_ENOMEM)
@@ -573,7 +718,7 @@ static rep_out *rep_out_take(batch *b, const model_def *d)
     }
     if (!o) {
         o = calloc(1, sizeof *o);
-        if (o && (!(o->r = model_result_alloc(d)) ||
+        if (o && (!(o->r = model_result_alloc(d)) || !(o->yvec = malloc((vec_len(b) + 1) * sizeof *o->yvec)) ||
                   (b->schema && !(o->vec = malloc((b->schema->sum_len + 1) * sizeof *o->vec))))) {
             rep_out_free(o);
             o = NULL;
@@ -583,13 +728,15 @@ static rep_out *rep_out_take(batch *b, const model_def *d)
         h5c_chunks_clear(&o->ck);
         o->packed = 0;
         o->next = NULL;
+        atomic_init(&o->refs, 1);
     }
     return o;
 }
 
+/* One holder is done with o: the last gives it back to the pool. */
 static void rep_out_give(batch *b, rep_out *o)
 {
-    if (!o)
+    if (!o || atomic_fetch_sub(&o->refs, 1) != 1)
         return;
 #pragma omp critical(anodesim_rep_pool)
     {
@@ -659,6 +806,7 @@ static int task_run(void *ctx, void *p, long task, void **result)
         if (!b->subset)
             rs_gather(b->schema, &rec, o->vec);
     }
+    yearly_values(b, r, o->yvec);   /* (as stored, as a resumed run reads them) */
     if (b->h5 && !b->o->summary_only) {
         if (!sc->coder && !(sc->coder = h5c_coder_new(H5O_DEFLATE_LEVEL)))
             rc = sim_err_set(SIM_ENOMEM, "out of memory for the compressor");
@@ -683,10 +831,13 @@ static int task_consume(void *ctx, long task, void *result)
     if (b->h5) {
         if (!b->subset)
             rc = fold_resumed(b, lin);
-        rs_record rec;
-        model_record_of(o->r, &rec);
-        if (rc == SIM_OK)
+        if (rc == SIM_OK && b->w) {
+            rc = writer_put(b, o);
+        } else if (rc == SIM_OK) {
+            rs_record rec;
+            model_record_of(o->r, &rec);
             rc = h5o_write(b->h5, &rec, o->packed ? &o->ck : NULL);
+        }
         b->next_fold = lin + 1;
     }
     if (rc == SIM_OK)
@@ -1114,6 +1265,7 @@ static int open_output(batch *b, int threads, long **todo, long *ntodo)
 
 static void cleanup(batch *b)
 {
+    writer_finish(b);   /* (an early failure: what is queued is stored, then dropped below) */
     if (b->h5)
         h5o_abort(b->h5, 0);
     fold_drain(b);   /* (after an interruption: gives the buffers back) */
@@ -1375,8 +1527,11 @@ int batch_run(const batch_opts *o)
      * still leaves every thread work for two replications.  One more
      * buffer is in the consumer's hands. */
     int window = 2 * threads;
+    long wcap = 2L * threads + 2;   /* replications queued for the writer, at most */
     if (rc == SIM_OK)
-        rc = reserve_pool(&b, window + 1 + (b.fq ? (int)b.fq->cap : 0));
+        rc = reserve_pool(&b, window + 1 + (b.fq ? (int)b.fq->cap : 0) + (b.h5 ? (int)wcap : 0));
+    if (rc == SIM_OK && b.h5 && ntodo > 0)
+        rc = writer_start(&b, wcap);
     /* Resuming: fold what the file holds before the first task left to
      * run now, on every thread, rather than in the consumer once the
      * threads are busy (where the whole run would wait for it). */
@@ -1394,6 +1549,11 @@ int batch_run(const batch_opts *o)
         rc = sim_runner_run(&spec, &st);
         b.consumer_s = st.consume_s;
     }
+    /* Everything handed over is stored (even after a failure or a stop:
+     * finished replications are kept). */
+    int wrc = writer_finish(&b);
+    if (rc == SIM_OK)
+        rc = wrc;
     if (b.mpi)
         sim_mpi_counter_close();
     if (rc == SIM_OK && b.h5 && !b.subset)

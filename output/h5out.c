@@ -58,7 +58,7 @@ struct h5o_file {
     double *scratch;                 /* gather buffer */
     /* Done marks lag one flush behind the data (see h5o_write): the
      * replications flushed last, not yet marked, and those written since. */
-    struct rep_id { long point, rep; } *ids, *flushed, *written;   /* ids: both, owned */
+    struct rep_id { long point, rep; unsigned long long seed, events; } *ids, *flushed, *written;   /* ids: both, owned */
     int nflushed, nwritten;
     h5c_coder *coder;                /* for replications not encoded by the caller, and decoding */
     int raw_read;                    /* per-replication chunks decoded here: 1 yes, -1 no, 0 not known yet */
@@ -953,12 +953,43 @@ static int rep_write(h5o_file *f, const rs_record *r, const h5c_chunks *ck)
     return SIM_OK;
 }
 
+/* Write one value per replication of ids[0..n) into the (realization,
+ * point) dataset ds, in one call: `what` says which (0 seed, 1 events,
+ * 2 the done mark). */
+static int bookkeeping_write(h5o_file *f, hid_t ds, const struct rep_id *ids, int n, int what)
+{
+    if (n == 0)
+        return SIM_OK;
+    hsize_t *at = malloc(2 * (size_t)n * sizeof *at);
+    unsigned long long *v = malloc((size_t)n * sizeof *v);
+    unsigned char *u = malloc((size_t)n);
+    if (!at || !v || !u) {
+        free(at), free(v), free(u);
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    }
+    for (int i = 0; i < n; i++) {
+        at[2 * i] = (hsize_t)ids[i].rep;
+        at[2 * i + 1] = (hsize_t)ids[i].point;
+        v[i] = what == 0 ? ids[i].seed : ids[i].events;
+        u[i] = 1;
+    }
+    hsize_t hn = (hsize_t)n;
+    hid_t fs = H5Dget_space(ds), ms = H5Screate_simple(1, &hn, NULL);
+    herr_t rc = H5Sselect_elements(fs, H5S_SELECT_SET, (size_t)n, at);
+    if (rc >= 0)
+        rc = what == 2 ? H5Dwrite(ds, H5T_NATIVE_UCHAR, ms, fs, H5P_DEFAULT, u)
+                       : H5Dwrite(ds, H5T_NATIVE_ULLONG, ms, fs, H5P_DEFAULT, v);
+    H5Sclose(ms);
+    H5Sclose(fs);
+    free(at), free(v), free(u);
+    HCHECK(rc, "write a replication");
+    return SIM_OK;
+}
+
 /* Set the done marks of the replications flushed last. */
 static int mark_flushed(h5o_file *f)
 {
-    unsigned char one = 1;
-    for (int i = 0; i < f->nflushed; i++)
-        SIM_CHECK(slab_io(f, f->done, f->flushed[i].point, f->flushed[i].rep, H5T_NATIVE_UCHAR, &one, 0));
+    SIM_CHECK(bookkeeping_write(f, f->done, f->flushed, f->nflushed, 2));
     f->nflushed = 0;
     return SIM_OK;
 }
@@ -967,6 +998,11 @@ static int mark_flushed(h5o_file *f)
  * written since become the ones to mark next time. */
 static int flush_batch(h5o_file *f)
 {
+    /* The seeds and event counts of the replications written since, in
+     * two calls rather than two a replication (each was as long as
+     * storing the replication's chunks). */
+    SIM_CHECK(bookkeeping_write(f, f->seed, f->written, f->nwritten, 0));
+    SIM_CHECK(bookkeeping_write(f, f->events, f->written, f->nwritten, 1));
     SIM_CHECK(mark_flushed(f));
     SIM_CHECK(attr_long(f, f->file, "replications_completed", f->completed - f->nwritten));
     HCHECK(H5Fflush(f->file, H5F_SCOPE_GLOBAL), "flush the results file");
@@ -1014,10 +1050,7 @@ static int write_rep(h5o_file *f, const rs_record *r, const h5c_chunks *packed, 
         }
         SIM_CHECK(rep_write(f, r, packed));
     }
-    unsigned long long seed = r->seed_key, ev = r->events;
-    SIM_CHECK(slab_io(f, f->seed, point, rep, H5T_NATIVE_ULLONG, &seed, 0));
-    SIM_CHECK(slab_io(f, f->events, point, rep, H5T_NATIVE_ULLONG, &ev, 0));
-    f->written[f->nwritten++] = (struct rep_id){ point, rep };
+    f->written[f->nwritten++] = (struct rep_id){ point, rep, r->seed_key, r->events };
     f->completed += !again;
     /* Durable in two steps: data goes out with a flush, its done marks
      * with the next one (or at the end).  A kill -9 in the middle of a
