@@ -509,6 +509,30 @@ static void clear_month(model_instance *m)
 }
 
 /* The month boundary starting month k (arg).  Month k-1 is closed first. */
+/* Debug builds: no stock, order book or transit total is negative at a
+ * month's close (beyond the rounding residue mdl_snap clears). */
+static void check_stocks(const model_instance *m)
+{
+#ifndef NDEBUG
+    const scenario *s = m->s;
+    for (int p = 0; p < s->nplants; p++) {
+        const plant_state *ps = &m->plants[p];
+        SIM_INVARIANT(ps->finished >= -MDL_EPS_T && ps->wip_green >= -MDL_EPS_T && ps->backlog >= -MDL_EPS_T,
+                      "plant %d: finished %g, in the furnace %g, backlog %g t", p, ps->finished, ps->wip_green,
+                      ps->backlog);
+        for (int c = 0; c < 3; c++)
+            SIM_INVARIANT(ps->raw[c] >= -MDL_EPS_T, "plant %d: raw material %d stock %g t", p, c, ps->raw[c]);
+    }
+    for (int i = 0; i < s->nsmelters; i++)
+        SIM_INVARIANT(m->smelters[i].stock >= 0 && m->smelters[i].backorder >= 0, "smelter %d: stock %g, owed %g t", i,
+                      m->smelters[i].stock, m->smelters[i].backorder);
+    for (int g = 0; g < s->nregions; g++)
+        SIM_INVARIANT(m->transit_region[g] >= -MDL_EPS_T, "region %d: %g t in transit", g, m->transit_region[g]);
+#else
+    (void)m;
+#endif
+}
+
 static int on_month(sim_engine *e, const sim_event *ev, void *model)
 {
     model_instance *m = model;
@@ -530,6 +554,7 @@ static int on_month(sim_engine *e, const sim_event *ev, void *model)
         smelter_advance(m, i, m->eng.now);
     for (int i = 0; i < s->nsmelters; i++)
         SIM_CHECK(smelter_month(m, i));      /* butts of the month just ended */
+    check_stocks(m);
     if (m->recording)
         record_service(m, month_days(m, k - 1));
     clear_month(m);

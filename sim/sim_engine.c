@@ -76,6 +76,8 @@ int sim_engine_run_until(sim_engine *eng, double t_end)
         int32_t next_target;
         if (eng->lookahead && sim_queue_next_hint(q, &next_type, &next_target))
             eng->lookahead(eng->model, next_type, next_target);
+        SIM_INVARIANT(ev.time >= eng->now, "event type %u at %.17g, after the clock reached %.17g (queue order)",
+                      ev.type, ev.time, eng->now);
         eng->now = ev.time;
         eng->processed++;
         sim_handler_fn fn = ev.type < SIM_MAX_TYPES ? eng->handler[ev.type] : NULL;

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SIM_ERR_LEN 1024
@@ -92,4 +93,15 @@ int sim_err_exit_code(int code)
     if (code == SIM_OK)
         return 0;
     return code == SIM_EINPUT ? 2 : 1;
+}
+
+_Noreturn void sim_invariant_failed(const char *file, int line, const char *cond, const char *fmt, ...)
+{
+    fprintf(stderr, "anodesim: invariant failed at %s:%d: %s: ", file, line, cond);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    abort();
 }

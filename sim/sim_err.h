@@ -47,6 +47,23 @@ void sim_err_copy(const char *msg);
 
 void sim_err_clear(void);
 
+/* Debug-build invariants (compiled out with NDEBUG, as in Release): a
+ * state that must never be (an event before the clock, a negative
+ * stock) stops the program with file, line and what failed, so that
+ * the tests' Debug pass (scripts/test, under the sanitizers) catches a
+ * wrong answer where it starts, not where a result looks odd. */
+#ifndef NDEBUG
+#define SIM_INVARIANT(cond, ...)                                         \
+    do {                                                                 \
+        if (!(cond))                                                     \
+            sim_invariant_failed(__FILE__, __LINE__, #cond, __VA_ARGS__); \
+    } while (0)
+#else
+#define SIM_INVARIANT(cond, ...) ((void)0)
+#endif
+_Noreturn void sim_invariant_failed(const char *file, int line, const char *cond, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* The first failure among threads that work together: its status and
  * the message of the thread that failed (messages are thread-local).
  * sim_err_first_keep records rc and this thread's message unless a

@@ -2,8 +2,12 @@
  * pop, cancel) with many ties in time and priority, events near and far,
  * and time scales that change; every pop must return exactly the event a
  * sorted reference would. */
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "sim_err.h"
@@ -34,8 +38,32 @@ static long ref_min(const ref_ev *r, long n)
     return best;
 }
 
+/* Debug builds: a failed invariant stops the process (SIGABRT) with
+ * file, line and message; Release builds compile the checks out. */
+static void invariants(void)
+{
+#ifndef NDEBUG
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open("/dev/null", O_WRONLY);
+        if (fd >= 0)
+            dup2(fd, 2);
+        double stock = -1.0;
+        SIM_INVARIANT(stock >= 0, "stock %g t", stock);
+        _exit(0);
+    }
+    int st = 0;
+    CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+#else
+    SIM_INVARIANT(0, "compiled out");
+#endif
+}
+
 int main(void)
 {
+    invariants();
     const long nops = 1000000;
     sim_queue q;
     CHECK(sim_queue_init(&q, 0) == SIM_OK);
