@@ -87,6 +87,8 @@ class Bench:
         # serial step, not the simulation, caps the throughput.
         serial = res.get("consumer_s", 0.0) / self.reps
         self.add("scenario", "serial consumer time per replication", 1000 * serial, "ms")
+        cpu = 2 * wall / self.reps   # (2 threads busy: CPU seconds per replication)
+        self.add("scenario", "serial consumer share of a replication's CPU", 100 * serial / cpu, "%", "<= 2")
         if serial > 0:
             self.add("scenario", "throughput ceiling set by it, any thread count", 1 / serial, "1/s")
         bare, _ = self.full_run(self.reps, output=False)
