@@ -5,7 +5,6 @@
 #include <libgen.h>
 #include <math.h>
 #include <omp.h>
-#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -16,6 +15,7 @@
 
 #include "cli.h"
 #include "h5out.h"
+#include "h5writer.h"
 #include "outfile.h"
 #include "model.h"
 #include "sim_err.h"
@@ -78,8 +78,7 @@ typedef struct batch {
     unsigned char *global_done;   /* MPI resume: tasks any rank's file already holds */
     char *overrides;          /* --set values as text, kept in the file */
     struct rep_out *pool;     /* consumed replications' buffers, for reuse */
-    struct writer *w;         /* stores replications on a thread of its own (NULL: none) */
-    pthread_mutex_t h5mu;     /* every results-file call while the writer runs */
+    h5w *w;                   /* stores replications on a thread of its own (NULL: none) */
     double consumer_s;        /* time the (serial) consumer took */
     char *input_abspath;
 } batch;
@@ -383,129 +382,48 @@ static void fold_enqueue(batch *b, rep_out *o)
 
 /* ---- the writer thread ------------------------------------------------------ */
 
-/* Storing a replication (its chunks through HDF5, about 0.45 ms for the
- * default scenario) was most of what the serial consumer did, and the
- * consumer's time per replication caps the throughput whatever the
- * cores.  So the consumer hands replications, in order, to a thread of
- * its own that stores them; every other call on the results file while
- * it runs takes h5mu, so that HDF5 and the file's handle see one call at
- * a time.  A replication's buffer goes back to the pool once both the
- * fold and the writer are done with it. */
-typedef struct writer {
-    pthread_t th;
-    pthread_mutex_t mu;
-    pthread_cond_t more, room;
-    struct rep_out **q;
-    long cap, head, n;
-    int stop;
-    atomic_int bad;           /* a write failed: stop taking more */
-    sim_err_first failed;
-} writer;
+/* Storing a replication was most of what the serial consumer did: it
+ * hands replications, in order, to the writer thread (h5writer.h).  A
+ * replication's buffer goes back to the pool once both the fold and the
+ * writer are done with it. */
+
+static void writer_item(void *ctx, void *item, rs_record *rec, const h5c_chunks **packed)
+{
+    (void)ctx;
+    const rep_out *o = item;
+    model_record_of(o->r, rec);
+    *packed = o->packed ? &o->ck : NULL;
+}
+
+static void writer_release(void *ctx, void *item)
+{
+    rep_out_give(ctx, item);
+}
 
 static void h5_lock(batch *b)
 {
-    if (b->w)
-        pthread_mutex_lock(&b->h5mu);
+    h5w_lock(b->w);
 }
 
 static void h5_unlock(batch *b)
 {
-    if (b->w)
-        pthread_mutex_unlock(&b->h5mu);
+    h5w_unlock(b->w);
 }
 
-static void *writer_main(void *arg)
-{
-    batch *b = arg;
-    writer *w = b->w;
-    for (;;) {
-        pthread_mutex_lock(&w->mu);
-        while (w->n == 0 && !w->stop)
-            pthread_cond_wait(&w->more, &w->mu);
-        if (w->n == 0) {   /* (stopped, and nothing left) */
-            pthread_mutex_unlock(&w->mu);
-            return NULL;
-        }
-        rep_out *o = w->q[w->head];
-        w->head = (w->head + 1) % w->cap;
-        w->n--;
-        pthread_cond_signal(&w->room);
-        pthread_mutex_unlock(&w->mu);
-        if (!atomic_load(&w->bad)) {
-            rs_record rec;
-            model_record_of(o->r, &rec);
-            pthread_mutex_lock(&b->h5mu);
-            int rc = h5o_write(b->h5, &rec, o->packed ? &o->ck : NULL);
-            pthread_mutex_unlock(&b->h5mu);
-            if (rc != SIM_OK) {
-                sim_err_first_keep(&w->failed, rc);
-                atomic_store(&w->bad, 1);
-            }
-        }
-        rep_out_give(b, o);
-    }
-}
-
-static int writer_start(batch *b, long cap)
-{
-    writer *w = calloc(1, sizeof *w);
-    if (!w || !(w->q = calloc((size_t)cap, sizeof *w->q))) {
-        free(w);
-        return sim_err_set(SIM_ENOMEM, "out of memory");
-    }
-    w->cap = cap;
-    atomic_init(&w->bad, 0);
-    sim_err_first_init(&w->failed);
-    pthread_mutex_init(&w->mu, NULL);
-    pthread_cond_init(&w->more, NULL);
-    pthread_cond_init(&w->room, NULL);
-    pthread_mutex_init(&b->h5mu, NULL);
-    b->w = w;
-    if (pthread_create(&w->th, NULL, writer_main, b) != 0) {
-        b->w = NULL;
-        free(w->q);
-        free(w);
-        return sim_err_set(SIM_ENOMEM, "cannot start the writer thread");
-    }
-    return SIM_OK;
-}
-
-/* Queue o for storing (the consumer, in task order; waits for room). */
+/* Queue o for storing (the consumer, in task order). */
 static int writer_put(batch *b, rep_out *o)
 {
-    writer *w = b->w;
-    if (atomic_load(&w->bad))
-        return sim_err_first_take(&w->failed);
     atomic_fetch_add(&o->refs, 1);
-    pthread_mutex_lock(&w->mu);
-    while (w->n == w->cap)
-        pthread_cond_wait(&w->room, &w->mu);
-    w->q[(w->head + w->n) % w->cap] = o;
-    w->n++;
-    pthread_cond_signal(&w->more);
-    pthread_mutex_unlock(&w->mu);
-    return SIM_OK;
+    int rc = h5w_put(b->w, o);
+    if (rc != SIM_OK)
+        atomic_fetch_sub(&o->refs, 1);   /* (not queued: the writer never holds it) */
+    return rc;
 }
 
-/* Store what is queued, stop the thread; the first failure, if any. */
 static int writer_finish(batch *b)
 {
-    writer *w = b->w;
-    if (!w)
-        return SIM_OK;
-    pthread_mutex_lock(&w->mu);
-    w->stop = 1;
-    pthread_cond_signal(&w->more);
-    pthread_mutex_unlock(&w->mu);
-    pthread_join(w->th, NULL);
-    int rc = atomic_load(&w->bad) ? sim_err_first_take(&w->failed) : SIM_OK;
+    int rc = h5w_finish(b->w);
     b->w = NULL;
-    pthread_cond_destroy(&w->more);
-    pthread_cond_destroy(&w->room);
-    pthread_mutex_destroy(&w->mu);
-    pthread_mutex_destroy(&b->h5mu);
-    free(w->q);
-    free(w);
     return rc;
 }
 
@@ -1531,7 +1449,7 @@ int batch_run(const batch_opts *o)
     if (rc == SIM_OK)
         rc = reserve_pool(&b, window + 1 + (b.fq ? (int)b.fq->cap : 0) + (b.h5 ? (int)wcap : 0));
     if (rc == SIM_OK && b.h5 && ntodo > 0)
-        rc = writer_start(&b, wcap);
+        rc = h5w_start(&b.w, b.h5, wcap, writer_item, writer_release, &b);
     /* Resuming: fold what the file holds before the first task left to
      * run now, on every thread, rather than in the consumer once the
      * threads are busy (where the whole run would wait for it). */
