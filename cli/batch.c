@@ -23,6 +23,7 @@
 #include "sim_runner.h"
 #include "summary.h"
 #include "summary_jobs.h"
+#include "sumfold.h"
 #include "results_schema.h"
 
 static volatile sig_atomic_t interrupted;
@@ -55,13 +56,8 @@ typedef struct batch {
     /* results file */
     h5o_file *h5;
     rs_schema *schema;        /* what the results file holds */
-    sum_acc acc;              /* mean and std of the summary vector (rs_gather), one point at a time */
-    sum_acc p2;               /* QM_P2: P-square quantile estimates */
-    int qmode;                /* how the quantiles are had (QM_*) */
-    float *qcols;             /* QM_MEMORY: the point's values, [sum_qlen][R] */
-    double *quant;            /* QM_MEMORY: their exact quantiles, [H5O_NQ][sum_qlen] */
+    sum_fold *sf;             /* the summaries across replications, a point at a time (NULL: none made) */
     double *rbvec;            /* the summary vector of a replication read back */
-    struct fold_queue *fq;    /* summaries folded in parts by every thread (NULL: at once) */
     sum_jobs *sj;             /* a point's summaries encoded by every thread (NULL: by the consumer) */
     const long *todo;         /* linear index (point * R + rep) of each task; NULL: identity */
     unsigned char *have;      /* [P * R] already in a resumed file */
@@ -184,21 +180,12 @@ static void yearly_values(const batch *b, const model_result *r, double *vec)
             finish_yearly(&vec[vec_index(b, y, g, 0)]);
 }
 
-/* ---- summaries, folded in parts by every thread --------------------------- */
+/* ---- summaries ---------------------------------------------------------------- */
 
-/* Quantiles across replications are exact sample quantiles: from the
- * stored replications at the end of the run (QM_FILE), or, in a
- * summary-only run whose values fit in QUANTILE_MEMORY, from the point's
- * values kept in memory (QM_MEMORY), with the same numbers.  Only a
- * summary-only run too large for that estimates them by P-square (QM_P2),
- * and the file says so (quantile_method). */
-enum { QM_FILE, QM_MEMORY, QM_P2 };
-static const char *const qm_names[] = { "exact", "exact",
-                                        "P-square estimate (Raatikainen 1987; error: docs/results-format.md)" };
-
-/* Bytes of the exact quantiles' scratch at the end of a full run, taken
- * whatever the replications so that memory does not grow with them
- * (ANODESIM_QUANTILE_MB: another size, for tests and small machines). */
+/* Bytes of the exact quantiles' memory (sumfold.h, h5o_quantiles_from_file):
+ * the scratch at the end of a full run, taken whatever the replications
+ * so that memory does not grow with them (ANODESIM_QUANTILE_MB: another
+ * size, for tests and small machines). */
 static size_t quantile_memory(void)
 {
     const char *e = getenv("ANODESIM_QUANTILE_MB");
@@ -208,176 +195,18 @@ static size_t quantile_memory(void)
     return (size_t)64 << 20;
 }
 
-/* Folding a replication into the summaries (about 50,000 values for the
- * default scenario; with P-square estimates most of the time spent per
- * replication) is split in parts so that it is not the serial
- * consumer's: the consumer only queues a replication, and every thread,
- * after each task it runs, folds whichever parts are free
- * (sum_acc_add_part; one thread per part at a time, each part in
- * replication order, so the summaries are the same bit for bit whatever
- * the number of threads).  A replication's buffer goes back to the pool
- * when its last part is folded. */
-typedef struct fold_queue {
-    long cap;                 /* replications waiting, at most */
-    struct rep_out **q;       /* [cap] by sequence number % cap */
-    atomic_int *left;         /* [cap] parts not yet folded */
-    atomic_long tail;         /* replications queued so far */
-    int nparts;
-    atomic_long *next;        /* [nparts] next sequence number each part folds */
-    omp_lock_t *lock;         /* [nparts] */
-} fold_queue;
-
 static void rep_out_give(batch *b, rep_out *o);
 
-static void fold_queue_free(fold_queue *fq)
+static void fold_release(void *ctx, void *item)
 {
-    if (!fq)
-        return;
-    for (int k = 0; k < fq->nparts; k++)
-        omp_destroy_lock(&fq->lock[k]);
-    free(fq->q);
-    free(fq->left);
-    free(fq->next);
-    free(fq->lock);
-    free(fq);
-}
-
-static int fold_queue_new(batch *b, int threads)
-{
-    fold_queue *fq = calloc(1, sizeof *fq);
-    if (!fq)
-        return sim_err_set(SIM_ENOMEM, "out of memory");
-    fq->cap = 2L * threads + 2;
-    fq->nparts = (size_t)(2 * threads) < b->schema->sum_qlen ? 2 * threads : 1;
-    fq->q = calloc((size_t)fq->cap, sizeof *fq->q);
-    fq->left = calloc((size_t)fq->cap, sizeof *fq->left);
-    fq->next = calloc((size_t)fq->nparts, sizeof *fq->next);
-    fq->lock = calloc((size_t)fq->nparts, sizeof *fq->lock);
-    if (!fq->q || !fq->left || !fq->next || !fq->lock) {
-        fq->nparts = 0;   /* (no lock made yet) */
-        fold_queue_free(fq);
-        return sim_err_set(SIM_ENOMEM, "out of memory");
-    }
-    for (int k = 0; k < fq->nparts; k++) {
-        omp_init_lock(&fq->lock[k]);
-        atomic_init(&fq->next[k], 0);
-    }
-    atomic_init(&fq->tail, 0);
-    b->fq = fq;
-    SIM_CHECK(sum_acc_split(&b->acc, fq->nparts));
-    return b->qmode == QM_P2 ? sum_acc_split(&b->p2, fq->nparts) : SIM_OK;
-}
-
-/* Part k of replication rep's summary vector x into the summaries. */
-static void fold_vec_part(batch *b, int k, const double *x, long rep)
-{
-    sum_acc_add_part(&b->acc, k, x);
-    if (b->qmode == QM_P2) {
-        sum_acc_add_part(&b->p2, k, x);
-    } else if (b->qmode == QM_MEMORY) {
-        size_t lo = b->acc.part[k].lo, hi = b->acc.part[k].hi, q = b->schema->sum_qlen;
-        for (size_t j = lo; j < hi && j < q; j++)
-            b->qcols[j * (size_t)b->R + (size_t)rep] = (float)x[j];
-    }
-}
-
-/* The whole of x at once (no parts). */
-static void fold_vec(batch *b, const double *x, long rep)
-{
-    sum_acc_add(&b->acc, x);
-    if (b->qmode == QM_P2)
-        sum_acc_add(&b->p2, x);
-    else if (b->qmode == QM_MEMORY)
-        for (size_t j = 0; j < b->schema->sum_qlen; j++)
-            b->qcols[j * (size_t)b->R + (size_t)rep] = (float)x[j];
-}
-
-/* Fold what is queued for part k, unless another thread is at it. */
-static void fold_part(batch *b, int k)
-{
-    fold_queue *fq = b->fq;
-    if (!omp_test_lock(&fq->lock[k]))
-        return;
-    long n = atomic_load(&fq->next[k]), tail = atomic_load_explicit(&fq->tail, memory_order_acquire);
-    for (; n < tail; n++) {
-        rep_out *o = fq->q[n % fq->cap];
-        fold_vec_part(b, k, o->vec, o->r->rep);
-        atomic_store_explicit(&fq->next[k], n + 1, memory_order_release);
-        if (atomic_fetch_sub(&fq->left[n % fq->cap], 1) == 1)
-            rep_out_give(b, o);
-    }
-    omp_unset_lock(&fq->lock[k]);
-}
-
-/* Any thread, any time: fold the free parts, from a place that depends on
- * the thread so that threads spread over the parts. */
-static void fold_help(batch *b)
-{
-    fold_queue *fq = b->fq;
-    if (!fq)
-        return;
-    int first = omp_get_thread_num() * fq->nparts / omp_get_num_threads();
-    for (int j = 0; j < fq->nparts; j++)
-        fold_part(b, (first + j) % fq->nparts);
+    rep_out_give(ctx, item);
 }
 
 static void task_help(void *ctx)
 {
     batch *b = ctx;
     sjob_help(b->sj);   /* first: the consumer waits for these */
-    fold_help(b);
-}
-
-/* Replications queued and not yet folded by every part. */
-static long fold_backlog(const batch *b)
-{
-    const fold_queue *fq = b->fq;
-    long tail = atomic_load(&fq->tail), lag = 0;
-    for (int k = 0; k < fq->nparts; k++) {
-        long d = tail - atomic_load(&fq->next[k]);
-        lag = d > lag ? d : lag;
-    }
-    return lag;
-}
-
-/* Fold everything queued (the consumer, before reading the summaries). */
-static void fold_drain(batch *b)
-{
-    if (!b->fq)
-        return;
-    while (fold_backlog(b) > 0) {
-        fold_help(b);
-        sched_yield();   /* a part another thread is folding */
-    }
-}
-
-/* Fold a replication read back from a file at once: its parts on every
- * thread when no simulation runs alongside (merging), else here. */
-static void fold_now(batch *b, const double *x, long rep)
-{
-    int np = b->acc.nparts;
-    if (np > 1 && !omp_in_parallel()) {
-#pragma omp parallel for schedule(static, 1) num_threads(np / 2)   /* (2 parts per thread) */
-        for (int k = 0; k < np; k++)
-            fold_vec_part(b, k, x, rep);
-        return;
-    }
-    fold_vec(b, x, rep);
-}
-
-/* The consumer hands replication o over (room permitting: it folds until
- * there is). */
-static void fold_enqueue(batch *b, rep_out *o)
-{
-    fold_queue *fq = b->fq;
-    while (fold_backlog(b) >= fq->cap) {
-        fold_help(b);
-        sched_yield();   /* (the parts left are another thread's) */
-    }
-    long t = atomic_load(&fq->tail);
-    fq->q[t % fq->cap] = o;
-    atomic_store(&fq->left[t % fq->cap], fq->nparts);
-    atomic_store_explicit(&fq->tail, t + 1, memory_order_release);
+    sf_help(b->sf);
 }
 
 /* ---- the writer thread ------------------------------------------------------ */
@@ -467,34 +296,23 @@ static int fold(batch *b, const model_result *r, rep_out *o)
     }
     long point = (long)r->point, rep = r->rep;
     int last = rep + 1 == b->R;
-    if (o && b->fq) {
-        fold_enqueue(b, o);   /* r is not ours any more */
+    if (o) {
+        sf_add(b->sf, o, o->vec, rep);   /* o is the fold's now */
     } else {
-        fold_drain(b);   /* in replication order */
-        const double *x = o ? o->vec : b->rbvec;
-        if (!o) {
-            rs_record rec;
-            model_record_of(r, &rec);
-            rs_gather(b->schema, &rec, b->rbvec);
-        }
-        fold_now(b, x, rep);
-        rep_out_give(b, o);
+        rs_record rec;
+        model_record_of(r, &rec);
+        rs_gather(b->schema, &rec, b->rbvec);
+        sf_add(b->sf, NULL, b->rbvec, rep);
     }
     if (!last)
         return SIM_OK;
     /* The point's last replication: its summaries are final. */
-    fold_drain(b);
-    const rs_schema *sc = b->schema;
-    if (b->qmode == QM_MEMORY)
-        sum_exact_columns_f(b->qcols, (size_t)b->R, sc->sum_qlen, H5O_NQ, h5o_quantiles, b->quant, sc->sum_qlen,
-                            omp_in_parallel() ? 1 : omp_get_max_threads());
-    h5o_summaries sm = { &b->acc, b->qmode == QM_MEMORY ? b->quant : NULL, b->qmode == QM_P2 ? &b->p2 : NULL };
+    h5o_summaries sm;
+    sf_point(b->sf, &sm, omp_in_parallel() ? 1 : omp_get_max_threads());
     h5_lock(b);
     int rc = b->sj ? sjob_write(b->sj, b->h5, point, &sm) : h5o_write_summary(b->h5, point, &sm);
     h5_unlock(b);
-    sum_acc_reset(&b->acc);
-    if (b->qmode == QM_P2)
-        sum_acc_reset(&b->p2);
+    sf_reset(b->sf);
     return rc;
 }
 
@@ -1076,45 +894,31 @@ static int open_merge(batch *b, const h5o_options *ho, long *ntodo)
     return h5o_create(&b->h5, b->schema, ho);
 }
 
-/* The schema, the summaries' accumulators and how the quantiles are had. */
-static int summaries_init(batch *b)
+/* The schema, and (unless this process runs a subset of the tasks,
+ * whose summaries are made when merging) the summaries' fold. */
+static int summaries_init(batch *b, int threads)
 {
-    const scenario *s = &b->scn[0];
-    SIM_CHECK(model_schema_new(&b->schema, s, b->sw->nparams > 0 ? b->sw : NULL, b->P));
-    const rs_schema *sc = b->schema;
-    SIM_CHECK(sum_acc_init(&b->acc, sc->sum_len, 0, NULL));
-    b->rbvec = malloc((sc->sum_len + 1) * sizeof *b->rbvec);
+    SIM_CHECK(model_schema_new(&b->schema, &b->scn[0], b->sw->nparams > 0 ? b->sw : NULL, b->P));
+    b->rbvec = malloc((b->schema->sum_len + 1) * sizeof *b->rbvec);
     if (!b->rbvec)
         return sim_err_set(SIM_ENOMEM, "out of memory for the summaries");
-    /* (summary-only: the point's values, up to four times the bound of
-     * the quantiles' scratch of a full run) */
-    b->qmode = !b->o->summary_only ? QM_FILE
-             : (double)sc->sum_qlen * (double)b->R * sizeof(float) <= 4.0 * (double)quantile_memory() ? QM_MEMORY : QM_P2;
-    if (b->qmode == QM_P2)
-        return sum_acc_init(&b->p2, sc->sum_qlen, H5O_NQ, h5o_quantiles);
-    if (b->qmode == QM_MEMORY) {
-        b->qcols = malloc(sc->sum_qlen * (size_t)b->R * sizeof *b->qcols + 1);
-        b->quant = malloc(H5O_NQ * sc->sum_qlen * sizeof *b->quant + 1);
-        if (!b->qcols || !b->quant)
-            return sim_err_set(SIM_ENOMEM, "out of memory for the quantiles");
-    }
-    return SIM_OK;
+    if (b->subset)
+        return SIM_OK;
+    return sf_new(&b->sf, b->schema, b->R, threads, b->o->summary_only, quantile_memory(), fold_release, b);
 }
 
 static int open_output(batch *b, int threads, long **todo, long *ntodo)
 {
     const batch_opts *o = b->o;
     const sweep *sw = b->sw;
-    SIM_CHECK(summaries_init(b));
+    SIM_CHECK(summaries_init(b, threads));
     h5o_options ho = { .path = b->out_path, .npoints = b->P, .nreps = b->R,
                        .store_replications = !o->summary_only, .threads = threads, .ranks = sim_mpi_size(),
                        .shard_k = o->shard_k, .shard_n = o->shard_n,
                        .input_kind = sw->path ? "sweep" : "scenario", .input_abspath = b->input_abspath,
                        .sweep_path = sw->path, .design = sweep_design_names[sw->design], .crn = sw->crn,
-                       .quantile_method = qm_names[b->qmode], .overrides = b->overrides,
+                       .quantile_method = b->sf ? sf_quantile_method(b->sf) : "exact", .overrides = b->overrides,
                        .independent_streams = o->independent_streams, .force = o->force };
-    if (!b->subset)
-        SIM_CHECK(fold_queue_new(b, threads));
     *todo = NULL;
     *ntodo = b->P * b->R;
     if (o->nmerge > 0)
@@ -1186,8 +990,8 @@ static void cleanup(batch *b)
     writer_finish(b);   /* (an early failure: what is queued is stored, then dropped below) */
     if (b->h5)
         h5o_abort(b->h5, 0);
-    fold_drain(b);   /* (after an interruption: gives the buffers back) */
-    fold_queue_free(b->fq);
+    sf_drain(b->sf);   /* (after an interruption: gives the buffers back) */
+    sf_free(b->sf);
     sjob_free(b->sj);
     while (b->pool) {
         rep_out *o = b->pool;
@@ -1204,10 +1008,6 @@ static void cleanup(batch *b)
     free(b->have);
     model_result_free(b->readback);
     h5c_chunks_free(&b->raw);
-    sum_acc_free(&b->acc);
-    sum_acc_free(&b->p2);
-    free(b->qcols);
-    free(b->quant);
     free(b->rbvec);
     rs_free(b->schema);
     for (long p = 0; b->yearly && p < b->P; p++)
@@ -1447,7 +1247,7 @@ int batch_run(const batch_opts *o)
     int window = 2 * threads;
     long wcap = 2L * threads + 2;   /* replications queued for the writer, at most */
     if (rc == SIM_OK)
-        rc = reserve_pool(&b, window + 1 + (b.fq ? (int)b.fq->cap : 0) + (b.h5 ? (int)wcap : 0));
+        rc = reserve_pool(&b, window + 1 + (b.sf ? (int)sf_queue_cap(b.sf) : 0) + (b.h5 ? (int)wcap : 0));
     if (rc == SIM_OK && b.h5 && ntodo > 0)
         rc = h5w_start(&b.w, b.h5, wcap, writer_item, writer_release, &b);
     /* Resuming: fold what the file holds before the first task left to
@@ -1477,7 +1277,7 @@ int batch_run(const batch_opts *o)
     if (rc == SIM_OK && b.h5 && !b.subset)
         rc = fold_resumed(&b, b.P * b.R);
     /* Exact quantiles, from the replications in the file, on every thread. */
-    for (long p = 0; rc == SIM_OK && b.h5 && !b.subset && b.qmode == QM_FILE && p < b.P; p++)
+    for (long p = 0; rc == SIM_OK && b.h5 && b.sf && sf_mode_of(b.sf) == SF_FILE && p < b.P; p++)
         rc = h5o_quantiles_from_file(b.h5, p, quantile_memory(), threads);
     double wall = omp_get_wtime() - b.t_start;
     progress(&b, 1);
