@@ -1230,23 +1230,28 @@ int h5o_write_summary(h5o_file *f, long point, const h5o_summaries *sm)
  * (as many as an h5c_chunks holds). */
 #define QF_BATCH H5C_MAX_CHUNKS
 
-/* The [point] slab of summary dataset ds (n values) into buf. */
+/* The [point] slab of summary dataset ds (n doubles, one chunk as
+ * store_chunk wrote it, every filter applied) into buf, decoded here
+ * like the replications' chunks.  Through HDF5 it went wrong: with one
+ * point a summary dataset is a single chunk, and HDF5 1.10 then reports
+ * a chunk written by H5Dwrite_chunk in the same open file as unfiltered
+ * (filter mask all ones) and H5Dread read past its buffer
+ * (AddressSanitizer); the file as written is right (readers decode it). */
 static int summary_read(h5o_file *f, hid_t ds, long point, double *buf, size_t n)
 {
-    hid_t fs = H5Dget_space(ds);
-    hsize_t dims[H5S_MAX_RANK], start[H5S_MAX_RANK] = { 0 };
-    int nd = H5Sget_simple_extent_dims(fs, dims, NULL);
-    start[0] = (hsize_t)point;
-    dims[0] = 1;
-    hsize_t mn = n;
-    hid_t ms = H5Screate_simple(1, &mn, NULL);
-    herr_t rc = nd >= 1 ? H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, dims, NULL) : -1;
-    if (rc >= 0)
-        rc = H5Dread(ds, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf);
-    H5Sclose(ms);
-    H5Sclose(fs);
-    HCHECK(rc, "read a summary");
-    return SIM_OK;
+    hsize_t off[RS_MAX_DIMS + 2] = { (hsize_t)point }, size = 0;
+    uint32_t mask = 0;
+    HCHECK(H5Dget_chunk_storage_size(ds, off, &size), "read a summary");
+    if (size == 0) {   /* (not written: no spread known) */
+        for (size_t i = 0; i < n; i++)
+            buf[i] = NAN;
+        return SIM_OK;
+    }
+    h5c_chunks_clear(&f->raw);
+    unsigned char *at;
+    SIM_CHECK(h5c_append(&f->raw, (size_t)size, &at));
+    HCHECK(H5Dread_chunk(ds, H5P_DEFAULT, off, &mask, at), "read a summary");
+    return h5c_decode(f->coder, at, (size_t)size, buf, n, 1, (int)sizeof(double));
 }
 
 /* Tools of the quantile passes: a decoder per thread, the batch of
