@@ -1835,15 +1835,21 @@ static herr_t list_var(hid_t grp, const char *name, const H5L_info_t *info, void
     hid_t ds = H5Dopen2(grp, name, H5P_DEFAULT);   /* fails for groups: skipped */
     if (ds < 0)
         return 0;
-    if (H5DSis_scale(ds) <= 0) {
-        hid_t sp = H5Dget_space(ds);
-        int nd = H5Sget_simple_extent_ndims(sp);
-        char *units = read_attr_text(ds, "units");
-        fprintf(lc->out, "%s%s [%s, %dd]", lc->n % 4 ? ", " : "\n    ", name, units ? units : "?", nd);
-        free(units);
-        H5Sclose(sp);
+    /* Variables only: not dimensions, their bounds, nor the label and
+     * other coordinates over one dimension (region_name, time_end...). */
+    hid_t sp = H5Dget_space(ds);
+    int nd = H5Sget_simple_extent_ndims(sp);
+    H5Sclose(sp);
+    size_t len = strlen(name);
+    int bounds = len > 5 && strcmp(name + len - 5, "_bnds") == 0;
+    char *units = read_attr_text(ds, "units"), *cur = read_attr_text(ds, "currency");
+    if (H5DSis_scale(ds) <= 0 && !bounds && nd != 1) {
+        fprintf(lc->out, "%s%s [%s%s%s, %dd]", lc->n % 4 ? ", " : "\n    ", name, units ? units : "-",
+                cur ? " " : "", cur ? cur : "", nd);
         lc->n++;
     }
+    free(cur);
+    free(units);
     H5Dclose(ds);
     return 0;
 }
@@ -1865,9 +1871,17 @@ static void info_print(hid_t f, const char *path, FILE *out, const char *const *
             strcmp(status, "complete") ? " (resume with: anodesim run SCENARIO -o FINAL.h5 --resume)" : "");
     fprintf(out, "  scenario      %s (%s)\n", name, spath ? spath : "?");
     fprintf(out, "  points        %lld\n", read_attr_ll(f, "points"));
-    fprintf(out, "  replications  %lld of %lld completed%s\n", read_attr_ll(f, "replications_completed"),
-            read_attr_ll(f, "replications_planned"),
-            read_attr_ll(f, "store_replications") == 0 ? " (summaries only)" : "");
+    long long points = read_attr_ll(f, "points"), per = read_attr_ll(f, "replications_planned");
+    char each[64] = "";
+    if (points > 1)
+        snprintf(each, sizeof each, " (%lld a point)", per);
+    fprintf(out, "  replications  %lld of %lld completed%s%s\n", read_attr_ll(f, "replications_completed"),
+            points > 0 && per >= 0 ? points * per : per, each,
+            read_attr_ll(f, "store_replications") == 0 ? ", summaries only" : "");
+    char *qm = read_attr_text(f, "quantile_method");
+    if (qm)
+        fprintf(out, "  quantiles     %s\n", qm);
+    free(qm);
     hid_t t = H5Dopen2(f, "time", H5P_DEFAULT);
     if (t >= 0) {
         char *units = read_attr_text(t, "units");
