@@ -73,6 +73,13 @@ expect 2 "did you mean smelter.reorder_days" -- "$bin" run --set smelter.reordr_
 expect 0 "" -- sh -c "\"$bin\" params --json | \"$py\" -c 'import json,sys; d=json.load(sys.stdin); assert d[\"schema\"] == \"anodesim-params/1\" and len(d[\"parameters\"]) > 40'"
 "$bin" run -q -r 2 -t 2 --set run.end=2024-12-31 -o "$tmp/i.h5" "$src/scenarios/china-2024/scenario.yaml" >/dev/null 2>&1
 expect 0 "" -- sh -c "\"$bin\" info --json \"$tmp/i.h5\" | \"$py\" -c 'import json,sys; d=json.load(sys.stdin); assert d[\"schema\"] == \"anodesim-info/1\" and d[\"status\"] == \"complete\" and d[\"replications_completed\"] == 2'"
+# info counts a sweep's replications in all, says how quantiles were had,
+# and lists variables (with money's currency), not label coordinates.
+"$bin" sweep -q -r 3 -t 2 -o "$tmp/sw.h5" "$src/tests/data/sweep-2x2.yaml" >/dev/null 2>&1
+expect 0 "replications  12 of 12 completed \\(3 a point\\)" -- "$bin" info "$tmp/sw.h5"
+expect 0 "quantiles     exact" -- "$bin" info "$tmp/sw.h5"
+expect 0 "revenue \[1 CNY, 4d\]" -- "$bin" info "$tmp/sw.h5"
+expect 0 "" -- sh -c "! \"$bin\" info \"$tmp/sw.h5\" | grep -q region_name"
 expect 0 "" -- sh -c "OMP_THREAD_LIMIT=1 \"$bin\" run -q -r 2 --json --set run.end=2024-12-31 \"$src/scenarios/china-2024/scenario.yaml\" | \"$py\" -c 'import json,sys; d=json.load(sys.stdin); assert d[\"schema\"] == \"anodesim-summary/1\" and d[\"threads\"] == 1 and d[\"units\"][\"revenue\"] == \"CNY\" and d[\"units\"][\"production\"] == \"t\"'"
 
 # The high-efficiency share printed is that of the open capacity: exits
