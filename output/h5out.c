@@ -8,7 +8,6 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -17,61 +16,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "h5out_impl.h"
 #include "outfile.h"
 #include "sim_err.h"
 
 const double h5o_quantiles[H5O_NQ] = { 0.05, 0.25, 0.50, 0.75, 0.95 };
-
-/* A dimension that has no coordinate variable (netCDF-4's convention for
- * the size-2 dimension of cell bounds). */
-#define NOT_A_VARIABLE "This is a netCDF dimension but not a netCDF variable."
-
-/* Summary datasets: kind of statistic. */
-enum { SK_MEAN, SK_STD, SK_QUANT, SK_N };
-static const char *const sk_suffix[SK_N] = { "mean", "std", "quantile" };
-
-/* Coordinates of a group: the run's own (realization, point, nv,
- * quantile), then the schema's dimensions, their bounds, the auxiliary
- * coordinates and the statics. */
-typedef struct coords {
-    hid_t real, point, nv, quant;    /* summary: real is the scalar `replications` */
-    hid_t *dim;                      /* [ndims] */
-    hid_t *bnds;                     /* [ndims], -1 where none */
-    hid_t *aux;                      /* [naux] */
-    hid_t *stat;                     /* [nstatic], -1 where not in the group */
-} coords;
-
-typedef struct sjob_def {
-    int var, kind;
-} sjob_def;
-
-struct h5o_file {
-    char *path, *partial;
-    int lockfd;                      /* holds the partial's lock (outfile.h); -1: none */
-    const rs_schema *sch;
-    h5o_options o;
-    hid_t file, summary;
-    coords rc, sc;                   /* root and summary coordinates */
-    hid_t *var;                      /* [nvars] per-replication datasets */
-    hid_t (*sv)[SK_N];               /* [nvars] summary datasets, -1 where none */
-    hid_t seed, events, done;
-    sjob_def *jobs;                  /* summary datasets in creation order */
-    int njobs;
-    int readonly;                    /* an input shard: never written */
-    double *scratch;                 /* gather buffer */
-    /* Done marks lag one flush behind the data (see h5o_write): the
-     * replications flushed last, not yet marked, and those written since. */
-    struct rep_id { long point, rep; unsigned long long seed, events; } *ids, *flushed, *written;   /* ids: both, owned */
-    int nflushed, nwritten;
-    h5c_coder *coder;                /* for replications not encoded by the caller, and decoding */
-    int raw_read;                    /* per-replication chunks decoded here: 1 yes, -1 no, 0 not known yet */
-    h5c_chunks raw;                  /* rep_read's chunks when its caller keeps none */
-    h5c_chunks packed;
-    void *qscratch;                  /* the quantiles' scratch (qf_scratch) */
-    size_t qscratch_len;
-    long completed;
-    double last_flush;
-};
+const char *const sk_suffix[SK_N] = { "mean", "std", "quantile" };
 
 /* ---- errors ---------------------------------------------------------- */
 
@@ -84,7 +34,7 @@ static herr_t first_error(unsigned n, const H5E_error2_t *e, void *data)
 }
 
 /* SIM_EIO with the HDF5 library's innermost reason and errno. */
-static int h5_fail(const h5o_file *f, const char *what)
+int h5oi_fail(const h5o_file *f, const char *what)
 {
     char why[256] = "";
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, first_error, why);
@@ -94,12 +44,6 @@ static int h5_fail(const h5o_file *f, const char *what)
     return sim_err_set(SIM_EIO, "%s: cannot %s (%s%s%s)", f->partial, what, why[0] ? why : "HDF5 error",
                        e ? "; " : "", e ? strerror(e) : "");
 }
-
-#define HCHECK(expr, what)        \
-    do {                           \
-        if ((expr) < 0)            \
-            return h5_fail(f, what); \
-    } while (0)
 
 /* ---- attributes --------------------------------------------------------- */
 
@@ -148,7 +92,7 @@ static int attr_long(h5o_file *f, hid_t obj, const char *name, long long v)
 }
 
 /* Read a text attribute into a malloc'd string (NULL when absent). */
-static char *read_attr_text(hid_t obj, const char *name)
+char *h5oi_attr_text(hid_t obj, const char *name)
 {
     if (H5Aexists(obj, name) <= 0)
         return NULL;
@@ -165,7 +109,6 @@ static char *read_attr_text(hid_t obj, const char *name)
     return buf;
 }
 
-/* ---- coordinates and variables ---------------------------------------- */
 /* ---- coordinates and variables ---------------------------------------- */
 
 static hid_t str_type(void)
@@ -750,7 +693,7 @@ static void free_handle(h5o_file *f)
  * thread in a thread-safe build: the consumer's calls move from thread to
  * thread, so each entry point that can run on any thread says it again
  * (once per thread).  Errors reach the user through sim_err instead. */
-static void hdf5_quiet(void)
+void h5oi_quiet(void)
 {
     static _Thread_local int done;
     if (!done) {
@@ -794,7 +737,7 @@ int h5o_create(h5o_file **out, const rs_schema *sch, const h5o_options *o)
         return rc;
     }
     if (f->file < 0) {
-        rc = h5_fail(f, "create the results file");
+        rc = h5oi_fail(f, "create the results file");
         unlink(f->partial);   /* (ours, empty) */
         free_handle(f);
         return rc;
@@ -805,7 +748,7 @@ int h5o_create(h5o_file **out, const rs_schema *sch, const h5o_options *o)
     if (rc == SIM_OK)
         rc = create_summary(f);
     if (rc == SIM_OK && H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0)
-        rc = h5_fail(f, "flush the results file");
+        rc = h5oi_fail(f, "flush the results file");
     if (rc != SIM_OK) {
         h5o_abort(f, 0);
         return rc;
@@ -841,7 +784,7 @@ static int slab_io(h5o_file *f, hid_t ds, long point, long rep, hid_t type, void
     return SIM_OK;
 }
 
-static int elem_size(const rs_var *v)
+int h5oi_elem_size(const rs_var *v)
 {
     return v->type == RS_FLOAT ? 4 : 8;
 }
@@ -849,14 +792,14 @@ static int elem_size(const rs_var *v)
 /* Whether every per-replication dataset stores its chunks the way
  * h5c_decode reads them (shuffle, deflate, Fletcher-32; float or double
  * as the schema says): all files this program writes do. */
-static int chunks_decodable(const h5o_file *f)
+int h5oi_chunks_decodable(const h5o_file *f)
 {
     for (int i = 0; i < f->sch->nvars; i++) {
         hid_t dcpl = H5Dget_create_plist(f->var[i]), type = H5Dget_type(f->var[i]);
         unsigned flags, cd[8];
         size_t ncd = 8;
         int ok = dcpl >= 0 && type >= 0 && H5Pget_nfilters(dcpl) == 3 &&
-                 H5Tget_size(type) == (size_t)elem_size(&f->sch->var[i]) && H5Tget_class(type) == H5T_FLOAT;
+                 H5Tget_size(type) == (size_t)h5oi_elem_size(&f->sch->var[i]) && H5Tget_class(type) == H5T_FLOAT;
         H5Z_filter_t want[3] = { H5Z_FILTER_SHUFFLE, H5Z_FILTER_DEFLATE, H5Z_FILTER_FLETCHER32 };
         for (unsigned k = 0; ok && k < 3; k++, ncd = 8)
             ok = H5Pget_filter2(dcpl, k, &flags, &ncd, cd, 0, NULL, NULL) == want[k];
@@ -870,7 +813,7 @@ static int chunks_decodable(const h5o_file *f)
     return 1;
 }
 
-static int need_coder(h5o_file *f)
+int h5oi_need_coder(h5o_file *f)
 {
     if (!f->coder && !(f->coder = h5c_coder_new(H5O_DEFLATE_LEVEL)))
         return sim_err_set(SIM_ENOMEM, "out of memory for the compressor");
@@ -879,7 +822,7 @@ static int need_coder(h5o_file *f)
 
 /* Read the stored chunk of variable i of (point, rep), as it is, onto
  * the end of ck; *at and *size say where. */
-static int chunk_read(h5o_file *f, int i, long point, long rep, h5c_chunks *ck, unsigned char **at, size_t *size)
+int h5oi_chunk_read(h5o_file *f, int i, long point, long rep, h5c_chunks *ck, unsigned char **at, size_t *size)
 {
     hsize_t off[RS_MAX_DIMS + 2] = { (hsize_t)rep, (hsize_t)point };
     hsize_t sz = 0;
@@ -903,17 +846,17 @@ static int rep_read(h5o_file *f, long point, long rep, const rs_record *r, h5c_c
 {
     const rs_schema *s = f->sch;
     if (f->raw_read == 0)
-        f->raw_read = chunks_decodable(f) ? 1 : -1;
+        f->raw_read = h5oi_chunks_decodable(f) ? 1 : -1;
     if (f->raw_read > 0) {
-        SIM_CHECK(need_coder(f));
+        SIM_CHECK(h5oi_need_coder(f));
         h5c_chunks *ck = raw ? raw : &f->raw;
         h5c_chunks_clear(ck);
         for (int i = 0; i < s->nvars; i++) {
             const rs_var *v = &s->var[i];
             unsigned char *at;
             size_t size;
-            SIM_CHECK(chunk_read(f, i, point, rep, ck, &at, &size));
-            int rc = h5c_decode(f->coder, at, size, r->block[v->block] + v->offset, v->len, v->stride, elem_size(v));
+            SIM_CHECK(h5oi_chunk_read(f, i, point, rep, ck, &at, &size));
+            int rc = h5c_decode(f->coder, at, size, r->block[v->block] + v->offset, v->len, v->stride, h5oi_elem_size(v));
             if (rc != SIM_OK)
                 return sim_err_prefix(rc, "%s: replication %ld of point %ld", f->partial, rep, point);
         }
@@ -938,7 +881,7 @@ int h5o_pack(const h5o_file *f, h5c_coder *coder, const rs_record *r, h5c_chunks
         return SIM_OK;
     for (int i = 0; i < f->sch->nvars; i++) {
         const rs_var *v = &f->sch->var[i];
-        SIM_CHECK(h5c_encode(coder, r->block[v->block] + v->offset, v->len, v->stride, elem_size(v), out));
+        SIM_CHECK(h5c_encode(coder, r->block[v->block] + v->offset, v->len, v->stride, h5oi_elem_size(v), out));
     }
     return SIM_OK;
 }
@@ -1050,13 +993,13 @@ int h5o_rewrite(h5o_file *f, const rs_record *r)
 /* again: the replication is counted as done already (damaged, run anew). */
 static int write_rep(h5o_file *f, const rs_record *r, const h5c_chunks *packed, int again)
 {
-    hdf5_quiet();
+    h5oi_quiet();
     long point = (long)r->point, rep = r->rep;
     if (f->o.store_replications) {
         /* No chunks given (merging a file HDF5 had to decode): encode
          * here, with the writer's own coder. */
         if (!packed || packed->n == 0) {
-            SIM_CHECK(need_coder(f));
+            SIM_CHECK(h5oi_need_coder(f));
             SIM_CHECK(h5o_pack(f, f->coder, r, &f->packed));
             packed = &f->packed;
         }
@@ -1081,7 +1024,7 @@ static int write_rep(h5o_file *f, const rs_record *r, const h5c_chunks *packed, 
 
 int h5o_read(h5o_file *f, long point, long rep, rs_record *r, h5c_chunks *raw)
 {
-    hdf5_quiet();
+    h5oi_quiet();
     if (!f->o.store_replications)
         return sim_err_set(SIM_EINPUT, "%s holds no per-replication data to resume from", f->partial);
     SIM_CHECK(rep_read(f, point, rep, r, raw));
@@ -1192,7 +1135,7 @@ int h5o_summary_encode(const h5o_file *f, int job, const h5o_summaries *sm, h5c_
     return h5c_encode(coder, buf, n, 1, (int)sizeof(double), out);
 }
 
-static int store_chunk(h5o_file *f, hid_t ds, long point, const h5c_chunks *ck)
+int h5oi_store_chunk(h5o_file *f, hid_t ds, long point, const h5c_chunks *ck)
 {
     hsize_t off[RS_MAX_DIMS + 2] = { (hsize_t)point };
     HCHECK(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, off, ck->off[1], ck->data), "write a summary");
@@ -1201,16 +1144,16 @@ static int store_chunk(h5o_file *f, hid_t ds, long point, const h5c_chunks *ck)
 
 int h5o_summary_store(h5o_file *f, long point, int job, const h5c_chunks *ck)
 {
-    hdf5_quiet();
+    h5oi_quiet();
     if (ck->n == 0)
         return SIM_OK;
-    return store_chunk(f, f->sv[f->jobs[job].var][f->jobs[job].kind], point, ck);
+    return h5oi_store_chunk(f, f->sv[f->jobs[job].var][f->jobs[job].kind], point, ck);
 }
 
 int h5o_write_summary(h5o_file *f, long point, const h5o_summaries *sm)
 {
-    hdf5_quiet();
-    SIM_CHECK(need_coder(f));
+    h5oi_quiet();
+    SIM_CHECK(h5oi_need_coder(f));
     double *buf = malloc(h5o_summary_buf_len(f) * sizeof(double));
     if (!buf)
         return sim_err_set(SIM_ENOMEM, "out of memory for the summaries");
@@ -1224,225 +1167,9 @@ int h5o_write_summary(h5o_file *f, long point, const h5o_summaries *sm)
     return rc;
 }
 
-/* ---- exact quantiles from the stored replications --------------------------- */
-
-/* Replications whose chunks are read before they are decoded together
- * (as many as an h5c_chunks holds). */
-#define QF_BATCH H5C_MAX_CHUNKS
-
-/* The [point] slab of summary dataset ds (n doubles, one chunk as
- * store_chunk wrote it, every filter applied) into buf, decoded here
- * like the replications' chunks.  Through HDF5 it went wrong: with one
- * point a summary dataset is a single chunk, and HDF5 1.10 then reports
- * a chunk written by H5Dwrite_chunk in the same open file as unfiltered
- * (filter mask all ones) and H5Dread read past its buffer
- * (AddressSanitizer); the file as written is right (readers decode it). */
-static int summary_read(h5o_file *f, hid_t ds, long point, double *buf, size_t n)
-{
-    hsize_t off[RS_MAX_DIMS + 2] = { (hsize_t)point }, size = 0;
-    uint32_t mask = 0;
-    HCHECK(H5Dget_chunk_storage_size(ds, off, &size), "read a summary");
-    if (size == 0) {   /* (not written: no spread known) */
-        for (size_t i = 0; i < n; i++)
-            buf[i] = NAN;
-        return SIM_OK;
-    }
-    h5c_chunks_clear(&f->raw);
-    unsigned char *at;
-    SIM_CHECK(h5c_append(&f->raw, (size_t)size, &at));
-    HCHECK(H5Dread_chunk(ds, H5P_DEFAULT, off, &mask, at), "read a summary");
-    return h5c_decode(f->coder, at, (size_t)size, buf, n, 1, (int)sizeof(double));
-}
-
-/* Tools of the quantile passes: a decoder per thread, the batch of
- * decoded replications, and the scratch the columns or the selection
- * live in (kept from point to point). */
-typedef struct qf_tools {
-    int nthreads;
-    h5c_coder **coder;      /* [nthreads] */
-    double *rows;           /* [QF_BATCH][longest variable] */
-} qf_tools;
-
-static void qf_free(qf_tools *t)
-{
-    for (int k = 0; t->coder && k < t->nthreads; k++)
-        h5c_coder_free(t->coder[k]);
-    free(t->coder);
-    free(t->rows);
-}
-
-static int qf_init(qf_tools *t, int threads, size_t longest)
-{
-    t->nthreads = threads > 0 ? threads : 1;
-    t->coder = calloc((size_t)t->nthreads, sizeof *t->coder);
-    t->rows = malloc((QF_BATCH * longest + 1) * sizeof *t->rows);
-    int ok = t->coder && t->rows;
-    for (int k = 0; ok && k < t->nthreads; k++)
-        ok = (t->coder[k] = h5c_coder_new(H5O_DEFLATE_LEVEL)) != NULL;
-    if (!ok) {
-        qf_free(t);
-        return sim_err_set(SIM_ENOMEM, "out of memory for the quantiles");
-    }
-    return SIM_OK;
-}
-
-/* What a pass does with each batch of decoded replications r0.. r0+nb-1
- * (rows[k * len + j]): keep values [j0, j0 + m) as columns, or feed a
- * selection. */
-typedef struct qf_sink {
-    size_t j0, m;
-    float *cols;            /* [m][R], or NULL */
-    sum_select *sel;        /* or this */
-} qf_sink;
-
-static void qf_take(const qf_sink *k, const double *rows, size_t len, long r0, long nb, long R, int threads)
-{
-    if (k->sel) {
-        sum_select_add(k->sel, rows + k->j0, len, nb, threads);
-        return;
-    }
-#pragma omp parallel for schedule(static) num_threads(threads)
-    for (size_t j = 0; j < k->m; j++)
-        for (long i = 0; i < nb; i++)
-            k->cols[j * (size_t)R + (size_t)(r0 + i)] = (float)rows[(size_t)i * len + k->j0 + j];
-}
-
-/* One pass over every replication of `point` for variable i: chunks read
- * here, a batch at a time, decoded on every thread. */
-static int qf_pass(h5o_file *f, qf_tools *t, int i, long point, const qf_sink *sink)
-{
-    const rs_var *v = &f->sch->var[i];
-    long R = f->o.nreps;
-    for (long r0 = 0; r0 < R; r0 += QF_BATCH) {
-        long nb = R - r0 < QF_BATCH ? R - r0 : QF_BATCH;
-        h5c_chunks_clear(&f->raw);
-        size_t size[QF_BATCH];
-        for (long k = 0; k < nb; k++) {
-            unsigned char *at;
-            SIM_CHECK(chunk_read(f, i, point, r0 + k, &f->raw, &at, &size[k]));
-        }
-        int failed = SIM_OK;
-#pragma omp parallel for schedule(static) num_threads(t->nthreads)
-        for (long k = 0; k < nb; k++) {
-            int rc = h5c_decode(t->coder[omp_get_thread_num()], f->raw.data + f->raw.off[k], size[k],
-                                t->rows + (size_t)k * v->len, v->len, 1, elem_size(v));
-            if (rc != SIM_OK) {
-#pragma omp critical(h5o_qf)
-                failed = rc;
-            }
-        }
-        if (failed != SIM_OK)
-            return sim_err_prefix(failed, "%s: replications %ld-%ld of point %ld, %s", f->partial, r0, r0 + nb - 1,
-                                  point, v->name);
-        qf_take(sink, t->rows, v->len, r0, nb, R, t->nthreads);
-    }
-    return SIM_OK;
-}
-
-/* Passes over the replications that keep the values as columns, at
- * most this many per variable; beyond, the selection (sum_select), whose
- * passes grow with the logarithm of the replications, not with them. */
-#define QF_COLUMN_PASSES 3
-#define QF_SELECT_MIN ((size_t)8 << 20)
-
-/* The scratch of the quantiles: mem_bytes, allocated and touched the
- * first time whatever the replications, so that memory does not grow
- * with their number (a run of 100 replications peaks as one of 10,000). */
-static int qf_scratch(h5o_file *f, size_t mem_bytes)
-{
-    if (f->qscratch && f->qscratch_len >= mem_bytes)
-        return SIM_OK;
-    free(f->qscratch);
-    f->qscratch = malloc(mem_bytes + 1);
-    if (!f->qscratch)
-        return sim_err_set(SIM_ENOMEM, "out of memory for the quantiles (%zu MiB: set ANODESIM_QUANTILE_MB lower)",
-                           mem_bytes >> 20);
-    memset(f->qscratch, 0, mem_bytes);
-    f->qscratch_len = mem_bytes;
-    return SIM_OK;
-}
-
-/* Exact quantiles of variable i at `point` into out[q * len + j]. */
-static int qf_var(h5o_file *f, qf_tools *t, int i, long point, size_t mem_bytes, double *out, double *mean,
-                  double *sd)
-{
-    const rs_var *v = &f->sch->var[i];
-    size_t R = (size_t)f->o.nreps;
-    size_t m = mem_bytes / (R * sizeof(float));
-    if (m >= 1 && (v->len + m - 1) / m <= QF_COLUMN_PASSES) {
-        /* Columns: every replication of m values at a time, exact. */
-        m = m > v->len ? v->len : m;
-        for (size_t j0 = 0; j0 < v->len; j0 += m) {
-            qf_sink k = { j0, v->len - j0 < m ? v->len - j0 : m, (float *)f->qscratch, NULL };
-            SIM_CHECK(qf_pass(f, t, i, point, &k));
-            sum_exact_columns_f(k.cols, R, k.m, H5O_NQ, h5o_quantiles, out + j0, v->len, t->nthreads);
-        }
-        return SIM_OK;
-    }
-    SIM_CHECK(summary_read(f, f->sv[i][SK_MEAN], point, mean, v->len));
-    SIM_CHECK(summary_read(f, f->sv[i][SK_STD], point, sd, v->len));
-    /* (the selection's state lives apart from the scratch: at least a
-     * few MiB of it, or values one at a time would take a pass each) */
-    m = (mem_bytes > QF_SELECT_MIN ? mem_bytes : QF_SELECT_MIN) / sum_select_bytes(1, H5O_NQ);
-    m = m < 1 ? 1 : m > v->len ? v->len : m;
-    for (size_t j0 = 0; j0 < v->len; j0 += m) {
-        size_t mm = v->len - j0 < m ? v->len - j0 : m;
-        qf_sink k = { j0, mm, NULL, sum_select_new(mm, (long)R, H5O_NQ, h5o_quantiles, mean + j0, sd + j0) };
-        if (!k.sel)
-            return sim_err_set(SIM_ENOMEM, "out of memory for the quantiles of %s", v->name);
-        int rc = SIM_OK;
-        while (rc == SIM_OK && !sum_select_done(k.sel)) {
-            rc = sum_select_begin(k.sel) == SIM_OK ? qf_pass(f, t, i, point, &k)
-                                                   : sim_err_set(SIM_ENOMEM, "out of memory for the quantiles of %s", v->name);
-            sum_select_end(k.sel);
-        }
-        if (rc == SIM_OK)
-            sum_select_result(k.sel, out + j0, v->len);
-        sum_select_free(k.sel);
-        SIM_CHECK(rc);
-    }
-    return SIM_OK;
-}
-
-int h5o_quantiles_from_file(h5o_file *f, long point, size_t mem_bytes, int threads)
-{
-    hdf5_quiet();
-    const rs_schema *s = f->sch;
-    if (!f->o.store_replications || f->o.nreps <= 0)
-        return SIM_OK;
-    if (f->raw_read == 0)
-        f->raw_read = chunks_decodable(f) ? 1 : -1;
-    if (f->raw_read < 0)
-        return sim_err_set(SIM_EINPUT, "%s stores its replications in a way this program does not decode", f->partial);
-    SIM_CHECK(need_coder(f));
-    SIM_CHECK(qf_scratch(f, mem_bytes));
-    size_t big = h5o_summary_buf_len(f);
-    qf_tools t = { 0 };
-    SIM_CHECK(qf_init(&t, threads, big / H5O_NQ + 1));
-    double *out = malloc(big * sizeof *out), *mean = malloc(big * sizeof *mean), *sd = malloc(big * sizeof *sd);
-    int rc = out && mean && sd ? SIM_OK : sim_err_set(SIM_ENOMEM, "out of memory for the quantiles");
-    for (int i = 0; rc == SIM_OK && i < s->nvars; i++) {
-        const rs_var *v = &s->var[i];
-        if (!(v->summaries & RS_SUM_QUANTILES) || v->len == 0)
-            continue;
-        rc = qf_var(f, &t, i, point, mem_bytes, out, mean, sd);
-        h5c_chunks_clear(&f->packed);
-        if (rc == SIM_OK)
-            rc = h5c_encode(f->coder, out, H5O_NQ * v->len, 1, (int)sizeof(double), &f->packed);
-        if (rc == SIM_OK)
-            rc = store_chunk(f, f->sv[i][SK_QUANT], point, &f->packed);
-        h5c_chunks_clear(&f->packed);
-    }
-    free(sd);
-    free(mean);
-    free(out);
-    qf_free(&t);
-    return rc;
-}
-
 int h5o_finish(h5o_file *f, double wall_s, unsigned long long events)
 {
-    hdf5_quiet();
+    h5oi_quiet();
     int rc = flush_and_mark_all(f);
     if (rc == SIM_OK)
         rc = attr_long(f, f->file, "replications_completed", f->completed);
@@ -1453,7 +1180,7 @@ int h5o_finish(h5o_file *f, double wall_s, unsigned long long events)
     if (rc == SIM_OK)
         rc = attr_text(f, f->file, "status", "complete");
     if (rc == SIM_OK && H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0)
-        rc = h5_fail(f, "flush the results file");
+        rc = h5oi_fail(f, "flush the results file");
     if (rc != SIM_OK) {
         h5o_abort(f, 0);
         return rc;
@@ -1474,7 +1201,7 @@ void h5o_close_input(h5o_file *f)
 
 void h5o_abort(h5o_file *f, int keep)
 {
-    hdf5_quiet();
+    h5oi_quiet();
     if (!f)
         return;
     if (f->readonly) {
@@ -1527,7 +1254,7 @@ static int same_run(h5o_file *f)
         const rs_attr *a = &s->attr[i];
         if (!a->identity || !a->text)
             continue;
-        char *have = read_attr_text(f->file, a->name), why[512];
+        char *have = h5oi_attr_text(f->file, a->name), why[512];
         const char *diff = NULL;
         if (a->differ)
             diff = a->differ(have, a->text, why, sizeof why);
@@ -1645,7 +1372,7 @@ static int verify_one(h5o_file *f, hid_t grp, hid_t want, const char *where)
         void *buf = calloc((size_t)n + 1, vlen ? sizeof(char *) : H5Tget_size(t));
         if (!buf || H5Dread(want, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ||
             H5Dwrite(have, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
-            rc = h5_fail(f, "write a coordinate again");
+            rc = h5oi_fail(f, "write a coordinate again");
         if (buf && vlen)
             H5Dvlen_reclaim(t, sp, H5P_DEFAULT, buf);
         free(buf);
@@ -1665,7 +1392,7 @@ static int verify_group(h5o_file *f, hid_t mem, hid_t grp, int with_rep_dims, co
     const rs_schema *s = f->sch;
     hid_t mg = H5Gcreate2(mem, with_rep_dims ? "root" : "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (mg < 0)
-        return h5_fail(f, "make the coordinates to verify");
+        return h5oi_fail(f, "make the coordinates to verify");
     coords want;
     int rc = coords_alloc(&want, s);
     if (rc == SIM_OK)
@@ -1700,7 +1427,7 @@ static int verify_coords(h5o_file *f)
     hid_t mem = H5Fcreate("anodesim-coordinates", H5F_ACC_EXCL, H5P_DEFAULT, fapl);
     H5Pclose(fapl);
     if (mem < 0)
-        return h5_fail(f, "make the coordinates to verify");
+        return h5oi_fail(f, "make the coordinates to verify");
     int rc = verify_group(f, mem, f->file, 1, "");
     if (rc == SIM_OK)
         rc = verify_group(f, mem, f->summary, 0, "summary/");
@@ -1743,7 +1470,7 @@ static int read_done(h5o_file *f, h5o_done *done)
     unsigned char *byrep = malloc((size_t)done->total + 1);
     int rc = done->mask && byrep ? SIM_OK : sim_err_set(SIM_ENOMEM, "out of memory");
     if (rc == SIM_OK && done->total > 0 && H5Dread(f->done, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, byrep) < 0)
-        rc = h5_fail(f, "read realization_done");
+        rc = h5oi_fail(f, "read realization_done");
     for (long r = 0; rc == SIM_OK && r < R; r++)
         for (long p = 0; p < P; p++)
             done->mask[p * R + r] = byrep[r * P + p];
@@ -1774,7 +1501,7 @@ static int open_existing(h5o_file **out, const char *exact, int readonly, const 
      * written last).  Those replications are not marked done and will be
      * written again in place: take the end of file as it really is. */
     if (rc == SIM_OK && !readonly && H5Fincrement_filesize(f->file, 0) < 0)
-        rc = h5_fail(f, "recover the end of the file");
+        rc = h5oi_fail(f, "recover the end of the file");
     if (rc == SIM_OK)
         rc = same_run(f);
     if (rc == SIM_OK)
@@ -1796,241 +1523,3 @@ static int open_existing(h5o_file **out, const char *exact, int readonly, const 
     return SIM_OK;
 }
 
-/* ---- description of a file ------------------------------------------------ */
-
-/* Read a numeric attribute as `type` into v, which keeps its value when
- * the attribute is absent. */
-static void read_attr_num(hid_t obj, const char *name, hid_t type, void *v)
-{
-    if (H5Aexists(obj, name) > 0) {
-        hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-        H5Aread(a, type, v);
-        H5Aclose(a);
-    }
-}
-
-static long long read_attr_ll(hid_t obj, const char *name)
-{
-    long long v = -1;
-    read_attr_num(obj, name, H5T_NATIVE_LLONG, &v);
-    return v;
-}
-
-static double read_attr_d(hid_t obj, const char *name)
-{
-    double v = NAN;
-    read_attr_num(obj, name, H5T_NATIVE_DOUBLE, &v);
-    return v;
-}
-
-typedef struct {
-    FILE *out;
-    int n;
-} list_ctx;
-
-static herr_t list_var(hid_t grp, const char *name, const H5L_info_t *info, void *data)
-{
-    (void)info;
-    list_ctx *lc = data;
-    hid_t ds = H5Dopen2(grp, name, H5P_DEFAULT);   /* fails for groups: skipped */
-    if (ds < 0)
-        return 0;
-    /* Variables only: not dimensions, their bounds, nor the label and
-     * other coordinates over one dimension (region_name, time_end...). */
-    hid_t sp = H5Dget_space(ds);
-    int nd = H5Sget_simple_extent_ndims(sp);
-    H5Sclose(sp);
-    size_t len = strlen(name);
-    int bounds = len > 5 && strcmp(name + len - 5, "_bnds") == 0;
-    char *units = read_attr_text(ds, "units"), *cur = read_attr_text(ds, "currency");
-    if (H5DSis_scale(ds) <= 0 && !bounds && nd != 1) {
-        fprintf(lc->out, "%s%s [%s%s%s, %dd]", lc->n % 4 ? ", " : "\n    ", name, units ? units : "-",
-                cur ? " " : "", cur ? cur : "", nd);
-        lc->n++;
-    }
-    free(cur);
-    free(units);
-    H5Dclose(ds);
-    return 0;
-}
-
-/* The text attributes `anodesim info` shows. */
-enum { T_NAME, T_STATUS, T_VER, T_REV, T_CREATED, T_PATH, T_CUR, T_N };
-static const char *const info_text_names[T_N] = { "scenario_name", "status", "anodesim_version", "source_revision",
-                                                  "created", "scenario_path", "currency" };
-
-static void info_print(hid_t f, const char *path, FILE *out, const char *const *txt)
-{
-    const char *name = txt[T_NAME], *status = txt[T_STATUS], *ver = txt[T_VER], *rev = txt[T_REV],
-               *created = txt[T_CREATED], *spath = txt[T_PATH], *cur = txt[T_CUR];
-    unsigned long long seed = 0, events = 0;
-    read_attr_num(f, "seed", H5T_NATIVE_ULLONG, &seed);
-    read_attr_num(f, "events_processed", H5T_NATIVE_ULLONG, &events);
-    fprintf(out, "%s\n", path);
-    fprintf(out, "  status        %s%s\n", status,
-            strcmp(status, "complete") ? " (resume with: anodesim run SCENARIO -o FINAL.h5 --resume)" : "");
-    fprintf(out, "  scenario      %s (%s)\n", name, spath ? spath : "?");
-    fprintf(out, "  points        %lld\n", read_attr_ll(f, "points"));
-    long long points = read_attr_ll(f, "points"), per = read_attr_ll(f, "replications_planned");
-    char each[64] = "";
-    if (points > 1)
-        snprintf(each, sizeof each, " (%lld a point)", per);
-    fprintf(out, "  replications  %lld of %lld completed%s%s\n", read_attr_ll(f, "replications_completed"),
-            points > 0 && per >= 0 ? points * per : per, each,
-            read_attr_ll(f, "store_replications") == 0 ? ", summaries only" : "");
-    char *qm = read_attr_text(f, "quantile_method");
-    if (qm)
-        fprintf(out, "  quantiles     %s\n", qm);
-    free(qm);
-    hid_t t = H5Dopen2(f, "time", H5P_DEFAULT);
-    if (t >= 0) {
-        char *units = read_attr_text(t, "units");
-        hid_t sp = H5Dget_space(t);
-        hssize_t n = H5Sget_simple_extent_npoints(sp);
-        fprintf(out, "  horizon       %lld months, time in %s\n", (long long)n, units ? units : "?");
-        free(units);
-        H5Sclose(sp);
-        H5Dclose(t);
-    }
-    fprintf(out, "  money         %s\n", cur ? cur : "?");
-    fprintf(out, "  provenance    anodesim %s (revision %s), seed %llu, %lld threads, %lld ranks\n", ver ? ver : "?",
-            rev ? rev : "?", seed, read_attr_ll(f, "threads"), read_attr_ll(f, "ranks"));
-    double wall = read_attr_d(f, "wall_time_s");
-    if (!isnan(wall))
-        fprintf(out, "                wall time %.2f s, %llu events, created %s\n", wall, events,
-                created ? created : "?");
-    list_ctx lc = { out, 0 };
-    fprintf(out, "  variables");
-    H5Literate(f, H5_INDEX_NAME, H5_ITER_INC, NULL, list_var, &lc);
-    fprintf(out, "\n");
-    if (H5Lexists(f, "summary", H5P_DEFAULT) > 0) {
-        hid_t g = H5Gopen2(f, "summary", H5P_DEFAULT);
-        lc.n = 0;
-        fprintf(out, "  summary group (mean, std, quantiles across replications):");
-        H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, list_var, &lc);
-        fprintf(out, "\n");
-        H5Gclose(g);
-    }
-}
-
-/* A JSON string (escaped) or null. */
-static void json_str(FILE *out, const char *s)
-{
-    if (!s) {
-        fputs("null", out);
-        return;
-    }
-    fputc('"', out);
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (*c == '"' || *c == '\\')
-            fprintf(out, "\\%c", *c);
-        else if (*c < 0x20)
-            fprintf(out, "\\u%04x", *c);
-        else
-            fputc(*c, out);
-    }
-    fputc('"', out);
-}
-
-static void info_json(hid_t f, const char *path, FILE *out, const char *const *txt, long writer)
-{
-    unsigned long long seed = 0, events = 0;
-    read_attr_num(f, "seed", H5T_NATIVE_ULLONG, &seed);
-    read_attr_num(f, "events_processed", H5T_NATIVE_ULLONG, &events);
-    double wall = read_attr_d(f, "wall_time_s");
-    fprintf(out, "{\"schema\": \"anodesim-info/1\", \"path\": ");
-    json_str(out, path);
-    fprintf(out, ", \"status\": ");
-    json_str(out, txt[T_STATUS]);
-    fprintf(out, ", \"writer_pid\": %ld, \"scenario_name\": ", writer);
-    json_str(out, txt[T_NAME]);
-    fprintf(out, ", \"scenario_path\": ");
-    json_str(out, txt[T_PATH]);
-    fprintf(out, ", \"points\": %lld, \"replications_planned\": %lld, \"replications_completed\": %lld, "
-                 "\"store_replications\": %s, \"seed\": %llu, \"currency\": ",
-            read_attr_ll(f, "points"), read_attr_ll(f, "replications_planned"),
-            read_attr_ll(f, "replications_completed"), read_attr_ll(f, "store_replications") == 0 ? "false" : "true",
-            seed);
-    json_str(out, txt[T_CUR]);
-    fprintf(out, ", \"anodesim_version\": ");
-    json_str(out, txt[T_VER]);
-    fprintf(out, ", \"source_revision\": ");
-    json_str(out, txt[T_REV]);
-    fprintf(out, ", \"created\": ");
-    json_str(out, txt[T_CREATED]);
-    fprintf(out, ", \"threads\": %lld, \"ranks\": %lld, \"events_processed\": %llu, \"wall_time_s\": ",
-            read_attr_ll(f, "threads"), read_attr_ll(f, "ranks"), events);
-    if (isnan(wall))
-        fputs("null", out);
-    else
-        fprintf(out, "%.3f", wall);
-    fprintf(out, "}\n");
-}
-
-int h5o_info(const char *path, FILE *out, int json)
-{
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    /* A file being written is locked by its writer (outfile.h): say so, and
-     * read it without HDF5's own lock, which would refuse it. */
-    long writer = of_writer(path);
-    if (writer > 0)
-        setenv("HDF5_USE_FILE_LOCKING", "FALSE", 1);
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0 && writer > 0)
-        return sim_err_set(SIM_EINPUT, "%s is being written by process %ld (not readable yet: try again later)", path,
-                           writer);
-    if (f < 0)
-        return sim_err_set(access(path, F_OK) == 0 ? SIM_EINPUT : SIM_EIO,
-                           "%s: cannot open as an HDF5 results file (%s)", path,
-                           access(path, F_OK) == 0 ? "not HDF5, or damaged" : strerror(errno));
-    char *txt[T_N];
-    for (int i = 0; i < T_N; i++)
-        txt[i] = read_attr_text(f, info_text_names[i]);
-    int ours = txt[T_NAME] && txt[T_STATUS];
-    if (ours && json)
-        info_json(f, path, out, (const char *const *)txt, writer);
-    else if (ours) {
-        info_print(f, path, out, (const char *const *)txt);
-        if (writer > 0)
-            fprintf(out, "  writer        being written by process %ld (figures as of its last flush)\n", writer);
-    }
-    for (int i = 0; i < T_N; i++)
-        free(txt[i]);
-    H5Fclose(f);
-    if (!ours)
-        return sim_err_set(SIM_EINPUT, "%s: not an anodesim results file (no scenario_name or status attribute)", path);
-    return SIM_OK;
-}
-
-char *h5o_file_attr_text(const char *path, const char *name)
-{
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0)
-        return NULL;
-    char *v = read_attr_text(f, name);
-    H5Fclose(f);
-    return v;
-}
-
-double h5o_file_attr_double(const char *path, const char *name)
-{
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0)
-        return NAN;
-    double v = read_attr_d(f, name);
-    H5Fclose(f);
-    return v;
-}
-
-long long h5o_file_attr_long(const char *path, const char *name)
-{
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0)
-        return -1;
-    long long v = read_attr_ll(f, name);
-    H5Fclose(f);
-    return v;
-}
