@@ -43,6 +43,8 @@ vol = ds["prices_volatility_scale"]
 check(list(vol.values) == [0, 1, 0, 1] and "prices_volatility_scale" in ds.coords, "parameters as point coordinates")
 one = ds.where(vol == 1, drop=True)
 check(list(one["point"].values) == [1, 3], "points selected by a parameter's value")
+sel = ds.set_xindex("prices_volatility_scale").sel(prices_volatility_scale=1)
+check(list(sel["point"].values) == [1, 3], "sel by a parameter's value")
 sm = xr.open_dataset(sys.argv[1], engine="h5netcdf", group="summary")
 check("design" in sm and "smelter_anode_per_t_al" in sm.coords, "the design in the summary group")
 check(sm["production_mean"].sizes["point"] == 4 and not bool(np.isnan(sm["production_mean"]).any()),
