@@ -59,6 +59,8 @@ static int time_dim(rs_schema *rs, const scenario *s)
     for (size_t k = 0; rc == SIM_OK && k <= T; k++) {
         int mm = s->start_month - 1 + (int)k;
         double day = csv_days_from_civil(s->start_year + mm / 12, mm % 12 + 1, 1) - s->start_date;
+        if (k == T && day > s->ndays)
+            day = s->ndays;   /* (a horizon that ends within its last month: that month's cell ends with it) */
         if (k < T)
             start[k] = bnds[2 * k] = day;
         if (k > 0)
