@@ -75,7 +75,7 @@ expect 0 "" -- sh -c "\"$bin\" params --json | \"$py\" -c 'import json,sys; d=js
 expect 0 "" -- sh -c "\"$bin\" info --json \"$tmp/i.h5\" | \"$py\" -c 'import json,sys; d=json.load(sys.stdin); assert d[\"schema\"] == \"anodesim-info/1\" and d[\"status\"] == \"complete\" and d[\"replications_completed\"] == 2'"
 # A horizon that ends within a month: that month's time bounds end with it.
 "$bin" run -q -r 1 -t 1 --set run.end=2024-12-15 -o "$tmp/mid.h5" "$src/scenarios/china-2024/scenario.yaml" >/dev/null 2>&1
-expect 0 "" -- "$py" -c "import h5py,sys; f=h5py.File('$tmp/mid.h5','r'); b=f['time_bnds'][-1]; sys.exit(0 if (b[0], b[1], f['time_end'][-1]) == (335, 350, 350) else 1)"
+expect 0 "" -- "$("$src/scripts/pyfind")" -c "import h5py,sys; f=h5py.File('$tmp/mid.h5','r'); b=f['time_bnds'][-1]; sys.exit(0 if (b[0], b[1], f['time_end'][-1]) == (335, 350, 350) else 1)"
 # info counts a sweep's replications in all, says how quantiles were had,
 # and lists variables (with money's currency), not label coordinates.
 "$bin" sweep -q -r 3 -t 2 -o "$tmp/sw.h5" "$src/tests/data/sweep-2x2.yaml" >/dev/null 2>&1
