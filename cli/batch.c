@@ -229,16 +229,6 @@ static void writer_release(void *ctx, void *item)
     rep_out_give(ctx, item);
 }
 
-static void h5_lock(batch *b)
-{
-    h5w_lock(b->w);
-}
-
-static void h5_unlock(batch *b)
-{
-    h5w_unlock(b->w);
-}
-
 /* Queue o for storing (the consumer, in task order). */
 static int writer_put(batch *b, rep_out *o)
 {
@@ -309,9 +299,9 @@ static int fold(batch *b, const model_result *r, rep_out *o)
     /* The point's last replication: its summaries are final. */
     h5o_summaries sm;
     sf_point(b->sf, &sm, omp_in_parallel() ? 1 : omp_get_max_threads());
-    h5_lock(b);
+    h5w_lock(b->w);
     int rc = b->sj ? sjob_write(b->sj, b->h5, point, &sm) : h5o_write_summary(b->h5, point, &sm);
-    h5_unlock(b);
+    h5w_unlock(b->w);
     sf_reset(b->sf);
     return rc;
 }
@@ -353,9 +343,9 @@ static int rerun_damaged(batch *b, long p, long rep)
     rs_record rec;
     model_record_of(b->readback, &rec);
     rs_round(b->schema, &rec);
-    h5_lock(b);
+    h5w_lock(b->w);
     int rc = h5o_rewrite(b->h5, &rec);
-    h5_unlock(b);
+    h5w_unlock(b->w);
     return rc;
 }
 
@@ -370,7 +360,7 @@ static int fold_resumed(batch *b, long upto)
         rs_record rec;
         model_record_of(b->readback, &rec);
         int rc, wrc = SIM_OK;
-        h5_lock(b);
+        h5w_lock(b->w);
         if (b->nshards) {   /* merging: from its shard into the final file */
             rc = h5o_read(b->shards[b->src[b->next_fold]], p, rep, &rec, &b->raw);
             if (rc == SIM_OK)
@@ -378,7 +368,7 @@ static int fold_resumed(batch *b, long upto)
         } else {
             rc = h5o_read(b->h5, p, rep, &rec, NULL);
         }
-        h5_unlock(b);
+        h5w_unlock(b->w);
         SIM_CHECK(wrc);
         if (rc == SIM_OK)
             model_record_back(b->readback, &rec);
@@ -455,7 +445,7 @@ static rep_out *rep_out_take(batch *b, const model_def *d)
     if (!o) {
         o = calloc(1, sizeof *o);
         if (o && (!(o->r = model_result_alloc(d)) || !(o->yvec = malloc((vec_len(b) + 1) * sizeof *o->yvec)) ||
-                  (b->schema && !(o->vec = malloc((b->schema->sum_len + 1) * sizeof *o->vec))))) {
+                  (b->sf && !(o->vec = malloc((b->schema->sum_len + 1) * sizeof *o->vec))))) {
             rep_out_free(o);
             o = NULL;
         }
@@ -539,7 +529,7 @@ static int task_run(void *ctx, void *p, long task, void **result)
          * read back from the file, match an uninterrupted run's bit for
          * bit, and so do a summary-only run's. */
         rs_round(b->schema, &rec);
-        if (!b->subset)
+        if (b->sf)
             rs_gather(b->schema, &rec, o->vec);
     }
     yearly_values(b, r, o->yvec);   /* (as stored, as a resumed run reads them) */
@@ -712,11 +702,10 @@ static int open_merge(batch *b, const h5o_options *ho, long *ntodo)
 static int summaries_init(batch *b, int threads)
 {
     SIM_CHECK(model_schema_new(&b->schema, &b->scn[0], b->sw->nparams > 0 ? b->sw : NULL, b->P));
-    b->rbvec = malloc((b->schema->sum_len + 1) * sizeof *b->rbvec);
-    if (!b->rbvec)
-        return sim_err_set(SIM_ENOMEM, "out of memory for the summaries");
     if (b->subset)
         return SIM_OK;
+    if (!(b->rbvec = malloc((b->schema->sum_len + 1) * sizeof *b->rbvec)))
+        return sim_err_set(SIM_ENOMEM, "out of memory for the summaries");
     return sf_new(&b->sf, b->schema, b->R, threads, b->o->summary_only, quantile_memory(), fold_release, b);
 }
 

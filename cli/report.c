@@ -170,7 +170,7 @@ static void print_json(const batch_view *b)
     for (int mt = 0; mt < RM_NMETRICS; mt++) {
         const char *u = model_region_metrics[mt].units;
         printf("%s\"%s\": \"%s\"", mt ? ", " : "", model_region_metrics[mt].name,
-               strcmp(u, "reporting currency") == 0 ? scn_currency_names[s->currency] : u);
+               model_is_money(u) ? scn_currency_names[s->currency] : u);
     }
     printf("},\n");
     if (b->P > 1) {

@@ -96,19 +96,27 @@ static int scenario_args(int argc, char **argv, const char *cmd, scn_override *o
     return 0;
 }
 
-int cli_schema(int argc, char **argv)
+/* The scenario a command's arguments name, loaded into *s: 0, or the
+ * exit code with the message printed (then *s holds nothing). */
+static int scenario_of_args(int argc, char **argv, const char *cmd, scenario *s)
 {
     scn_override ov[64];
     int nov;
     const char *path;
-    if (scenario_args(argc, argv, "schema", ov, &nov, &path) != 0)
+    if (scenario_args(argc, argv, cmd, ov, &nov, &path) != 0)
         return 2;
+    int rc = scn_load(path, ov, nov, s);
+    return rc == SIM_OK ? 0 : cli_fail(rc);
+}
+
+int cli_schema(int argc, char **argv)
+{
     scenario s;
-    int rc = scn_load(path, ov, nov, &s);
-    if (rc != SIM_OK)
-        return cli_fail(rc);
+    int code = scenario_of_args(argc, argv, "schema", &s);
+    if (code != 0)
+        return code;
     rs_schema *rs;
-    rc = model_schema_new(&rs, &s, NULL, 1);
+    int rc = model_schema_new(&rs, &s, NULL, 1);
     if (rc == SIM_OK) {
         rs_markdown(rs, stdout);
         rs_free(rs);
@@ -119,17 +127,12 @@ int cli_schema(int argc, char **argv)
 
 int cli_validate(int argc, char **argv)
 {
-    scn_override ov[64];
-    int nov;
-    const char *path;
-    if (scenario_args(argc, argv, "validate", ov, &nov, &path) != 0)
-        return 2;
     scenario s;
-    int rc = scn_load(path, ov, nov, &s);
-    if (rc != SIM_OK)
-        return cli_fail(rc);
+    int code = scenario_of_args(argc, argv, "validate", &s);
+    if (code != 0)
+        return code;
     network n;
-    rc = net_build(&s, &n);
+    int rc = net_build(&s, &n);
     if (rc != SIM_OK) {
         scn_free(&s);
         return cli_fail(rc);
@@ -139,7 +142,7 @@ int cli_validate(int argc, char **argv)
     rc = net_check(&s, &n, stdout);
     if (rc == SIM_OK)
         printf("  every smelter and export market can be supplied by a plant, every plant by coke and pitch suppliers\n");
-    int code = rc == SIM_OK ? 0 : cli_fail(rc);
+    code = rc == SIM_OK ? 0 : cli_fail(rc);
     if (rc == SIM_OK)
         printf("\nscenario is valid\n");
     net_free(&n);

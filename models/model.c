@@ -24,11 +24,11 @@ const model_metric_info model_region_metrics[RM_NMETRICS] = {
     { "shipments_out", "t", "anodes dispatched from plants in the region to other regions", MDL_AGG_SUM, 0, 0 },
     { "shipments_in", "t", "anodes dispatched to the region from plants in other regions", MDL_AGG_SUM, 0, 0 },
     { "anode_stock", "t", "finished anodes held by plants and smelters at month end", MDL_AGG_END, 0, 0 },
-    { "production_cost", "reporting currency", "cost of the anodes produced", MDL_AGG_SUM, 0, 0 },
+    { "production_cost", MODEL_MONEY, "cost of the anodes produced", MDL_AGG_SUM, 0, 0 },
     { "coke_use", "t", "calcined petroleum coke used in green anodes", MDL_AGG_SUM, 0, 0 },
     { "pitch_use", "t", "coal tar pitch used in green anodes", MDL_AGG_SUM, 0, 0 },
     { "butts_use", "t", "recycled butts used in green anodes", MDL_AGG_SUM, 0, 0 },
-    { "revenue", "reporting currency", "ex-works value of the anodes produced", MDL_AGG_SUM, 0, 0 },
+    { "revenue", MODEL_MONEY, "ex-works value of the anodes produced", MDL_AGG_SUM, 0, 0 },
     { "displaced_demand", "t", "carbon-anode demand displaced by inert anodes", MDL_AGG_SUM, 0, 0 },
     { "production_captive", "t", "baked anodes produced by plants owned by smelters (merchant output: production minus this)", MDL_AGG_SUM, 0, 0 },
     { "demand", "t", "anodes smelters needed for their output (met on time plus shortage)", MDL_AGG_SUM, 0, 0 },
@@ -322,19 +322,9 @@ model_result *model_result_alloc(const model_def *d)
     return r;
 }
 
-static void round_float(double *x, size_t n)
+int model_is_money(const char *units)
 {
-    for (size_t i = 0; i < n; i++)
-        x[i] = (double)(float)x[i];
-}
-
-void model_result_round_float(model_result *r)
-{
-    round_float(r->region_month, (size_t)r->nmonths * (size_t)r->nregions * RM_NMETRICS);
-    round_float(r->od_year, (size_t)r->nyears * (size_t)r->nregions * (size_t)r->nregions);
-    round_float(r->plant_year, (size_t)r->nyears * (size_t)r->nplants * PM_NMETRICS);
-    round_float(r->price_month, (size_t)r->nmonths * PRICE_N);
-    round_float(r->inert_month, (size_t)r->nmonths * (size_t)r->nregions);
+    return strcmp(units, MODEL_MONEY) == 0;
 }
 
 void model_result_free(model_result *r)

@@ -80,6 +80,11 @@ enum { BAL_ANODE, BAL_CPC, BAL_PITCH, BAL_BUTTS, BAL_GREEN, BAL_N };
  * weight is zero. */
 typedef enum { MDL_AGG_SUM, MDL_AGG_END, MDL_AGG_START, MDL_AGG_WMEAN } model_agg;
 
+/* The unit of a metric in money (the scenario's reporting currency):
+ * files and summaries write the currency itself. */
+#define MODEL_MONEY "reporting currency"
+int model_is_money(const char *units);
+
 typedef struct model_metric_info {
     const char *name, *units, *long_name;
     model_agg agg;
@@ -147,9 +152,6 @@ model_result *model_result_alloc(const model_def *d);
 /* Zero every series (model_run does it before a replication). */
 void model_result_clear(model_result *r);
 
-/* Round every series of a result to the nearest float (as stored in
- * results files), leaving mass-balance residuals as they are. */
-void model_result_round_float(model_result *r);
 void model_result_free(model_result *r);
 
 static inline double *model_rm(const model_result *r, int month, int region, int metric)

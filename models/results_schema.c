@@ -44,13 +44,6 @@ static const char *cell_methods_of(model_agg agg)
     }
 }
 
-/* Money has no UDUNITS unit: "reporting currency" in the model's tables
- * becomes units "1" and the currency in its own attribute. */
-static int is_money(const char *units)
-{
-    return strcmp(units, "reporting currency") == 0;
-}
-
 static int time_dim(rs_schema *rs, const scenario *s)
 {
     size_t T = (size_t)s->nmonths;
@@ -190,7 +183,8 @@ static int variables(rs_schema *rs, const scenario *s)
     int tg[2] = { DM_TIME, DM_REGION };
     for (int m = 0; m < RM_NMETRICS; m++) {
         const model_metric_info *mi = &model_region_metrics[m];
-        int money = is_money(mi->units);
+        /* Money has no UDUNITS unit: units "1", the currency apart. */
+        int money = model_is_money(mi->units);
         SIM_CHECK(add_var(rs, mi->name, mi->long_name, money ? "1" : mi->units, money ? cur : NULL,
                           cell_methods_of(mi->agg), 2, tg, B_REGION_MONTH, (size_t)m, RM_NMETRICS, RS_SUM_ALL));
         if (mi->agg == MDL_AGG_END)

@@ -314,14 +314,6 @@ void rs_round(const rs_schema *s, const rs_record *r)
     }
 }
 
-int rs_find(const rs_schema *s, const char *name)
-{
-    for (int i = 0; i < s->nvars; i++)
-        if (strcmp(s->var[i].name, name) == 0)
-            return i;
-    return -1;
-}
-
 static const char *dim_name(const rs_schema *s, int d)
 {
     return d == RS_DIM_POINT ? "point" : s->dim[d].name;

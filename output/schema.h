@@ -173,7 +173,4 @@ void rs_round(const rs_schema *s, const rs_record *r);
  * docs/results-format.md. */
 void rs_markdown(const rs_schema *s, FILE *out);
 
-/* The variable named `name`, or -1. */
-int rs_find(const rs_schema *s, const char *name);
-
 #endif

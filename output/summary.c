@@ -395,17 +395,6 @@ void sum_exact(double *x, size_t n, int nq, const double *p, double *out)
     }
 }
 
-void sum_exact_columns(double *cols, size_t n, size_t m, int nq, const double *p, double *out, size_t ld, int threads)
-{
-#pragma omp parallel for schedule(dynamic, 64) num_threads(threads > 0 ? threads : 1)
-    for (size_t j = 0; j < m; j++) {
-        double q[SUM_MAX_QUANTILES];
-        sum_exact(cols + j * n, n, nq, p, q);
-        for (int k = 0; k < nq; k++)
-            out[(size_t)k * ld + j] = q[k];
-    }
-}
-
 void sum_exact_columns_f(const float *cols, size_t n, size_t m, int nq, const double *p, double *out, size_t ld,
                          int threads)
 {

@@ -106,10 +106,9 @@ void sum_acc_quantile_rows(const sum_acc *a, size_t i0, size_t stride, size_t n,
  * numpy's default), into out[0..nq).  x is reordered.  NaN when n is 0. */
 void sum_exact(double *x, size_t n, int nq, const double *p, double *out);
 
-/* The same for m columns of n values each (column j at cols[j * n]),
- * quantile k of column j into out[k * ld + j], on `threads` threads; the
- * columns are reordered.  The _f form reads floats and leaves them. */
-void sum_exact_columns(double *cols, size_t n, size_t m, int nq, const double *p, double *out, size_t ld, int threads);
+/* The same for m columns of n floats each (column j at cols[j * n],
+ * left as they are), quantile k of column j into out[k * ld + j], on
+ * `threads` threads. */
 void sum_exact_columns_f(const float *cols, size_t n, size_t m, int nq, const double *p, double *out, size_t ld,
                          int threads);
 
