@@ -168,9 +168,11 @@ static void print_json(const batch_view *b)
     /* Each value's unit (money in the reporting currency, ratios "1"). */
     printf(" \"anode_per_t_al\": %.6f, \"units\": {", s->smelter.anode_per_t_al);
     for (int mt = 0; mt < RM_NMETRICS; mt++) {
-        const char *u = model_region_metrics[mt].units;
-        printf("%s\"%s\": \"%s\"", mt ? ", " : "", model_region_metrics[mt].name,
-               model_is_money(u) ? scn_currency_names[s->currency] : u);
+        const char *u = model_region_metrics[mt].units, *ud;
+        const char *cur = model_money_currency(u, scn_currency_names[s->currency], &ud);
+        char unit[32];
+        snprintf(unit, sizeof unit, "%s%s", cur ? cur : u, cur && strcmp(ud, "t-1") == 0 ? "/t" : "");
+        printf("%s\"%s\": \"%s\"", mt ? ", " : "", model_region_metrics[mt].name, unit);
     }
     printf("},\n");
     if (b->P > 1) {

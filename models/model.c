@@ -42,6 +42,13 @@ const model_metric_info model_region_metrics[RM_NMETRICS] = {
     { "anode_in_transit", "t", "anodes on their way to customers of the region, at month end", MDL_AGG_END, 0, 0 },
     { "anode_stock_opening", "t", "finished anodes held by plants and smelters at month start", MDL_AGG_START, 0, 0 },
     { "anode_in_transit_opening", "t", "anodes on their way to customers of the region, at month start", MDL_AGG_START, 0, 0 },
+    { "anode_price", MODEL_MONEY_T, "ex-works anode price quoted by the open plants of the region, capacity-weighted (0 where none is open)", MDL_AGG_WMEAN, RM_CAPACITY, 0.0 },
+    { "unit_cost", MODEL_MONEY_T, "unit cost of the anodes produced in the region: production_cost / production (0 where none were)", MDL_AGG_WMEAN, RM_PRODUCTION, 0.0 },
+    { "margin", MODEL_MONEY_T, "ex-works price less unit cost per tonne produced: (revenue - production_cost) / production (0 where none were)", MDL_AGG_WMEAN, RM_PRODUCTION, 0.0 },
+    { "revenue_usd", MODEL_USD, "ex-works value of the anodes produced, at the month's exchange rate", MDL_AGG_SUM, 0, 0 },
+    { "export_demand", "t", "anodes the export markets of the region asked for at the export price (before restrictions)", MDL_AGG_SUM, 0, 0 },
+    { "export_unmet", "t", "export demand not ordered because of export restrictions", MDL_AGG_SUM, 0, 0 },
+    { "export_price", MODEL_USD_T, "export price (FOB, cheapest landed) quoted to the markets of the region, weighted by their demand (0 where none asked)", MDL_AGG_WMEAN, RM_EXPORT_DEMAND, 0.0 },
 };
 
 const model_metric_info model_plant_metrics[PM_NMETRICS] = {
@@ -68,15 +75,14 @@ static int keyed_cmp(const void *a, const void *b)
     return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
+/* Costs and quotes at the base prices, the reference utilisation and
+ * the full butts return (prices.c): the first ranking of candidates. */
 static void unit_costs(model_def *d)
 {
     const scenario *s = d->scn;
+    const double f[4] = { 1, 1, 1, 1 };
     for (int p = 0; p < s->nplants; p++) {
-        const scn_class *c = &s->classes[s->plants[p].cls];
-        double green_per_t = 1.0 / (1.0 - c->baking_loss);
-        double raw = (s->plant.recipe_cpc * price_landed_raw(d, p, 0, 1.0) +
-                      s->plant.recipe_pitch * price_landed_raw(d, p, 1, 1.0)) * green_per_t;
-        d->plant_cost[p] = raw + c->energy_gj_per_t * s->prices.energy_per_gj + c->conversion_per_t;
+        d->plant_cost[p] = price_unit_cost(d, p, f, s->plant.recipe_butts, s->plant.margin_reference_utilisation);
         d->plant_price[p] = d->plant_cost[p] * (1.0 + s->plant.margin);
     }
 }
@@ -268,6 +274,8 @@ int model_def_init(model_def *d, const scenario *s)
     rc = price_def_init(d);
     if (rc == SIM_OK)
         rc = candidate_lists(d);
+    if (rc == SIM_OK)
+        rc = price_def_export_ref(d);
     if (rc != SIM_OK)
         model_def_free(d);
     return rc;
@@ -276,6 +284,7 @@ int model_def_init(model_def *d, const scenario *s)
 void model_def_free(model_def *d)
 {
     net_free(&d->net);
+    price_def_free(d);
     free(d->plant_cost);
     free(d->plant_price);
     free(d->cand);
@@ -322,9 +331,25 @@ model_result *model_result_alloc(const model_def *d)
     return r;
 }
 
+const char *model_money_currency(const char *units, const char *reporting, const char **udunits)
+{
+    static const struct {
+        const char *units, *ud;
+        int usd;
+    } money[] = { { MODEL_MONEY, "1", 0 }, { MODEL_MONEY_T, "t-1", 0 }, { MODEL_USD, "1", 1 }, { MODEL_USD_T, "t-1", 1 } };
+    *udunits = units;
+    for (size_t i = 0; i < sizeof money / sizeof money[0]; i++)
+        if (strcmp(units, money[i].units) == 0) {
+            *udunits = money[i].ud;
+            return money[i].usd ? "USD" : reporting;
+        }
+    return NULL;
+}
+
 int model_is_money(const char *units)
 {
-    return strcmp(units, MODEL_MONEY) == 0;
+    const char *ud;
+    return model_money_currency(units, "", &ud) != NULL;
 }
 
 void model_result_free(model_result *r)
@@ -446,6 +471,35 @@ static double lead_p95(const double *hist, int top, double total)
 
 /* Service of the month just ended: fill rate, order lead times, backlogs,
  * capacity idle while a smelter it reaches ran short. */
+/* The month's quotes: each region's ex-works price over its open plants
+ * (capacity-weighted) and the export price its markets were quoted
+ * (weighted by their demand rate), whether or not anything was sold. */
+static void record_quotes(model_instance *m)
+{
+    const scenario *s = m->s;
+    int G = s->nregions;
+    double *w = m->region_scratch, *v = w + G;
+    memset(w, 0, 2 * (size_t)G * sizeof *w);
+    for (int p = 0; p < s->nplants; p++)
+        if (m->plants[p].open) {
+            int g = mdl_plant_region(m, p);
+            w[g] += m->plants[p].cap_rate;
+            v[g] += m->plants[p].cap_rate * m->plant_price[p];
+        }
+    for (int g = 0; g < G; g++)
+        *model_rm(m->out, m->month, g, RM_ANODE_PRICE) = w[g] > 0 ? v[g] / w[g] : 0.0;
+    memset(w, 0, 2 * (size_t)G * sizeof *w);
+    for (int k = 0; k < s->nmarkets; k++) {
+        int g = mdl_cust_region(m, s->nsmelters + k);
+        double rate = market_demand_tpy(m, k) * price_export_factor(m, k);
+        w[g] += rate;
+        v[g] += rate * m->export_price[k];
+    }
+    for (int g = 0; g < G; g++)
+        if (w[g] > 0)
+            *model_rm(m->out, m->month, g, RM_EXPORT_PRICE) = v[g] / w[g];
+}
+
 static void record_service(model_instance *m, int days)
 {
     const scenario *s = m->s;
@@ -454,6 +508,8 @@ static void record_service(model_instance *m, int days)
     for (int g = 0; g < s->nregions; g++) {
         double *v = model_rm(r, m->month, g, 0);
         v[RM_FILL_RATE] = v[RM_DEMAND] > 0 ? 1.0 - v[RM_SHORTAGE] / v[RM_DEMAND] : 1.0;
+        v[RM_UNIT_COST] = v[RM_PRODUCTION] > 0 ? v[RM_COST] / v[RM_PRODUCTION] : 0.0;
+        v[RM_MARGIN] = v[RM_PRODUCTION] > 0 ? (v[RM_REVENUE] - v[RM_COST]) / v[RM_PRODUCTION] : 0.0;
         double *h = m->lead_hist + (size_t)g * LEAD_BINS;
         if (v[RM_DELIVERED] > 0) {
             v[RM_LEAD_MEAN] /= v[RM_DELIVERED];
@@ -482,6 +538,7 @@ static void record_service(model_instance *m, int days)
     for (int i = 0; i < s->nsmelters; i++)
         mdl_add(m, mdl_cust_region(m, i), RM_BACKORDER, m->smelters[i].backorder);
     record_stocks(m, RM_ANODE_STOCK, RM_TRANSIT);
+    record_quotes(m);
 }
 
 /* What the month-end KPIs gather is cleared every month, recorded or not. */
@@ -694,7 +751,15 @@ model_instance *model_instance_new(const model_def *d)
     ok = ok && net_ws_init(&m->ws, s->nnodes) == SIM_OK;
     size_t np = (size_t)s->nplants + 1, ng = (size_t)s->nregions + 1;
     m->plant_cost = calloc(np, sizeof(double));
+    m->plant_std = calloc(np, sizeof(double));
     m->plant_price = calloc(np, sizeof(double));
+    m->util_plant = calloc(np, sizeof(double));
+    m->butts_share = calloc(np, sizeof(double));
+    m->region_util = calloc(ng, sizeof(double));
+    m->region_markup = calloc(ng, sizeof(double));
+    m->region_scratch = calloc(2 * ng, sizeof(double));
+    m->export_price = calloc((size_t)s->nmarkets + 1, sizeof(double));
+    m->export_smooth = calloc((size_t)s->nmarkets + 1, sizeof(double));
     int win = (int)s->plant.exit_months;
     m->cost_hist = calloc((size_t)COST_HIST * np, sizeof(double));
     m->util = calloc(2 * (size_t)win * np, sizeof(double));
@@ -715,7 +780,8 @@ model_instance *model_instance_new(const model_def *d)
     m->adopt_rng = gsl_rng_alloc(sim_rng_xoshiro);
     ok = ok && m->plants && m->smelters && m->link && m->link_cold && m->market_rng && m->sup_busy && m->cust_in &&
          m->transit_region && m->lead_hist && m->lead_top && m->cust_short && m->path &&
-         m->plant_cost && m->plant_price && m->cost_hist && m->util && m->cand && m->cand_tc && m->cand_rt && m->cand_key && m->pick && m->adopt_start && m->adopt_speed && m->adopt_ceiling &&
+         m->plant_cost && m->plant_std && m->plant_price && m->util_plant && m->butts_share && m->region_util &&
+         m->region_markup && m->region_scratch && m->export_price && m->export_smooth && m->cost_hist && m->util && m->cand && m->cand_tc && m->cand_rt && m->cand_key && m->pick && m->adopt_start && m->adopt_speed && m->adopt_ceiling &&
          m->inert_share && m->disrupt_rng && m->price_rng && m->adopt_rng;
     for (int p = 0; ok && p < s->nplants; p++) {
         int kiln = plant_kiln_slots(s);
@@ -774,6 +840,14 @@ void model_instance_free(model_instance *m)
     free(m->disrupt_rng);
     free(m->plant_cost);
     free(m->plant_price);
+    free(m->plant_std);
+    free(m->util_plant);
+    free(m->butts_share);
+    free(m->region_util);
+    free(m->region_markup);
+    free(m->region_scratch);
+    free(m->export_price);
+    free(m->export_smooth);
     free(m->cost_hist);
     free(m->util);
     free(m->cand);

@@ -53,6 +53,13 @@ enum {
     RM_TRANSIT,       /* anodes on their way to customers of the region, month end, t */
     RM_STOCK_OPEN,    /* finished anodes at plants and smelters at month start, t */
     RM_TRANSIT_OPEN,  /* anodes on their way to customers of the region, month start, t */
+    RM_ANODE_PRICE,   /* ex-works price of the region's open plants, capacity-weighted, reporting currency/t */
+    RM_UNIT_COST,     /* unit cost of the anodes produced (production_cost / production), reporting currency/t */
+    RM_MARGIN,        /* (revenue - production_cost) / production, reporting currency/t */
+    RM_REVENUE_USD,   /* revenue in USD at the month's rate */
+    RM_EXPORT_DEMAND, /* anodes export markets of the region asked for at the month's export price, t */
+    RM_EXPORT_UNMET,  /* export demand not ordered (export restrictions), t */
+    RM_EXPORT_PRICE,  /* export price (FOB) the region's markets were quoted, USD/t */
     RM_NMETRICS
 };
 
@@ -67,8 +74,9 @@ enum {
 
 /* Monthly price series (reporting currency): coke and pitch are
  * capacity-weighted supplier prices, energy per GJ, anode the
- * capacity-weighted ex-works anode price. */
-enum { PRICE_COKE, PRICE_PITCH, PRICE_ENERGY, PRICE_ANODE, PRICE_N };
+ * capacity-weighted ex-works anode price, the exchange rate in CNY per
+ * USD. */
+enum { PRICE_COKE, PRICE_PITCH, PRICE_ENERGY, PRICE_ANODE, PRICE_FX, PRICE_N };
 extern const char *const model_price_names[PRICE_N];
 
 /* Commodities checked for mass balance. */
@@ -80,10 +88,17 @@ enum { BAL_ANODE, BAL_CPC, BAL_PITCH, BAL_BUTTS, BAL_GREEN, BAL_N };
  * weight is zero. */
 typedef enum { MDL_AGG_SUM, MDL_AGG_END, MDL_AGG_START, MDL_AGG_WMEAN } model_agg;
 
-/* The unit of a metric in money (the scenario's reporting currency):
- * files and summaries write the currency itself. */
+/* The unit of a metric in money: the scenario's reporting currency or
+ * USD, as an amount or per tonne.  Files write the UDUNITS part ("1",
+ * "t-1") and the currency apart; summaries the currency itself. */
 #define MODEL_MONEY "reporting currency"
+#define MODEL_MONEY_T "reporting currency/t"
+#define MODEL_USD "USD"
+#define MODEL_USD_T "USD/t"
 int model_is_money(const char *units);
+/* The currency of a money unit (NULL: not money) given the reporting
+ * currency's name; *udunits gets "1" or "t-1" (or the unit itself). */
+const char *model_money_currency(const char *units, const char *reporting, const char **udunits);
 
 typedef struct model_metric_info {
     const char *name, *units, *long_name;
@@ -116,6 +131,10 @@ typedef struct model_def {
     int *owned;            /* plants owned by each smelter, smelter by smelter */
     int *owned_start;      /* [nsmelters + 1]: smelter i owns owned[owned_start[i] .. owned_start[i+1]) */
     double base_price[PRICE_N];  /* capacity-weighted base prices (anode: filled per month) */
+    double *hist_x;        /* recorded paths, log deviations from the base: [item * hist_len + month - hist_cal0] */
+    int hist_cal0, hist_len;   /* calendar month (year * 12 + month - 1) of the first entry, entries */
+    int hist_end;          /* calendar month of the last observation (INT_MIN: no history) */
+    double *export_ref;    /* [nmarkets] export price at the base prices, USD/t (reporting currency when that is USD) */
     double *lead_sigma, *lead_drift;   /* [nlinks] lognormal lead time: mean x exp(sigma z - drift); sigma 0: the mean */
     double *growth;        /* [ncust]: log(1 + growth per year) of each smelter's output and market's demand */
     int closures;          /* links can close (scheduled closures or random disruptions) */
@@ -179,11 +198,19 @@ static inline double *model_pm(const model_result *r, int year, int plant, int m
     return &r->plant_year[((size_t)year * (size_t)r->nplants + (size_t)plant) * PM_NMETRICS + (size_t)metric];
 }
 
-/* One exact monthly step (dt in years) of the three log-price deviations
- * x[3] (coke, pitch, energy): Ornstein-Uhlenbeck with correlated Gaussian
- * shocks (Cholesky factor chol) and Poisson jumps; see prices.c.  Exposed
- * for tests and tools. */
-void price_ou_step(double x[3], const scn_price_params *p, const double chol[3][3], gsl_rng *r, double dt);
+/* The stochastic state of the price paths: log deviations x and last
+ * monthly log returns r of coke, pitch, energy and the exchange rate, and
+ * the regime (0 calm, 1 turbulent). */
+typedef struct price_path {
+    double x[4], r[4];
+    int turbulent;
+} price_path;
+
+/* One monthly step (dt in years): mean reversion, momentum, the regime's
+ * correlated Gaussian shocks (Cholesky factor chol of coke, pitch and
+ * energy; the rate's are its own) and Poisson jumps; see prices.c.
+ * Exposed for tests and tools. */
+void price_step(price_path *st, const scn_price_params *p, const double chol[3][3], gsl_rng *r, double dt);
 
 typedef struct model_instance model_instance;
 

@@ -116,6 +116,9 @@ typedef struct plant_state {
     int exited;          /* closed for good after low utilisation */
     double month_prod;   /* production this month */
     double down_month;   /* days of outage in this month */
+    double month_green, month_butts;   /* green anode made and butts put in, this month */
+    double last_prod, last_cap;        /* last month's production and capacity (0 in start-up or closed) */
+    double last_green, last_butts;     /* last month's green anode and butts */
     /* Campaigns in the furnace, oldest first. */
     struct kiln_batch *kiln;   /* kiln_own when it has room for kiln_cap, else allocated */
     int kiln_head, kiln_len, kiln_cap;
@@ -224,9 +227,20 @@ struct model_instance {
     void *trace_ctx;
     /* prices (prices.c) */
     gsl_rng *price_rng;
-    double price_x[3];        /* log deviations of coke, pitch, energy */
-    double *plant_cost;       /* unit cost now, per plant */
-    double *plant_price;      /* ex-works price now (lagged cost-plus) */
+    double price_x[4];        /* log deviations of coke, pitch, energy, exchange rate */
+    double price_r[4];        /* their last monthly log returns (momentum) */
+    int turbulent;            /* price regime: 0 calm, 1 turbulent */
+    double fx_rate;           /* CNY per USD now */
+    double *plant_cost;       /* actual unit cost now (smoothed utilisation), per plant */
+    double *plant_std;        /* standard unit cost now (reference utilisation): what quotes follow */
+    double *plant_price;      /* ex-works price now (lagged standard cost times 1 + the region's mark-up) */
+    double *util_plant;       /* [nplants] smoothed utilisation */
+    double *butts_share;      /* [nplants] smoothed butts put in per t of green anode */
+    double *region_util;      /* [nregions] smoothed utilisation of the region's plants */
+    double *region_markup;    /* [nregions] the mark-up its plants quote this month */
+    double *region_scratch;   /* [2 * nregions] */
+    double *export_price;     /* [nmarkets] export price quoted this month, USD/t */
+    double *export_smooth;    /* [nmarkets] its smoothed value, what demand answers */
     /* Month-by-month histories, one array each rather than one buffer per
      * plant: the monthly passes over every plant stream through them
      * instead of missing the cache once per plant (large networks). */
@@ -324,8 +338,16 @@ void transport_deliver_anodes(model_instance *m, int cust, double t, int inclusi
 /* ---- prices.c ---- */
 /* Cheapest landed price of coke (com 0) or pitch (1) at a plant, supplier
  * prices times mult plus freight, over the suppliers that reach it. */
-double price_landed_raw(const model_def *d, int plant, int com, double mult);
+double price_landed_raw(const model_def *d, int plant, int com, double mult, double fxm);
+/* Unit cost of plant p at price multipliers f (coke, pitch, energy,
+ * exchange rate), butts share of green anode and utilisation. */
+double price_unit_cost(const model_def *d, int p, const double f[4], double butts, double util);
 int price_def_init(model_def *d);
+/* Export prices at the base prices (after the candidate lists). */
+int price_def_export_ref(model_def *d);
+void price_def_free(model_def *d);
+/* Demand multiplier of export market k: (smoothed price / reference)^elasticity. */
+double price_export_factor(const model_instance *m, int k);
 void price_reset(model_instance *m);
 /* Advance prices one month and recompute costs, prices and the order of
  * sourcing candidates. */

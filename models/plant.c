@@ -343,6 +343,8 @@ static int start_campaign(model_instance *m, int p, double baked)
     ps->raw[COM_PITCH] -= pitch;
     ps->raw[2] -= butts;
     ps->wip_green += green;
+    ps->month_green += green;
+    ps->month_butts += butts;
     mdl_flow(m, BAL_CPC, 0.0, cpc);
     mdl_flow(m, BAL_PITCH, 0.0, pitch);
     mdl_flow(m, BAL_BUTTS, 0.0, butts);
@@ -372,6 +374,7 @@ static void bake_out(model_instance *m, int p, double green)
         mdl_add(m, region, RM_PROD_CAPTIVE, baked);
     mdl_add(m, region, RM_COST, baked * m->plant_cost[p]);
     mdl_add(m, region, RM_REVENUE, baked * m->plant_price[p]);
+    mdl_add(m, region, RM_REVENUE_USD, baked * m->plant_price[p] / (m->s->currency == CUR_USD ? 1.0 : m->fx_rate));
     *model_pm(m->out, m->year, p, PM_PRODUCTION) += baked;
 }
 
@@ -501,7 +504,11 @@ int plant_month_end(model_instance *m, int p, int days)
     int startup = ps->open && ps->open_months++ < EXIT_STARTUP_MONTHS;
     util_prod[slot] = startup ? 0.0 : ps->month_prod;
     util_cap[slot] = ps->open && !startup ? ps->cap_rate * days : 0.0;
-    ps->month_prod = 0;
+    ps->last_prod = util_prod[slot];
+    ps->last_cap = util_cap[slot];
+    ps->last_green = ps->month_green;
+    ps->last_butts = ps->month_butts;
+    ps->month_prod = ps->month_green = ps->month_butts = 0;
     if (pp->exit_utilisation <= 0 || !ps->open || ps->exited ||
         m->s->classes[m->s->plants[p].cls].high_efficiency)
         return SIM_OK;

@@ -26,7 +26,8 @@ static const struct {
     { "coke_price", "t-1", "calcined coke price at the start of the month, capacity-weighted over suppliers" },
     { "pitch_price", "t-1", "coal tar pitch price at the start of the month, capacity-weighted over suppliers" },
     { "energy_price", "GJ-1", "energy price for baking at the start of the month" },
-    { "anode_price", "t-1", "ex-works anode price at the start of the month, capacity-weighted over plants" },
+    { "national_anode_price", "t-1", "ex-works anode price of the month, capacity-weighted over all plants" },
+    { "usd_cny", "1", "exchange rate of the month, CNY per USD" },
 };
 
 static const char *const commodity_labels[BAL_N] = { "anode", "calcined_coke", "pitch", "butts", "green_anode" };
@@ -183,10 +184,10 @@ static int variables(rs_schema *rs, const scenario *s)
     int tg[2] = { DM_TIME, DM_REGION };
     for (int m = 0; m < RM_NMETRICS; m++) {
         const model_metric_info *mi = &model_region_metrics[m];
-        /* Money has no UDUNITS unit: units "1", the currency apart. */
-        int money = model_is_money(mi->units);
-        SIM_CHECK(add_var(rs, mi->name, mi->long_name, money ? "1" : mi->units, money ? cur : NULL,
-                          cell_methods_of(mi->agg), 2, tg, B_REGION_MONTH, (size_t)m, RM_NMETRICS, RS_SUM_ALL));
+        /* Money has no UDUNITS unit: units "1" or "t-1", the currency apart. */
+        const char *ud, *mcur = model_money_currency(mi->units, cur, &ud);
+        SIM_CHECK(add_var(rs, mi->name, mi->long_name, ud, mcur, cell_methods_of(mi->agg), 2, tg, B_REGION_MONTH,
+                          (size_t)m, RM_NMETRICS, RS_SUM_ALL));
         if (mi->agg == MDL_AGG_END)
             SIM_CHECK(rs_var_coordinates(rs, rs->nvars - 1, "time_end"));
     }
@@ -203,8 +204,9 @@ static int variables(rs_schema *rs, const scenario *s)
     }
     int t1[1] = { DM_TIME };
     for (int i = 0; i < PRICE_N; i++)
-        SIM_CHECK(add_var(rs, price_vars[i].name, price_vars[i].long_name, price_vars[i].units, cur, "time: point", 1,
-                          t1, B_PRICE_MONTH, (size_t)i, PRICE_N, RS_SUM_ALL));
+        SIM_CHECK(add_var(rs, price_vars[i].name, price_vars[i].long_name, price_vars[i].units,
+                          i == PRICE_FX ? NULL : cur, "time: point", 1, t1, B_PRICE_MONTH, (size_t)i, PRICE_N,
+                          RS_SUM_ALL));
     SIM_CHECK(add_var(rs, "inert_share", "share of smelter capacity converted to inert anodes", "1", NULL,
                       "time: point", 2, tg, B_INERT_MONTH, 0, 1, RS_SUM_ALL));
     int cm[1] = { DM_COMMODITY };

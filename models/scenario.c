@@ -19,6 +19,7 @@ const char *const scn_node_kind_names[] = { "coke_supplier", "pitch_supplier", "
 const char *const scn_mode_names[] = { "rail", "road", "river", "sea", NULL };
 const char *const scn_currency_names[] = { "CNY", "USD", NULL };
 static const char *const commodity_names[] = { "cpc", "pitch", NULL };
+const char *const scn_history_item_names[] = { "coke", "pitch", "energy", "usd_cny", NULL };
 const char *const scn_event_kind_names[] = { "price_shock", "export_restriction", "link_closure", "link_slowdown", NULL };
 const char *const scn_alloc_rule_names[] = { "greedy", "split", NULL };
 static const char *const shortage_policy_names[] = { "lost", "backorder", NULL };
@@ -53,13 +54,14 @@ typedef struct {
 } raw_currency;
 
 typedef struct {
-    char *suppliers, *plants, *smelters, *ports, *markets, *links;
+    char *suppliers, *plants, *smelters, *ports, *markets, *links, *price_history;
 } raw_tables;
 
 typedef struct {
     char *name;
     double energy_gj_per_t;
     double conversion_per_t;
+    double fixed_per_year_t;
     char *conversion_currency;
     double baking_loss;
     bool high_efficiency;
@@ -158,6 +160,7 @@ static const cyaml_schema_field_t tables_fields[] = {
     STR_OPT("ports", raw_tables, ports),
     STR_OPT("markets", raw_tables, markets),
     STR_REQ("links", raw_tables, links),
+    STR_OPT("price_history", raw_tables, price_history),
     CYAML_FIELD_END
 };
 
@@ -165,6 +168,7 @@ static const cyaml_schema_field_t class_fields[] = {
     STR_REQ("name", raw_class, name),
     CYAML_FIELD_FLOAT("energy_gj_per_t", CYAML_FLAG_DEFAULT, raw_class, energy_gj_per_t),
     CYAML_FIELD_FLOAT("conversion_per_t", CYAML_FLAG_DEFAULT, raw_class, conversion_per_t),
+    CYAML_FIELD_FLOAT("fixed_per_year_t", OPT, raw_class, fixed_per_year_t),
     STR_OPT("conversion_currency", raw_class, conversion_currency),
     CYAML_FIELD_FLOAT("baking_loss", CYAML_FLAG_DEFAULT, raw_class, baking_loss),
     CYAML_FIELD_BOOL("high_efficiency", OPT, raw_class, high_efficiency),
@@ -725,7 +729,8 @@ typedef struct { char *id, *region; int commodity; double capacity_tpy, price; i
 typedef struct { char *id, *region, *cls, *owner; double capacity_tpy; int start, end; } row_plant;
 typedef struct { char *id, *region; double al_tpy, captive_share, growth; int policy; } row_smelter;
 typedef struct { char *id, *region; } row_port;
-typedef struct { char *id, *region; double demand_tpy, growth; } row_market;
+typedef struct { char *id, *region; double demand_tpy, growth, elasticity; } row_market;
+typedef struct { char *month, *item; double price; } row_hist;
 typedef struct { char *from, *to; int mode; double distance_km, lead_days, lead_cv, capacity_tpd, cost_per_t; int cost_currency; } row_link;
 
 #define NO_DATE (-2147483647)
@@ -774,6 +779,12 @@ static const csv_col market_cols[] = {
     COL_S("region", 1, row_market, region),
     COL_D("demand_tpy", 1, row_market, demand_tpy, 0, MAX_TPY, 0, 0, "t/yr of anode"),
     COL_D("growth_per_year", 0, row_market, growth, -0.9, 10, 0, 0, "1/yr"),
+    COL_D("price_elasticity", 0, row_market, elasticity, -HUGE_VAL, HUGE_VAL, 0, 0, "1 (<= 0)"),
+};
+static const csv_col hist_cols[] = {
+    COL_S("month", 1, row_hist, month),
+    COL_S("item", 1, row_hist, item),
+    COL_D("price", 1, row_hist, price, 0, MAX_PRICE, 1, 0, "per t (energy per GJ; usd_cny: CNY per USD)"),
 };
 static const csv_col link_cols[] = {
     COL_S("from", 1, row_link, from),
@@ -934,7 +945,11 @@ static int load_classes(scenario *s, const raw_scenario *raw)
             return sim_err_set(SIM_EINPUT, "%s:%d: field 'classes[%d].baking_loss': %g is out of range (expected a share >= 0 and < 0.5)",
                                s->path, line, i, rc->baking_loss);
         c->energy_gj_per_t = rc->energy_gj_per_t;
+        if (!(rc->fixed_per_year_t >= 0 && rc->fixed_per_year_t < 1e6))
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'classes[%d].fixed_per_year_t': %g is out of range (expected a cost >= 0 a year per t of yearly capacity)",
+                               s->path, line, i, rc->fixed_per_year_t);
         c->conversion_per_t = scn_to_reporting(s, rc->conversion_per_t, (scn_currency)cur);
+        c->fixed_per_year_t = scn_to_reporting(s, rc->fixed_per_year_t, (scn_currency)cur);
         c->baking_loss = rc->baking_loss;
         c->high_efficiency = rc->high_efficiency;
     }
@@ -974,7 +989,8 @@ static int build_nodes(scenario *s, loaded_table *t)
         scn_node_kind kind = sup[i].commodity == 0 ? NODE_COKE : NODE_PITCH;
         SIM_CHECK(add_node(s, &t[0], i, sup[i].id, sup[i].region, kind, i));
         s->suppliers[i] = (scn_supplier){ s->nnodes - 1, sup[i].commodity, sup[i].capacity_tpy,
-                                          scn_to_reporting(s, sup[i].price, (scn_currency)sup[i].currency) };
+                                          scn_to_reporting(s, sup[i].price, (scn_currency)sup[i].currency),
+                                          sup[i].currency == CUR_USD && s->currency != CUR_USD };
     }
     s->nsuppliers = t[0].tab.nrows;
     const row_smelter *sm = t[2].rows;
@@ -1030,7 +1046,14 @@ static int build_nodes(scenario *s, loaded_table *t)
     const row_market *mk = t[4].rows;
     for (int i = 0; i < t[4].tab.nrows; i++) {
         SIM_CHECK(add_node(s, &t[4], i, mk[i].id, mk[i].region, NODE_MARKET, i));
-        s->markets[i] = (scn_market){ s->nnodes - 1, mk[i].demand_tpy, mk[i].growth };
+        if (mk[i].elasticity > 0)
+            return sim_err_set(SIM_EINPUT, "%s:%d: column 'price_elasticity': %g has the wrong sign (expected a value <= 0: "
+                                           "demand falls when the price rises)",
+                               t[4].tab.path, t[4].tab.line[i], mk[i].elasticity);
+        if (mk[i].elasticity < -20)
+            return sim_err_set(SIM_EINPUT, "%s:%d: column 'price_elasticity': %g is out of range (expected -20 to 0)",
+                               t[4].tab.path, t[4].tab.line[i], mk[i].elasticity);
+        s->markets[i] = (scn_market){ s->nnodes - 1, mk[i].demand_tpy, mk[i].growth, mk[i].elasticity };
     }
     s->nmarkets = t[4].tab.nrows;
     /* Every smelter's captive share needs a plant it owns (marked in one
@@ -1380,6 +1403,71 @@ double scn_dist_draw(const scn_dist *d, double u, double z)
     return d->a;
 }
 
+/* The recorded prices (tables.price_history): rows "YYYY-MM,item,price".
+ * Within an item months ascend; the exchange rate, a path, has no gap
+ * (coke, pitch and energy are observations the model interpolates).
+ * Rows outside the run are kept: a shorter run of a scenario uses the
+ * part of its history that falls inside it. */
+static int load_history(scenario *s, const char *from, const char *file)
+{
+    loaded_table lt;
+    int rc = load_table(from, file, hist_cols, NCOLS(hist_cols), sizeof(row_hist), &lt);
+    if (rc == SIM_OK)
+        rc = add_input(s, "table price_history", file, lt.tab.hash);
+    const row_hist *h = lt.rows;
+    int n = rc == SIM_OK ? lt.tab.nrows : 0;
+    s->hist = calloc((size_t)n + 1, sizeof *s->hist);
+    if (rc == SIM_OK && !s->hist)
+        rc = sim_err_set(SIM_ENOMEM, "out of memory");
+    int last[HIST_N], lastline[HIST_N];
+    for (int k = 0; k < HIST_N; k++)
+        last[k] = -1, lastline[k] = 0;
+    for (int i = 0; rc == SIM_OK && i < n; i++) {
+        int line = lt.tab.line[i], y, mo;
+        char tail;
+        if (sscanf(h[i].month, "%4d-%2d%c", &y, &mo, &tail) != 2 || strlen(h[i].month) != 7 || mo < 1 || mo > 12 ||
+            y < 1900 || y > 2999) {
+            rc = sim_err_set(SIM_EINPUT, "%s:%d: column 'month': '%s' is not a month (expected YYYY-MM)", lt.tab.path,
+                             line, h[i].month);
+            break;
+        }
+        int item = find_enum(scn_history_item_names, h[i].item);
+        if (item < 0) {
+            rc = sim_err_set(SIM_EINPUT, "%s:%d: column 'item': '%s' is not allowed (expected one of: coke, pitch, energy, usd_cny)",
+                             lt.tab.path, line, h[i].item);
+            break;
+        }
+        int month = y * 12 + mo - 1;
+        if (last[item] >= 0 && month <= last[item]) {
+            rc = sim_err_set(SIM_EINPUT, "%s:%d: column 'month': %s is out of order (expected months ascending within "
+                                         "item '%s'; line %d has %04d-%02d)",
+                             lt.tab.path, line, h[i].month, h[i].item, lastline[item], last[item] / 12, last[item] % 12 + 1);
+            break;
+        }
+        if (item == HIST_FX && last[item] >= 0 && month != last[item] + 1) {
+            rc = sim_err_set(SIM_EINPUT, "%s:%d: column 'month': the usd_cny path has a gap before %s (expected every "
+                                         "month after line %d's %04d-%02d: an exchange-rate path gives each month)",
+                             lt.tab.path, line, h[i].month, lastline[item], last[item] / 12, last[item] % 12 + 1);
+            break;
+        }
+        last[item] = month;
+        lastline[item] = line;
+        s->hist[s->nhist++] = (scn_price_obs){ item, month, h[i].price };
+    }
+    free_table(&lt);
+    if (rc != SIM_OK)
+        return rc;
+    /* Item by item (stable: months stay ascending). */
+    for (int i = 1; i < s->nhist; i++) {
+        scn_price_obs o = s->hist[i];
+        int j = i - 1;
+        for (; j >= 0 && s->hist[j].item > o.item; j--)
+            s->hist[j + 1] = s->hist[j];
+        s->hist[j + 1] = o;
+    }
+    return SIM_OK;
+}
+
 static int load_all(const char *path, const char *tables_from, const scn_override *ov, int nov, scenario *s,
                     raw_scenario *raw, loaded_table *t)
 {
@@ -1459,6 +1547,14 @@ static int load_all(const char *path, const char *tables_from, const scn_overrid
     }
     SIM_CHECK(build_nodes(s, t));
     SIM_CHECK(build_links(s, &t[5]));
+    if (tb->price_history) {
+        if (!table_inside(tb->price_history))
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'tables.price_history': '%s' lies outside the scenario's folder "
+                                           "(give --inputs-anywhere to allow)",
+                               tables_from ? tables_from : path, yaml_line(s->text, "tables", "price_history"),
+                               tb->price_history);
+        SIM_CHECK(load_history(s, tables_from ? tables_from : path, tb->price_history));
+    }
     SIM_CHECK(load_events(s, raw));
     SIM_CHECK(load_curbs(s, raw));
     return load_adoption(s, raw);
@@ -1659,6 +1755,7 @@ void scn_free(scenario *s)
     free(s->links);
     for (int k = 0; k < 6; k++)
         free(s->table_paths[k]);
+    free(s->hist);
     free(s->events);
     for (int i = 0; i < s->ncurbs; i++)
         free(s->curbs[i].region);

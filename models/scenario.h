@@ -40,7 +40,13 @@
     X(accept_days, 10.0, 1.0, 365.0, 0, "d", "orders accepted while the backlog not covered by finished stock is under this many days of capacity") \
     X(raw_reorder_days, 20.0, 0.0, 365.0, 0, "d", "raw-material reorder point, days of use")      \
     X(raw_order_up_to_days, 40.0, 0.0, 730.0, 1, "d", "raw-material order-up-to level, days of use") \
-    X(margin, 0.08, -0.5, 2.0, 0, "1", "mark-up of the ex-works price over unit cost")           \
+    X(margin, 0.08, -0.5, 2.0, 0, "1", "mark-up of the ex-works price over standard unit cost where the region's plants run at margin_reference_utilisation") \
+    X(margin_slope, 0.5, 0.0, 20.0, 0, "1", "change of the mark-up per unit of the region's smoothed utilisation above (below) the reference: tight regions price up, idle ones down") \
+    X(margin_reference_utilisation, 0.76, 0.05, 1.0, 0, "1", "utilisation at which the mark-up is plant.margin; also the utilisation of the standard cost prices are quoted from") \
+    X(margin_min, -0.15, -0.9, 0.0, 0, "1", "lowest mark-up (a tender below standard cost)")    \
+    X(margin_max, 0.40, 0.0, 5.0, 0, "1", "highest mark-up")                                     \
+    X(margin_smoothing_months, 3.0, 1.0, 36.0, 0, "month", "utilisation is smoothed over about this many months for pricing and unit cost") \
+    X(butts_handling_per_t, 120.0, 0.0, 1e4, 0, "CNY/t", "cleaning and crushing a tonne of returned butts (estimate)") \
     X(mtbf_days, 0.0, 0.0, 1e6, 0, "d", "mean time between outages (0: no outages)")             \
     X(mttr_days, 0.0, 0.0, 1e4, 0, "d", "mean time to repair an outage")                         \
     X(exit_utilisation, 0.0, 0.0, 1.0, 0, "1", "a conventional plant below this utilisation over exit_months closes for good (0: never)") \
@@ -71,14 +77,20 @@
     X(min_lot_t, 1000.0, 0.0, 1e9, 0, "t", "smallest part of an order placed with one plant, unless what is left is smaller (estimate: a block train)")
 
 #define SCN_EXPORT_PARAMS(X)                                                               \
-    X(order_interval_days, 30.0, 1.0, 365.0, 0, "d", "export orders are placed this often per destination")
+    X(order_interval_days, 30.0, 1.0, 365.0, 0, "d", "export orders are placed this often per destination") \
+    X(premium, 0.0, -0.5, 5.0, 0, "1", "export (FOB) price over the domestic ex-works price plus freight to the port: export grades, packing, world parity") \
+    X(price_smoothing_months, 3.0, 1.0, 36.0, 0, "month", "destinations answer the export price smoothed over about this many months (contracts)")
 
-/* Prices: each of coke, pitch and energy is its base price times exp(X),
- * X a mean-reverting (Ornstein-Uhlenbeck) process with Poisson jumps,
- * stepped monthly; the Gaussian shocks of the three are correlated. */
+/* Prices: each of coke, pitch, energy and the exchange rate is its base
+ * times exp(X); X follows the recorded history (prices.history) to its
+ * last observation, then a mean-reverting process with persistent
+ * monthly returns (momentum), a calm and a turbulent volatility regime
+ * and Poisson jumps, stepped monthly; the Gaussian shocks of the first
+ * three are correlated. */
 #define SCN_PRICE_ITEM_PARAMS(X, item, kappa, sigma, lam, jsd)                              \
     X(item##_reversion, kappa, 0.0, 100.0, 0, "1/yr", "mean-reversion speed of the log " #item " price") \
-    X(item##_volatility, sigma, 0.0, 5.0, 0, "1/sqrt(yr)", "volatility of the log " #item " price")     \
+    X(item##_volatility, sigma, 0.0, 5.0, 0, "1/sqrt(yr)", "volatility of the log " #item " price in the calm regime") \
+    X(item##_momentum, 0.0, 0.0, 0.95, 0, "1", "share of last month's log return carried into this month's (persistence)") \
     X(item##_jump_rate, lam, 0.0, 100.0, 0, "1/yr", "rate of " #item " price jumps")                  \
     X(item##_jump_mean, 0.0, -5.0, 5.0, 0, "1", "mean size of a " #item " price jump (log)")          \
     X(item##_jump_sd, jsd, 0.0, 5.0, 0, "1", "standard deviation of a " #item " price jump (log)")
@@ -87,11 +99,15 @@
     SCN_PRICE_ITEM_PARAMS(X, coke, 1.5, 0.40, 1.0, 0.18)                                        \
     SCN_PRICE_ITEM_PARAMS(X, pitch, 1.5, 0.30, 1.0, 0.18)                                       \
     SCN_PRICE_ITEM_PARAMS(X, energy, 2.0, 0.20, 0.5, 0.10)                                      \
+    SCN_PRICE_ITEM_PARAMS(X, fx, 0.5, 0.04, 0.0, 0.0)                                           \
+    X(turbulent_rate, 0.0, 0.0, 100.0, 0, "1/yr", "rate at which a calm market turns turbulent (0: always calm)") \
+    X(calm_rate, 2.0, 0.01, 100.0, 0, "1/yr", "rate at which a turbulent market calms down")    \
+    X(turbulent_factor, 1.0, 1.0, 20.0, 0, "1", "volatility and jump rate multiplier of the turbulent regime") \
     X(corr_coke_pitch, 0.5, -1.0, 1.0, 0, "1", "correlation of coke and pitch price shocks")    \
     X(corr_coke_energy, 0.2, -1.0, 1.0, 0, "1", "correlation of coke and energy price shocks")  \
     X(corr_pitch_energy, 0.2, -1.0, 1.0, 0, "1", "correlation of pitch and energy price shocks") \
-    X(volatility_scale, 1.0, 0.0, 10.0, 0, "1", "multiplies every volatility and jump rate (0: fixed prices)") \
-    X(anode_price_lag_months, 2.0, 0.0, 24.0, 0, "month", "anode prices follow unit cost with this lag; margins absorb the rest")
+    X(volatility_scale, 1.0, 0.0, 10.0, 0, "1", "multiplies every volatility and jump rate (0: no new shocks; shocks and the history's last deviation still decay)") \
+    X(anode_price_lag_months, 2.0, 0.0, 24.0, 0, "month", "anode prices follow standard unit cost with this lag; margins absorb the rest")
 
 /* Parameters of the run itself (also settable with --set run.KEY=...). */
 #define SCN_RUN_PARAMS(X)                                                                  \
@@ -128,7 +144,8 @@ extern const char *const scn_currency_names[];
 typedef struct scn_class {
     char *name;
     double energy_gj_per_t;     /* baking energy per tonne of anode */
-    double conversion_per_t;    /* labour, maintenance, depreciation; reporting currency */
+    double conversion_per_t;    /* variable conversion (consumables, power, variable labour); reporting currency */
+    double fixed_per_year_t;    /* fixed cost a year per tonne of yearly capacity (depreciation, staff, upkeep) */
     double baking_loss;         /* mass lost in baking, share of green anode */
     int high_efficiency;        /* counts toward the high-efficiency share */
 } scn_class;
@@ -147,6 +164,7 @@ typedef struct scn_supplier {
     int commodity;        /* 0 calcined coke, 1 pitch */
     double capacity_tpy;
     double price;         /* reporting currency per tonne, ex works */
+    int usd;              /* priced in USD: moves with the exchange rate */
 } scn_supplier;
 
 typedef struct scn_plant {
@@ -167,9 +185,19 @@ typedef struct scn_smelter {
 
 typedef struct scn_market {
     int node;
-    double demand_tpy;    /* anode imports from this network, first year */
+    double demand_tpy;    /* anode imports from this network, first year, at the reference price */
     double growth;        /* per year */
+    double elasticity;    /* price elasticity of demand (<= 0) */
 } scn_market;
+
+/* Recorded prices (table prices.history): item, calendar month, price. */
+enum { HIST_COKE, HIST_PITCH, HIST_ENERGY, HIST_FX, HIST_N };
+extern const char *const scn_history_item_names[];   /* coke, pitch, energy, usd_cny */
+typedef struct scn_price_obs {
+    int item;
+    int month;            /* calendar month: year * 12 + month - 1 */
+    double price;         /* reporting currency per t (energy per GJ; usd_cny: CNY per USD) */
+} scn_price_obs;
 
 typedef struct scn_link {
     int from, to;         /* node indices */
@@ -259,6 +287,8 @@ typedef struct scenario {
     int *ports;           /* node indices */
     scn_market *markets;
     scn_link *links;
+    int nhist;
+    scn_price_obs *hist;  /* item by item, months ascending */
     int nevents, ncurbs, nadoption;
     scn_event *events;
     scn_curb *curbs;

@@ -28,6 +28,8 @@ WORLD_HINT = "world regions hold export markets; provinces hold plants and smelt
 LABELS = {"region": "region_name", "origin": "origin_name", "destination": "destination_name",
           "plant": "plant_id", "commodity": "commodity_name", "parameter": "parameter_name"}
 PRICE_ITEMS = ["coke", "pitch", "energy", "anode"]
+# The national series of each item (anode_price itself is by region).
+PRICE_VARS = {"coke": "coke_price", "pitch": "pitch_price", "energy": "energy_price", "anode": "national_anode_price"}
 
 
 def labelled(ds):
@@ -51,10 +53,11 @@ def open_summary(path, labels=True):
 
 
 def prices(ds, stat=""):
-    """The four price series (coke_price, ...) as one DataArray over a
-    price_item dimension; stat "_mean", "_quantile"... for a summary group."""
-    items = [i for i in PRICE_ITEMS if f"{i}_price{stat}" in ds]
-    da = xr.concat([ds[f"{i}_price{stat}"] for i in items], dim="price_item")
+    """The four national price series (coke_price, ..., national_anode_price)
+    as one DataArray over a price_item dimension; stat "_mean",
+    "_quantile"... for a summary group."""
+    items = [i for i in PRICE_ITEMS if f"{PRICE_VARS[i]}{stat}" in ds]
+    da = xr.concat([ds[f"{PRICE_VARS[i]}{stat}"] for i in items], dim="price_item")
     return da.assign_coords(price_item=items)
 
 

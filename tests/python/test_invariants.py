@@ -71,7 +71,12 @@ with h5py.File(out, "r") as f:
     fill = g("fill_rate")
     check(np.all((fill >= 0) & (fill <= 1)), "fill rate outside [0, 1]")
     check(np.all(g("order_lead_time") >= 0), "negative order lead time")
-    check(np.all(g("order_lead_time_p95") >= g("order_lead_time") * 0.5), "p95 lead time far below the mean")
+    # The mean is at most 0.95 p95 + 0.05 of the longest lead time: with
+    # none over 200 days (the histogram's range), mean <= p95 + 10 d.  (A
+    # mean above the p95 itself is no error: a few long waits in a month
+    # of one-day deliveries.)
+    p95, mean_lt = g("order_lead_time_p95"), g("order_lead_time")
+    check(np.all(mean_lt <= 0.95 * p95 + 0.05 * 200 + 1e-3), "mean lead time above what its p95 allows")
 
 print("invariants:", "ok" if failed == 0 else f"{failed} failed")
 sys.exit(1 if failed else 0)

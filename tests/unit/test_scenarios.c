@@ -50,11 +50,12 @@ static void test_price_diffusion(void)
     double sxx[3] = { 0 }, sxy[3] = { 0 }, n = 0;
     double dc = 0, dp = 0, dcc = 0, dpp = 0, dcp = 0, nd = 0;
     for (int k = 0; k < paths; k++) {
-        double x[3] = { 0, 0, 0 };
+        price_path st = { { 0 }, { 0 }, 0 };
+        double *x = st.x;
         for (int t = 0; t < burn; t++)
-            price_ou_step(x, &p, L, r, dt);
+            price_step(&st, &p, L, r, dt);
         double prev[3] = { x[0], x[1], x[2] };
-        price_ou_step(x, &p, L, r, dt);
+        price_step(&st, &p, L, r, dt);
         for (int i = 0; i < 3; i++) {
             sxx[i] += prev[i] * prev[i];
             sxy[i] += prev[i] * x[i];
@@ -100,8 +101,9 @@ static void test_price_jumps(void)
     long with_jump = 0;
     double sum = 0, sum2 = 0;
     for (int t = 0; t < months; t++) {
-        double x[3] = { 0, 0, 0 };
-        price_ou_step(x, &p, L, r, dt);
+        price_path st = { { 0 }, { 0 }, 0 };
+        double *x = st.x;
+        price_step(&st, &p, L, r, dt);
         with_jump += x[0] != 0.0;
         sum += x[0];
         sum2 += x[0] * x[0];
