@@ -15,8 +15,8 @@ int events_reset(model_instance *m)
     const scenario *s = m->s;
     for (int i = 0; i < s->nevents; i++) {
         const scn_event *ev = &s->events[i];
-        if (ev->kind == EVT_EXPORT_RESTRICTION)
-            continue;     /* looked up when markets order */
+        if (ev->kind == EVT_EXPORT_RESTRICTION || ev->kind == EVT_SMELTER_TRANSFER || ev->day > s->ndays)
+            continue;     /* looked up when markets order, and each month; or after the horizon */
         SIM_CHECK(sim_engine_schedule(&m->eng, m->t0 + ev->day, PRIO_ARRIVE, EV_SCENARIO, 0, i, 0.0, NULL));
     }
     double rate = s->transport.disruption_rate;
@@ -49,6 +49,20 @@ static void link_slowdowns(model_instance *m, int l, double now)
         L->busy = now;     /* limited from now on */
     else if (cap == HUGE_VAL)
         L->busy = -1.0;
+}
+
+double events_transfer(const model_instance *m, int i)
+{
+    const scenario *s = m->s;
+    double day = m->eng.now - m->t0, moved = 0;
+    for (int k = 0; k < s->nevents; k++) {
+        const scn_event *ev = &s->events[k];
+        if (ev->kind != EVT_SMELTER_TRANSFER || (ev->from != i && ev->to != i) || day < ev->day)
+            continue;
+        double q = ev->al_tpy * mdl_min((day - ev->day) / ev->days, 1.0);
+        moved += ev->from == i ? -q : q;
+    }
+    return moved;
 }
 
 int events_on_scenario(sim_engine *e, const sim_event *sev, void *model)

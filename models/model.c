@@ -42,6 +42,7 @@ const model_metric_info model_region_metrics[RM_NMETRICS] = {
     { "anode_in_transit", "t", "anodes on their way to customers of the region, at month end", MDL_AGG_END, 0, 0 },
     { "anode_stock_opening", "t", "finished anodes held by plants and smelters at month start", MDL_AGG_START, 0, 0 },
     { "anode_in_transit_opening", "t", "anodes on their way to customers of the region, at month start", MDL_AGG_START, 0, 0 },
+    { "aluminium", "t", "primary aluminium the smelters of the region ran for (growth, transfers, the national cap and curbs; before anode shortages)", MDL_AGG_SUM, 0, 0 },
     { "anode_price", MODEL_MONEY_T, "ex-works anode price quoted by the open plants of the region, capacity-weighted (0 where none is open)", MDL_AGG_WMEAN, RM_CAPACITY, 0.0 },
     { "unit_cost", MODEL_MONEY_T, "unit cost of the anodes produced in the region: production_cost / production (0 where none were)", MDL_AGG_WMEAN, RM_PRODUCTION, 0.0 },
     { "margin", MODEL_MONEY_T, "ex-works price less unit cost per tonne produced: (revenue - production_cost) / production (0 where none were)", MDL_AGG_WMEAN, RM_PRODUCTION, 0.0 },
@@ -55,7 +56,15 @@ const model_metric_info model_plant_metrics[PM_NMETRICS] = {
     { "production", "t", "baked anodes produced", MDL_AGG_SUM, 0, 0 },
     { "capacity", "t", "nameplate capacity while open", MDL_AGG_SUM, 0, 0 },
     { "down_days", "d", "days in outage", MDL_AGG_SUM, 0, 0 },
-    { "exit", "1", "1 in the year the plant closed for sustained low utilisation (exits in the warm-up: the first year)", MDL_AGG_SUM, 0, 0 },
+    { "exit", "t yr-1", "nameplate capacity the plant retired in the year, for sustained idleness or losses", MDL_AGG_SUM, 0, 0 },
+    { "added", "t yr-1", "nameplate capacity expansions of the plant started producing in the year", MDL_AGG_SUM, 0, 0 },
+    { "profit", MODEL_MONEY, "revenue less production cost of the anodes the plant made", MDL_AGG_SUM, 0, 0 },
+};
+
+const model_metric_info model_owner_metrics[OM_NMETRICS] = {
+    { "capacity", "t", "nameplate capacity of the owner's open plants in the year", MDL_AGG_SUM, 0, 0 },
+    { "production", "t", "baked anodes the owner's plants produced", MDL_AGG_SUM, 0, 0 },
+    { "margin", MODEL_MONEY_T, "the owner's revenue less production cost per tonne produced (0 where nothing was made)", MDL_AGG_WMEAN, OM_PRODUCTION, 0.0 },
 };
 
 const char *const model_balance_names[BAL_N] = { "anode", "calcined coke", "pitch", "butts", "green anode" };
@@ -324,7 +333,11 @@ model_result *model_result_alloc(const model_def *d)
     r->plant_year = calloc((size_t)s->nyears * ((size_t)s->nplants + 1) * PM_NMETRICS, sizeof(double));
     r->price_month = calloc((size_t)s->nmonths * PRICE_N + 1, sizeof(double));
     r->inert_month = calloc((size_t)s->nmonths * (size_t)s->nregions + 1, sizeof(double));
-    if (!r->region_month || !r->od_year || !r->plant_year || !r->price_month || !r->inert_month) {
+    r->nowners = s->nowners;
+    r->owner_year = calloc((size_t)s->nyears * (size_t)s->nowners * OM_NMETRICS + 1, sizeof(double));
+    r->top5_year = calloc((size_t)s->nyears + 1, sizeof(double));
+    if (!r->region_month || !r->od_year || !r->plant_year || !r->price_month || !r->inert_month || !r->owner_year ||
+        !r->top5_year) {
         model_result_free(r);
         return NULL;
     }
@@ -361,6 +374,8 @@ void model_result_free(model_result *r)
     free(r->plant_year);
     free(r->price_month);
     free(r->inert_month);
+    free(r->owner_year);
+    free(r->top5_year);
     free(r);
 }
 
@@ -371,6 +386,8 @@ void model_result_clear(model_result *r)
     memset(r->plant_year, 0, (size_t)r->nyears * (size_t)r->nplants * PM_NMETRICS * sizeof(double));
     memset(r->price_month, 0, (size_t)r->nmonths * PRICE_N * sizeof(double));
     memset(r->inert_month, 0, (size_t)r->nmonths * (size_t)r->nregions * sizeof(double));
+    memset(r->owner_year, 0, (size_t)r->nyears * (size_t)r->nowners * OM_NMETRICS * sizeof(double));
+    memset(r->top5_year, 0, (size_t)r->nyears * sizeof(double));
     memset(r->balance, 0, sizeof r->balance);
     memset(r->balance_scale, 0, sizeof r->balance_scale);
 }
@@ -614,9 +631,6 @@ static int on_month(sim_engine *e, const sim_event *ev, void *model)
     if (k == 0) {
         m->recording = 1;
         stocks(m, m->stock0);
-        for (int p = 0; p < s->nplants; p++)   /* exits in the warm-up: in the first year */
-            if (m->plants[p].exited)
-                *model_pm(m->out, 0, p, PM_EXIT) = 1.0;
     }
     m->month = k;
     m->month_t0 = m->eng.now;
@@ -642,9 +656,13 @@ static int on_month(sim_engine *e, const sim_event *ev, void *model)
             *model_pm(m->out, m->year, p, PM_CAPACITY) += cap;
         }
     }
+    smelter_cap_month(m);
     for (int i = 0; i < s->nsmelters; i++) {
         smelter_set_rate(m, i);
         SIM_CHECK(smelter_reschedule(m, i));
+        if (m->recording)
+            mdl_add(m, mdl_cust_region(m, i), RM_ALUMINIUM,
+                    smelter_al_tpy(m, i) * events_curb(m, mdl_cust_region(m, i), 1) * month_days(m, k) / m->days_in_year);
     }
     int i = k - m->first_month + 1;
     return sim_engine_schedule(&m->eng, m->month_start[i], PRIO_MONTH, EV_MONTH, 0, k + 1, 0, NULL);
@@ -762,7 +780,7 @@ model_instance *model_instance_new(const model_def *d)
     m->export_smooth = calloc((size_t)s->nmarkets + 1, sizeof(double));
     int win = (int)s->plant.exit_months;
     m->cost_hist = calloc((size_t)COST_HIST * np, sizeof(double));
-    m->util = calloc(2 * (size_t)win * np, sizeof(double));
+    m->util = calloc(UTIL_RINGS * (size_t)win * np, sizeof(double));
     m->cand = calloc((size_t)d->cand_start[d->ncust] + 1, sizeof(int));
     m->cand_tc = calloc((size_t)d->cand_start[d->ncust] + 1, sizeof(double));
     m->cand_rt = calloc((size_t)d->cand_start[d->ncust] + 1, sizeof(int));
@@ -971,6 +989,7 @@ static int reset(model_instance *m, uint64_t point, long rep)
         sim_rng_reseed(m->plants[p].rng, s->seed, point, (uint64_t)rep, stream(RS_PLANT, p));
         SIM_CHECK(plant_init(m, p));
     }
+    smelter_cap_month(m);
     for (int i = 0; i < s->nsmelters; i++) {
         sim_rng_reseed(m->smelters[i].rng, s->seed, point, (uint64_t)rep, stream(RS_SMELTER, i));
         SIM_CHECK(smelter_init(m, i));
@@ -982,6 +1001,37 @@ static int reset(model_instance *m, uint64_t point, long rep)
     sim_rng_reseed(m->price_rng, s->seed, point, (uint64_t)rep, stream(RS_PRICE, 0));
     price_reset(m);
     return events_reset(m);
+}
+
+/* Owners' years from their plants', and the share of national output of
+ * the five largest named owners ("other", many small firms, is not one). */
+static void record_owners(const scenario *s, model_result *r)
+{
+    int NO = s->nowners;
+    for (int y = 0; y < s->nyears; y++) {
+        double total = 0, top[5] = { 0, 0, 0, 0, 0 };
+        for (int p = 0; p < s->nplants; p++) {
+            int o = s->plants[p].enterprise;
+            *model_om(r, y, o, OM_CAPACITY) += *model_pm(r, y, p, PM_CAPACITY);
+            *model_om(r, y, o, OM_PRODUCTION) += *model_pm(r, y, p, PM_PRODUCTION);
+            *model_om(r, y, o, OM_MARGIN) += *model_pm(r, y, p, PM_PROFIT);
+            total += *model_pm(r, y, p, PM_PRODUCTION);
+        }
+        for (int o = 0; o < NO; o++) {
+            double *v = model_om(r, y, o, 0);
+            v[OM_MARGIN] = v[OM_PRODUCTION] > 0 ? v[OM_MARGIN] / v[OM_PRODUCTION] : 0.0;
+            if (o == NO - 1)
+                continue;
+            double q = v[OM_PRODUCTION];   /* into the five largest, kept in descending order */
+            for (int i = 0; i < 5; i++)
+                if (q > top[i]) {
+                    double t = top[i];
+                    top[i] = q;
+                    q = t;
+                }
+        }
+        r->top5_year[y] = total > 0 ? (top[0] + top[1] + top[2] + top[3] + top[4]) / total : 0.0;
+    }
 }
 
 int model_run(model_instance *m, uint64_t point, long rep, model_result *out)
@@ -1003,6 +1053,8 @@ int model_run(model_instance *m, uint64_t point, long rep, model_result *out)
     }
     if (rc == SIM_OK && !m->eng.stopped)
         rc = sim_err_set(SIM_ERUNTIME, "replication %ld ended before the horizon closed", rep);
+    if (rc == SIM_OK)
+        record_owners(s, out);
     out->events = m->eng.processed;
     m->out = NULL;
     return rc;

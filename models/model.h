@@ -53,6 +53,7 @@ enum {
     RM_TRANSIT,       /* anodes on their way to customers of the region, month end, t */
     RM_STOCK_OPEN,    /* finished anodes at plants and smelters at month start, t */
     RM_TRANSIT_OPEN,  /* anodes on their way to customers of the region, month start, t */
+    RM_ALUMINIUM,     /* primary aluminium smelters ran for (before anode shortages), t */
     RM_ANODE_PRICE,   /* ex-works price of the region's open plants, capacity-weighted, reporting currency/t */
     RM_UNIT_COST,     /* unit cost of the anodes produced (production_cost / production), reporting currency/t */
     RM_MARGIN,        /* (revenue - production_cost) / production, reporting currency/t */
@@ -68,10 +69,19 @@ enum {
     PM_PRODUCTION,    /* t */
     PM_CAPACITY,      /* nameplate capacity while open, t */
     PM_DOWN_DAYS,     /* days in outage */
-    PM_EXIT,          /* 1 in the year the plant exited for low utilisation */
+    PM_EXIT,          /* nameplate retired in the year (t/yr) */
+    PM_ADDED,         /* nameplate added by expansions in the year (t/yr) */
+    PM_PROFIT,        /* revenue less production cost, reporting currency */
     PM_NMETRICS
 };
 
+/* Yearly metrics by owner (enterprise): sums over its plants. */
+enum {
+    OM_CAPACITY,      /* t (capacity of its open plants in the year) */
+    OM_PRODUCTION,    /* t */
+    OM_MARGIN,        /* (revenue - cost) / production, reporting currency/t (0 where nothing was made) */
+    OM_NMETRICS
+};
 /* Monthly price series (reporting currency): coke and pitch are
  * capacity-weighted supplier prices, energy per GJ, anode the
  * capacity-weighted ex-works anode price, the exchange rate in CNY per
@@ -109,6 +119,7 @@ typedef struct model_metric_info {
 
 extern const model_metric_info model_region_metrics[RM_NMETRICS];
 extern const model_metric_info model_plant_metrics[PM_NMETRICS];
+extern const model_metric_info model_owner_metrics[OM_NMETRICS];
 extern const char *const model_balance_names[BAL_N];
 
 typedef struct model_def {
@@ -162,6 +173,9 @@ typedef struct model_result {
     double *plant_year;       /* [nyears][nplants][PM_NMETRICS] */
     double *price_month;      /* [nmonths][PRICE_N] */
     double *inert_month;      /* [nmonths][nregions], share of smelter capacity converted */
+    int nowners;
+    double *owner_year;       /* [nyears][nowners][OM_NMETRICS] */
+    double *top5_year;        /* [nyears] share of national output made by the five largest named owners */
     double balance[BAL_N];    /* residual, t: in - out - stock change */
     double balance_scale[BAL_N];
     uint64_t events;
@@ -191,6 +205,11 @@ static inline double *model_price(const model_result *r, int month, int item)
 static inline double *model_inert(const model_result *r, int month, int region)
 {
     return &r->inert_month[(size_t)month * (size_t)r->nregions + (size_t)region];
+}
+
+static inline double *model_om(const model_result *r, int year, int owner, int metric)
+{
+    return &r->owner_year[((size_t)year * (size_t)r->nowners + (size_t)owner) * OM_NMETRICS + (size_t)metric];
 }
 
 static inline double *model_pm(const model_result *r, int year, int plant, int metric)

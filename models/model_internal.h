@@ -95,6 +95,10 @@ struct kiln_batch {
  * most 24 months). */
 #define COST_HIST 25
 
+/* Rings of the exit and investment window per plant (production,
+ * capacity, profit). */
+#define UTIL_RINGS 3
+
 typedef struct plant_state {
     int open, up;
     double repair_at;    /* while down: when the outage ends (the plant knows its repair plan) */
@@ -113,12 +117,16 @@ typedef struct plant_state {
     double backlog;      /* t in q */
     double down_since;
     double curb;         /* share of capacity allowed this month (seasonal curbs) */
-    int exited;          /* closed for good after low utilisation */
+    int exited;          /* closed for good: all its nameplate retired */
     double month_prod;   /* production this month */
     double down_month;   /* days of outage in this month */
     double month_green, month_butts;   /* green anode made and butts put in, this month */
     double last_prod, last_cap;        /* last month's production and capacity (0 in start-up or closed) */
     double last_green, last_butts;     /* last month's green anode and butts */
+    double month_profit;               /* revenue less cost of what was made this month */
+    double added_tpy, retired_tpy;     /* nameplate added by expansions, retired by exits, t/yr */
+    int invest_due;                    /* run month an expansion decided starts producing (-1: none) */
+    int win_n;                         /* months of the exit / investment window filled */
     /* Campaigns in the furnace, oldest first. */
     struct kiln_batch *kiln;   /* kiln_own when it has room for kiln_cap, else allocated */
     int kiln_head, kiln_len, kiln_cap;
@@ -231,6 +239,7 @@ struct model_instance {
     double price_r[4];        /* their last monthly log returns (momentum) */
     int turbulent;            /* price regime: 0 calm, 1 turbulent */
     double fx_rate;           /* CNY per USD now */
+    double al_factor;         /* this month's scaling of smelter output to the national cap (1: below it) */
     double *plant_cost;       /* actual unit cost now (smoothed utilisation), per plant */
     double *plant_std;        /* standard unit cost now (reference utilisation): what quotes follow */
     double *plant_price;      /* ex-works price now (lagged standard cost times 1 + the region's mark-up) */
@@ -245,8 +254,8 @@ struct model_instance {
      * plant: the monthly passes over every plant stream through them
      * instead of missing the cache once per plant (large networks). */
     double *cost_hist;        /* unit cost of the last COST_HIST months: [slot * nplants + p] */
-    double *util;             /* plant p's last exit_months of production, then of capacity:
-                                 [p * 2 * exit_months + i], [... + exit_months + i] */
+    double *util;             /* plant p's last exit_months of production, of capacity, of profit:
+                                 [p * UTIL_RINGS * exit_months + i], [... + exit_months + i], ... */
     int *cand;                /* sourcing candidates re-sorted by current landed cost */
     double *cand_tc;          /* their freight to the customer, kept aligned with cand */
     int *cand_rt;             /* and their route (index into net.plant_cust): an order
@@ -302,6 +311,11 @@ int smelter_month(model_instance *m, int smelter);
 int smelter_init(model_instance *m, int smelter);
 void smelter_cancel_orders(model_instance *m, int smelter, double qty);
 void smelter_set_rate(model_instance *m, int smelter);
+/* This month's scaling of every smelter to the national aluminium cap
+ * (smelter.aluminium_cap_tpy); before the month's smelter_set_rate. */
+void smelter_cap_month(model_instance *m);
+/* Aluminium output a year smelter i runs at this month (before curbs). */
+double smelter_al_tpy(const model_instance *m, int i);
 
 /* ---- market.c ---- */
 int market_on_order(sim_engine *e, const sim_event *ev, void *model);
@@ -373,6 +387,8 @@ int events_on_disrupt(sim_engine *e, const sim_event *ev, void *model);
 int events_on_restore(sim_engine *e, const sim_event *ev, void *model);
 /* Share of capacity (plants) or output (smelters) kept this month. */
 double events_curb(const model_instance *m, int region, int smelters);
+/* Aluminium output (t/yr) smelter i has gained (< 0: lost) by transfers so far. */
+double events_transfer(const model_instance *m, int i);
 /* Share of a market's export demand allowed now. */
 double events_export_allowed(const model_instance *m, int market);
 

@@ -86,11 +86,18 @@ static double raw_use_rate(const model_instance *m, int p, int com)
     return green * (com == COM_CPC ? pp->recipe_cpc + pp->recipe_butts : pp->recipe_pitch);
 }
 
-/* Plant p's utilisation window: exit_months of production, then as many
- * of capacity (the layout model_internal.h gives m->util). */
+/* Plant p's window: exit_months of production, then as many of
+ * capacity, then of profit (the layout model_internal.h gives m->util). */
 static double *util_window(const model_instance *m, int p)
 {
-    return m->util + (size_t)p * 2 * (size_t)m->s->plant.exit_months;
+    return m->util + (size_t)p * UTIL_RINGS * (size_t)m->s->plant.exit_months;
+}
+
+/* Nameplate a year now: the table's, plus expansions, less retirements. */
+static double nameplate(const model_instance *m, int p)
+{
+    const plant_state *ps = &m->plants[p];
+    return mdl_max(m->s->plants[p].capacity_tpy + ps->added_tpy - ps->retired_tpy, 0.0);
 }
 
 int plant_init(model_instance *m, int p)
@@ -107,9 +114,10 @@ int plant_init(model_instance *m, int p)
     ps->kiln_cap = keep.kiln_cap;
     ps->inbound = (inbound_list){ .v = keep.inbound.v, .cap = keep.inbound.cap };
     ps->curb = 1.0;
-    memset(util_window(m, p), 0, 2 * (size_t)s->plant.exit_months * sizeof(double));
+    memset(util_window(m, p), 0, UTIL_RINGS * (size_t)s->plant.exit_months * sizeof(double));
     ps->cap_rate = s->plants[p].capacity_tpy / m->days_in_year;
     ps->open = 0;
+    ps->invest_due = -1;
     ps->up = 1;
     for (int c = 0; c < 2; c++)
         ps->raw[c] = s->plant.raw_order_up_to_days * raw_use_rate(m, p, c);
@@ -364,6 +372,7 @@ static void bake_out(model_instance *m, int p, double green)
     ps->wip_green -= green;
     ps->finished += baked;
     ps->month_prod += baked;
+    ps->month_profit += baked * (m->plant_price[p] - m->plant_cost[p]);
     mdl_flow(m, BAL_GREEN, 0.0, green);
     mdl_flow(m, BAL_ANODE, baked, 0.0);
     if (!m->recording)
@@ -376,6 +385,7 @@ static void bake_out(model_instance *m, int p, double green)
     mdl_add(m, region, RM_REVENUE, baked * m->plant_price[p]);
     mdl_add(m, region, RM_REVENUE_USD, baked * m->plant_price[p] / (m->s->currency == CUR_USD ? 1.0 : m->fx_rate));
     *model_pm(m->out, m->year, p, PM_PRODUCTION) += baked;
+    *model_pm(m->out, m->year, p, PM_PROFIT) += baked * (m->plant_price[p] - m->plant_cost[p]);
 }
 
 int plant_advance(model_instance *m, int p)
@@ -489,41 +499,77 @@ int plant_on_repair(sim_engine *e, const sim_event *ev, void *model)
     return sim_engine_schedule(e, e->now + next, PRIO_PLANT, EV_PLANT_FAIL, ev->target, 0, 0.0, NULL);
 }
 
-/* Close a month: keep the utilisation window, and let a conventional
- * plant that stayed below plant.exit_utilisation for exit_months exit.
- * An exit is recorded in the year it happens; one in the warm-up, in the
- * first recorded year (model.c). */
+/* Exits and expansions, at the close of a recorded month once the
+ * plant's window (exit_months after its start-up) is full.
+ *
+ * Exit: a plant below plant.exit_utilisation over the window, or (with
+ * exit_on_loss) whose revenue was below its cost over it, retires
+ * exit_rate_per_year of its nameplate a year, month by month, while that
+ * lasts; retired all, it closes.  Gradual, as plants idle furnace by
+ * furnace: an all-at-once rule shut 6.5 Mt in one month.  The warm-up
+ * counts toward no window: its months are the model's start, not
+ * history.
+ *
+ * Expansion: a high-efficiency plant above invest_utilisation whose
+ * margin over the window exceeded invest_margin per tonne decides to add
+ * invest_share of its table nameplate; it produces invest_lead_months
+ * later.  One at a time, invest_max_share in all; the window starts
+ * afresh after each. */
+static void exit_or_expand(model_instance *m, int p, double prod, double cap, double profit)
+{
+    plant_state *ps = &m->plants[p];
+    const scn_plant_params *pp = &m->s->plant;
+    const scn_plant *sp = &m->s->plants[p];
+    double u = cap > 0 ? prod / cap : 0.0;
+    int idle = pp->exit_utilisation > 0 && u < pp->exit_utilisation;
+    int loss = pp->exit_on_loss > 0 && profit < 0;
+    if (idle || loss) {
+        double r = mdl_min(pp->exit_rate_per_year / 12.0 * sp->capacity_tpy, nameplate(m, p));
+        ps->retired_tpy += r;
+        *model_pm(m->out, m->year, p, PM_EXIT) += r;
+        if (nameplate(m, p) <= MDL_EPS_T)
+            ps->exited = 1;
+        return;
+    }
+    int he = m->s->classes[sp->cls].high_efficiency;
+    if (he && pp->invest_utilisation > 0 && ps->invest_due < 0 && u > pp->invest_utilisation &&
+        prod > 0 && profit / prod > pp->invest_margin &&
+        ps->added_tpy + pp->invest_share * sp->capacity_tpy <= pp->invest_max_share * sp->capacity_tpy * (1 + 1e-9))
+        ps->invest_due = m->month + 1 + (int)pp->invest_lead_months;
+}
+
+/* Close a month: keep the window, then exits and expansions.  An exit is
+ * recorded in the year it happens. */
 int plant_month_end(model_instance *m, int p, int days)
 {
     plant_state *ps = &m->plants[p];
     const scn_plant_params *pp = &m->s->plant;
     int win = (int)pp->exit_months;
     int slot = ((m->month % win) + win) % win;
-    double *util_prod = util_window(m, p), *util_cap = util_prod + win;
+    double *util_prod = util_window(m, p), *util_cap = util_prod + win, *util_profit = util_cap + win;
     /* The first months a plant is open are its start-up: they do not count. */
     int startup = ps->open && ps->open_months++ < EXIT_STARTUP_MONTHS;
     util_prod[slot] = startup ? 0.0 : ps->month_prod;
     util_cap[slot] = ps->open && !startup ? ps->cap_rate * days : 0.0;
+    util_profit[slot] = startup ? 0.0 : ps->month_profit;
     ps->last_prod = util_prod[slot];
     ps->last_cap = util_cap[slot];
     ps->last_green = ps->month_green;
     ps->last_butts = ps->month_butts;
-    ps->month_prod = ps->month_green = ps->month_butts = 0;
-    if (pp->exit_utilisation <= 0 || !ps->open || ps->exited ||
-        m->s->classes[m->s->plants[p].cls].high_efficiency)
+    ps->month_prod = ps->month_green = ps->month_butts = ps->month_profit = 0;
+    /* Months of the window filled: recorded, open, past start-up. */
+    ps->win_n = m->recording && ps->open && !startup && !ps->exited ? ps->win_n + 1 : 0;
+    if (ps->win_n < win)
         return SIM_OK;
-    double prod = 0, cap = 0;
+    double prod = 0, cap = 0, profit = 0;
     for (int i = 0; i < win; i++) {
         prod += util_prod[i];
         cap += util_cap[i];
+        profit += util_profit[i];
     }
-    /* A full window of open months, all below the threshold on average. */
-    double full = ps->cap_rate * 28.0 * win;
-    if (cap >= full && prod < pp->exit_utilisation * cap) {
-        ps->exited = 1;
-        if (m->recording)
-            *model_pm(m->out, m->year, p, PM_EXIT) = 1.0;
-    }
+    exit_or_expand(m, p, prod, cap, profit);
+    if (ps->invest_due == m->month + 1 + (int)pp->invest_lead_months)
+        ps->win_n = 0;   /* (decided now: the next decision needs a fresh window) */
     return SIM_OK;
 }
 
@@ -534,7 +580,14 @@ int plant_month(model_instance *m, int p, int day)
     plant_state *ps = &m->plants[p];
     const scn_plant *sp = &m->s->plants[p];
     int open = day >= sp->start_day && day < sp->end_day && !ps->exited;
-    ps->cap_rate = sp->capacity_tpy / m->days_in_year;
+    if (ps->invest_due >= 0 && m->month >= ps->invest_due) {   /* an expansion starts producing */
+        double add = m->s->plant.invest_share * sp->capacity_tpy;
+        ps->added_tpy += add;
+        ps->invest_due = -1;
+        if (m->recording)
+            *model_pm(m->out, m->year, p, PM_ADDED) += add;
+    }
+    ps->cap_rate = nameplate(m, p) / m->days_in_year;
     ps->curb = events_curb(m, mdl_plant_region(m, p), 0);
     int closing = ps->open && !open;
     ps->open = open;

@@ -14,10 +14,10 @@
 #include "sim_err.h"
 
 /* Record blocks: where each series of a model_result lies. */
-enum { B_REGION_MONTH, B_OD_YEAR, B_PLANT_YEAR, B_PRICE_MONTH, B_INERT_MONTH, B_BALANCE, B_N };
+enum { B_REGION_MONTH, B_OD_YEAR, B_PLANT_YEAR, B_PRICE_MONTH, B_INERT_MONTH, B_BALANCE, B_OWNER_YEAR, B_TOP5_YEAR, B_N };
 
 /* Dimensions, in the order they are declared. */
-enum { DM_TIME, DM_REGION, DM_YEAR, DM_ORIGIN, DM_DEST, DM_PLANT, DM_COMMODITY, DM_PARAM };
+enum { DM_TIME, DM_REGION, DM_YEAR, DM_ORIGIN, DM_DEST, DM_PLANT, DM_OWNER, DM_COMMODITY, DM_PARAM };
 
 /* The priced items as separate variables (one unit each). */
 static const struct {
@@ -142,9 +142,32 @@ static int plant_dim(rs_schema *rs, const scenario *s)
         rc = rs_add_aux_labels(rs, "plant_region", "region of the plant", DM_PLANT, NP, reg);
     if (rc == SIM_OK)
         rc = rs_add_aux_labels(rs, "plant_class", "technology class of the plant", DM_PLANT, NP, cls);
+    for (long p = 0; rc == SIM_OK && p < NP; p++)
+        cls[p] = s->owners[s->plants[p].enterprise].id;
+    if (rc == SIM_OK)
+        rc = rs_add_aux_labels(rs, "plant_owner", "enterprise that owns the plant (other: none named)", DM_PLANT, NP, cls);
     free(id);
     free(reg);
     free(cls);
+    return rc;
+}
+
+static int owner_dim(rs_schema *rs, const scenario *s)
+{
+    long NO = s->nowners;
+    const char **id = malloc(((size_t)NO + 1) * sizeof *id), **kind = malloc(((size_t)NO + 1) * sizeof *kind);
+    int rc = id && kind ? SIM_OK : SIM_ENOMEM;
+    for (long o = 0; rc == SIM_OK && o < NO; o++) {
+        id[o] = s->owners[o].id;
+        kind[o] = scn_owner_kind_names[s->owners[o].kind];
+    }
+    if (rc == SIM_OK)
+        rc = labelled_dim(rs, DM_OWNER, "owner", "enterprise owning anode plants (index)", NO, id, "owner_name",
+                          "enterprise owning anode plants (other: plants that name none)");
+    if (rc == SIM_OK)
+        rc = rs_add_aux_labels(rs, "owner_kind", "kind of owner: merchant, smelter_group or other", DM_OWNER, NO, kind);
+    free(id);
+    free(kind);
     return rc;
 }
 
@@ -199,9 +222,22 @@ static int variables(rs_schema *rs, const scenario *s)
         const model_metric_info *mi = &model_plant_metrics[m];
         char name[64];
         snprintf(name, sizeof name, "plant_%s", mi->name);
-        SIM_CHECK(add_var(rs, name, mi->long_name, mi->units, NULL, m == PM_EXIT ? "year: maximum" : "year: sum", 2,
-                          yp, B_PLANT_YEAR, (size_t)m, PM_NMETRICS, 0));
+        const char *ud, *mcur = model_money_currency(mi->units, cur, &ud);
+        SIM_CHECK(add_var(rs, name, mi->long_name, ud, mcur, "year: sum", 2, yp, B_PLANT_YEAR, (size_t)m, PM_NMETRICS,
+                          0));
     }
+    int yo[2] = { DM_YEAR, DM_OWNER };
+    for (int m = 0; m < OM_NMETRICS; m++) {
+        const model_metric_info *mi = &model_owner_metrics[m];
+        char name[64];
+        snprintf(name, sizeof name, "owner_%s", mi->name);
+        const char *ud, *mcur = model_money_currency(mi->units, cur, &ud);
+        SIM_CHECK(add_var(rs, name, mi->long_name, ud, mcur, mi->agg == MDL_AGG_WMEAN ? "year: mean" : "year: sum", 2,
+                          yo, B_OWNER_YEAR, (size_t)m, OM_NMETRICS, RS_SUM_MEAN));
+    }
+    int y1[1] = { DM_YEAR };
+    SIM_CHECK(add_var(rs, "top5_share", "share of national anode output made by the five largest named owners", "1",
+                      NULL, NULL, 1, y1, B_TOP5_YEAR, 0, 1, RS_SUM_ALL));
     int t1[1] = { DM_TIME };
     for (int i = 0; i < PRICE_N; i++)
         SIM_CHECK(add_var(rs, price_vars[i].name, price_vars[i].long_name, price_vars[i].units,
@@ -254,11 +290,15 @@ int model_schema_new(rs_schema **out, const scenario *s, const sweep *sw, long n
     rs_block(rs, B_PRICE_MONTH, T * PRICE_N);
     rs_block(rs, B_INERT_MONTH, T * G);
     rs_block(rs, B_BALANCE, BAL_N);
+    rs_block(rs, B_OWNER_YEAR, Y * (size_t)s->nowners * OM_NMETRICS);
+    rs_block(rs, B_TOP5_YEAR, Y);
     int rc = time_dim(rs, s);
     if (rc == SIM_OK)
         rc = region_dims(rs, s);
     if (rc == SIM_OK)
         rc = plant_dim(rs, s);
+    if (rc == SIM_OK)
+        rc = owner_dim(rs, s);
     if (rc == SIM_OK)
         rc = labelled_dim(rs, DM_COMMODITY, "commodity", "commodity of the mass balance (index)", BAL_N,
                           commodity_labels, "commodity_name", "commodity of the mass balance");
@@ -293,6 +333,8 @@ void model_record_of(const model_result *r, rs_record *rec)
     rec->block[B_PRICE_MONTH] = r->price_month;
     rec->block[B_INERT_MONTH] = r->inert_month;
     rec->block[B_BALANCE] = (double *)r->balance;
+    rec->block[B_OWNER_YEAR] = r->owner_year;
+    rec->block[B_TOP5_YEAR] = r->top5_year;
 }
 
 void model_record_back(model_result *r, const rs_record *rec)

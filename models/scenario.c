@@ -19,8 +19,10 @@ const char *const scn_node_kind_names[] = { "coke_supplier", "pitch_supplier", "
 const char *const scn_mode_names[] = { "rail", "road", "river", "sea", NULL };
 const char *const scn_currency_names[] = { "CNY", "USD", NULL };
 static const char *const commodity_names[] = { "cpc", "pitch", NULL };
+const char *const scn_owner_kind_names[] = { "merchant", "smelter_group", "other", NULL };
 const char *const scn_history_item_names[] = { "coke", "pitch", "energy", "usd_cny", NULL };
-const char *const scn_event_kind_names[] = { "price_shock", "export_restriction", "link_closure", "link_slowdown", NULL };
+const char *const scn_event_kind_names[] = { "price_shock", "export_restriction", "link_closure", "link_slowdown",
+                                             "smelter_transfer", NULL };
 const char *const scn_alloc_rule_names[] = { "greedy", "split", NULL };
 static const char *const shortage_policy_names[] = { "lost", "backorder", NULL };
 const char *const scn_price_item_names[] = { "coke", "pitch", "energy", NULL };
@@ -54,7 +56,7 @@ typedef struct {
 } raw_currency;
 
 typedef struct {
-    char *suppliers, *plants, *smelters, *ports, *markets, *links, *price_history;
+    char *suppliers, *plants, *smelters, *ports, *markets, *links, *price_history, *owners;
 } raw_tables;
 
 typedef struct {
@@ -69,7 +71,7 @@ typedef struct {
 
 typedef struct {
     char *date, *kind, *item, *region, *until, *from, *to;
-    double *factor, *days, *lead_factor, *capacity_tpd;
+    double *factor, *days, *lead_factor, *capacity_tpd, *al_tpy;
 } raw_event;
 
 typedef struct {
@@ -161,6 +163,7 @@ static const cyaml_schema_field_t tables_fields[] = {
     STR_OPT("markets", raw_tables, markets),
     STR_REQ("links", raw_tables, links),
     STR_OPT("price_history", raw_tables, price_history),
+    STR_OPT("owners", raw_tables, owners),
     CYAML_FIELD_END
 };
 
@@ -191,6 +194,7 @@ static const cyaml_schema_field_t event_fields[] = {
     CYAML_FIELD_FLOAT_PTR("days", OPT, raw_event, days),
     CYAML_FIELD_FLOAT_PTR("lead_factor", OPT, raw_event, lead_factor),
     CYAML_FIELD_FLOAT_PTR("capacity_tpd", OPT, raw_event, capacity_tpd),
+    CYAML_FIELD_FLOAT_PTR("al_tpy", OPT, raw_event, al_tpy),
     CYAML_FIELD_END
 };
 static const cyaml_schema_value_t event_entry = {
@@ -726,7 +730,8 @@ static int apply_override(scenario *s, const scn_override *o)
 /* ==== tables ============================================================ */
 
 typedef struct { char *id, *region; int commodity; double capacity_tpy, price; int currency; } row_supplier;
-typedef struct { char *id, *region, *cls, *owner; double capacity_tpy; int start, end; } row_plant;
+typedef struct { char *id, *region, *cls, *owner, *enterprise; double capacity_tpy; int start, end; } row_plant;
+typedef struct { char *id; int kind; } row_owner;
 typedef struct { char *id, *region; double al_tpy, captive_share, growth; int policy; } row_smelter;
 typedef struct { char *id, *region; } row_port;
 typedef struct { char *id, *region; double demand_tpy, growth, elasticity; } row_market;
@@ -759,6 +764,7 @@ static const csv_col plant_cols[] = {
     COL_S("class", 1, row_plant, cls),
     COL_D("capacity_tpy", 1, row_plant, capacity_tpy, 0, MAX_TPY, 1, 0, "t/yr of baked anode"),
     COL_S("owner", 0, row_plant, owner),
+    COL_S("enterprise", 0, row_plant, enterprise),
     COL_T("start", row_plant, start),
     COL_T("end", row_plant, end),
 };
@@ -780,6 +786,10 @@ static const csv_col market_cols[] = {
     COL_D("demand_tpy", 1, row_market, demand_tpy, 0, MAX_TPY, 0, 0, "t/yr of anode"),
     COL_D("growth_per_year", 0, row_market, growth, -0.9, 10, 0, 0, "1/yr"),
     COL_D("price_elasticity", 0, row_market, elasticity, -HUGE_VAL, HUGE_VAL, 0, 0, "1 (<= 0)"),
+};
+static const csv_col owner_cols[] = {
+    COL_S("id", 1, row_owner, id),
+    COL_E("kind", 1, row_owner, kind, scn_owner_kind_names, 0),
 };
 static const csv_col hist_cols[] = {
     COL_S("month", 1, row_hist, month),
@@ -1015,6 +1025,16 @@ static int build_nodes(scenario *s, loaded_table *t)
         if (p->cls < 0)
             return sim_err_set(SIM_EINPUT, "%s:%d: column 'class': '%s' is not a class of the scenario (expected one of the names under 'classes:' in %s)",
                                path, line, pl[i].cls, s->path);
+        p->enterprise = s->nowners - 1;
+        if (pl[i].enterprise && pl[i].enterprise[0]) {
+            p->enterprise = -1;
+            for (int o = 0; o < s->nowners; o++)
+                if (strcmp(s->owners[o].id, pl[i].enterprise) == 0)
+                    p->enterprise = o;
+            if (p->enterprise < 0)
+                return sim_err_set(SIM_EINPUT, "%s:%d: column 'enterprise': '%s' is not in the owners table (expected an id from tables.owners, or empty for 'other')",
+                                   path, line, pl[i].enterprise);
+        }
         p->owner = -1;
         if (pl[i].owner && pl[i].owner[0]) {
             int n = scn_find_node(s, pl[i].owner);
@@ -1023,16 +1043,15 @@ static int build_nodes(scenario *s, loaded_table *t)
                                    path, line, pl[i].owner);
             p->owner = s->nodes[n].index;
         }
-        int first = s->start_date - (int)s->run.warmup_days;
-        p->start_day = pl[i].start == NO_DATE ? -(int)s->run.warmup_days : day_in_horizon(s, pl[i].start);
+        /* Dates outside the run are no error: a table shared by runs of
+         * other horizons (a shortened test run, an announced project
+         * after its end) opens a plant throughout, or never. */
+        int first = -(int)s->run.warmup_days;
+        p->start_day = pl[i].start == NO_DATE ? first : day_in_horizon(s, pl[i].start);
         p->end_day = pl[i].end == NO_DATE ? s->ndays + 1 : day_in_horizon(s, pl[i].end);
-        if (pl[i].start != NO_DATE && (pl[i].start < first || pl[i].start > s->end_date))
-            return sim_err_set(SIM_EINPUT, "%s:%d: column 'start': the date lies outside the horizon with its warm-up (expected a date within the run, or empty for a plant open throughout)",
-                               path, line);
-        if (pl[i].end != NO_DATE && (pl[i].end < first || pl[i].end > s->end_date + 1))
-            return sim_err_set(SIM_EINPUT, "%s:%d: column 'end': the date lies outside the horizon (expected a date within the run, or empty for a plant open throughout)",
-                               path, line);
-        if (p->end_day <= p->start_day)
+        if (p->start_day < first)
+            p->start_day = first;
+        if (pl[i].start != NO_DATE && pl[i].end != NO_DATE && pl[i].end <= pl[i].start)
             return sim_err_set(SIM_EINPUT, "%s:%d: column 'end': the plant closes before it opens (expected end after start)",
                                path, line);
     }
@@ -1162,8 +1181,10 @@ static int event_date(scenario *s, int line, int i, const char *field, const cha
     if (csv_parse_date(text, &d) != 0)
         return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].%s': '%s' is not a date (expected YYYY-MM-DD)",
                            s->path, line, i, field, text);
-    if (d < s->start_date || d > s->end_date + 1)
-        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].%s': %s lies outside the horizon (expected a date from run.start to run.end)",
+    /* After the horizon is no error: a base scenario's events stay in a
+     * shortened run of it, and never happen there. */
+    if (d < s->start_date)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].%s': %s lies before the horizon (expected a date from run.start on)",
                            s->path, line, i, field, text);
     *day = d - s->start_date;
     return SIM_OK;
@@ -1193,6 +1214,33 @@ static int slowdown_fields(const scenario *s, int line, int i, const raw_event *
     return SIM_OK;
 }
 
+/* A smelter transfer: aluminium output moving from one smelter to
+ * another (capacity relocated west), linearly over `days`. */
+static int transfer_fields(const scenario *s, int line, int i, const raw_event *r, scn_event *e)
+{
+    const char *ends[2] = { r->from, r->to };
+    int *idx[2] = { &e->from, &e->to };
+    for (int k = 0; k < 2; k++) {
+        int n = ends[k] ? scn_find_node(s, ends[k]) : -1;
+        if (n < 0 || s->nodes[n].kind != NODE_SMELTER)
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].%s': '%s' is not a smelter id (expected an id from the smelters table)",
+                               s->path, line, i, k ? "to" : "from", ends[k] ? ends[k] : "");
+        *idx[k] = s->nodes[n].index;
+    }
+    if (e->from == e->to)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].to': a transfer needs two different smelters", s->path,
+                           line, i);
+    e->al_tpy = r->al_tpy ? *r->al_tpy : -1;
+    if (!(e->al_tpy > 0 && e->al_tpy <= s->smelters[e->from].al_tpy))
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].al_tpy': %g is out of range (expected more than 0 t/yr and at most smelter %s's %g t/yr)",
+                           s->path, line, i, e->al_tpy, r->from, s->smelters[e->from].al_tpy);
+    e->days = r->days ? *r->days : 365;
+    if (!(e->days > 0 && e->days <= 3650))
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].days': a transfer needs days > 0 and at most 3650 (got %g)",
+                           s->path, line, i, e->days);
+    return SIM_OK;
+}
+
 static int load_events(scenario *s, const raw_scenario *raw)
 {
     s->nevents = (int)raw->events_count;
@@ -1209,7 +1257,7 @@ static int load_events(scenario *s, const raw_scenario *raw)
         e->from = e->to = -1;
         int k = find_enum(scn_event_kind_names, r->kind);
         if (k < 0)
-            return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].kind': '%s' is not allowed (expected price_shock, export_restriction, link_closure or link_slowdown)",
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].kind': '%s' is not allowed (expected price_shock, export_restriction, link_closure, link_slowdown or smelter_transfer)",
                                s->path, line, i, r->kind);
         e->kind = (scn_event_kind)k;
         SIM_CHECK(event_date(s, line, i, "date", r->date, &e->day));
@@ -1259,6 +1307,9 @@ static int load_events(scenario *s, const raw_scenario *raw)
                 return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].days': a %s needs days > 0 and at most 3650 (got %g)",
                                    s->path, line, i, e->kind == EVT_LINK_CLOSURE ? "closure" : "slowdown", e->days);
             SIM_CHECK(slowdown_fields(s, line, i, r, e));
+            break;
+        case EVT_SMELTER_TRANSFER:
+            SIM_CHECK(transfer_fields(s, line, i, r, e));
             break;
         default:
             break;
@@ -1403,6 +1454,44 @@ double scn_dist_draw(const scn_dist *d, double u, double z)
     return d->a;
 }
 
+/* The owners (tables.owners), then "other", the owner of every plant that
+ * names none. */
+static int load_owners(scenario *s, const char *from, const char *file)
+{
+    loaded_table lt;
+    memset(&lt, 0, sizeof lt);
+    int rc = file ? load_table(from, file, owner_cols, NCOLS(owner_cols), sizeof(row_owner), &lt) : SIM_OK;
+    if (rc == SIM_OK && file)
+        rc = add_input(s, "table owners", file, lt.tab.hash);
+    int n = rc == SIM_OK && file ? lt.tab.nrows : 0;
+    const row_owner *o = lt.rows;
+    s->owners = calloc((size_t)n + 1, sizeof *s->owners);
+    if (rc == SIM_OK && !s->owners)
+        rc = sim_err_set(SIM_ENOMEM, "out of memory");
+    for (int i = 0; rc == SIM_OK && i < n; i++) {
+        for (int j = 0; j < i; j++)
+            if (strcmp(o[j].id, o[i].id) == 0)
+                rc = sim_err_set(SIM_EINPUT, "%s:%d: column 'id': duplicate owner '%s' (expected unique ids)",
+                                 lt.tab.path, lt.tab.line[i], o[i].id);
+        if (rc == SIM_OK && (strcmp(o[i].id, "other") == 0 || o[i].kind == OWNER_OTHER))
+            rc = sim_err_set(SIM_EINPUT, "%s:%d: column 'id': '%s' of kind %s: 'other' is every plant that names no "
+                                         "owner (expected a named merchant or smelter_group)",
+                             lt.tab.path, lt.tab.line[i], o[i].id, scn_owner_kind_names[o[i].kind]);
+        if (rc == SIM_OK && !(s->owners[s->nowners].id = strdup(o[i].id)))
+            rc = sim_err_set(SIM_ENOMEM, "out of memory");
+        if (rc == SIM_OK)
+            s->owners[s->nowners++].kind = (scn_owner_kind)o[i].kind;
+    }
+    if (file)
+        free_table(&lt);
+    if (rc != SIM_OK)
+        return rc;
+    if (!(s->owners[s->nowners].id = strdup("other")))
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    s->owners[s->nowners++].kind = OWNER_OTHER;
+    return SIM_OK;
+}
+
 /* The recorded prices (tables.price_history): rows "YYYY-MM,item,price".
  * Within an item months ascend; the exchange rate, a path, has no gap
  * (coke, pitch and energy are observations the model interpolates).
@@ -1545,6 +1634,11 @@ static int load_all(const char *path, const char *tables_from, const scn_overrid
         snprintf(what, sizeof what, "table %s", keys[k]);
         SIM_CHECK(add_input(s, what, files[k], t[k].tab.hash));
     }
+    if (tb->owners && !table_inside(tb->owners))
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'tables.owners': '%s' lies outside the scenario's folder (give "
+                                       "--inputs-anywhere to allow)",
+                           tables_from ? tables_from : path, yaml_line(s->text, "tables", "owners"), tb->owners);
+    SIM_CHECK(load_owners(s, tables_from ? tables_from : path, tb->owners));
     SIM_CHECK(build_nodes(s, t));
     SIM_CHECK(build_links(s, &t[5]));
     if (tb->price_history) {
@@ -1756,6 +1850,9 @@ void scn_free(scenario *s)
     for (int k = 0; k < 6; k++)
         free(s->table_paths[k]);
     free(s->hist);
+    for (int i = 0; i < s->nowners; i++)
+        free(s->owners[i].id);
+    free(s->owners);
     free(s->events);
     for (int i = 0; i < s->ncurbs; i++)
         free(s->curbs[i].region);

@@ -26,7 +26,8 @@
     X(reorder_days, 20.0, 0.0, 365.0, 0, "d", "reorder point, in days of cover at the current use rate") \
     X(order_up_to_days, 40.0, 0.0, 730.0, 1, "d", "order-up-to level, in days of cover")              \
     X(butt_ratio, 0.20, 0.0, 0.5, 0, "t/t", "butts returned to the supplying plant per tonne of anode used") \
-    X(order_lines, 2.0, 1.0, 64.0, 0, "1", "call-off lines a smelter's supply is split into (pot lines, contracts): each call-off is (order_up_to_days - reorder_days) / order_lines days of use; 1 is the classic (s, S) rule")
+    X(order_lines, 2.0, 1.0, 64.0, 0, "1", "call-off lines a smelter's supply is split into (pot lines, contracts): each call-off is (order_up_to_days - reorder_days) / order_lines days of use; 1 is the classic (s, S) rule") \
+    X(aluminium_cap_tpy, 0.0, 0.0, 1e10, 0, "t/yr", "national cap on the smelters' aluminium output: growth stops at it, every smelter scaled alike (0: none)")
 
 #define SCN_PLANT_PARAMS(X)                                                                \
     X(recipe_cpc, 0.65, 0.0, 1.0, 0, "t/t", "calcined petroleum coke per tonne of green anode")   \
@@ -49,8 +50,15 @@
     X(butts_handling_per_t, 120.0, 0.0, 1e4, 0, "CNY/t", "cleaning and crushing a tonne of returned butts (estimate)") \
     X(mtbf_days, 0.0, 0.0, 1e6, 0, "d", "mean time between outages (0: no outages)")             \
     X(mttr_days, 0.0, 0.0, 1e4, 0, "d", "mean time to repair an outage")                         \
-    X(exit_utilisation, 0.0, 0.0, 1.0, 0, "1", "a conventional plant below this utilisation over exit_months closes for good (0: never)") \
-    X(exit_months, 12.0, 1.0, 120.0, 0, "month", "length of the low-utilisation window before an exit")
+    X(exit_utilisation, 0.0, 0.0, 1.0, 0, "1", "a plant below this utilisation over the last exit_months retires capacity (0: never for idleness)") \
+    X(exit_on_loss, 0.0, 0.0, 1.0, 0, "1", "1: a plant that lost money over the last exit_months (revenue below cost) retires capacity too") \
+    X(exit_rate_per_year, 0.25, 0.01, 12.0, 0, "1/yr", "share of its nameplate a plant in an exit window retires a year, month by month (12: all at once)") \
+    X(exit_months, 12.0, 1.0, 120.0, 0, "month", "length of the window of recorded months after start-up that exits and investment look back over") \
+    X(invest_utilisation, 0.0, 0.0, 1.0, 0, "1", "a high-efficiency plant above this utilisation and invest_margin over the window expands (0: never)") \
+    X(invest_margin, 300.0, -1e5, 1e5, 0, "CNY/t", "margin per tonne over the window a high-efficiency plant needs to expand") \
+    X(invest_share, 0.25, 0.01, 2.0, 0, "1", "an expansion adds this share of the plant's nameplate")                \
+    X(invest_lead_months, 24.0, 0.0, 120.0, 0, "month", "an expansion decided now produces after this many months") \
+    X(invest_max_share, 1.0, 0.0, 10.0, 0, "1", "expansions of a plant add at most this share of its nameplate in all")
 
 #define SCN_TRANSPORT_PARAMS(X)                                                            \
     X(rail_per_tkm, 0.1706, 0.0, 100.0, 0, "CNY/(t km)", "rail freight rate")                  \
@@ -132,7 +140,8 @@ typedef enum { NODE_COKE, NODE_PITCH, NODE_PLANT, NODE_SMELTER, NODE_PORT, NODE_
 typedef enum { MODE_RAIL, MODE_ROAD, MODE_RIVER, MODE_SEA, MODE_COUNT } scn_mode;
 typedef enum { CUR_CNY, CUR_USD } scn_currency;
 
-typedef enum { EVT_PRICE_SHOCK, EVT_EXPORT_RESTRICTION, EVT_LINK_CLOSURE, EVT_LINK_SLOWDOWN, EVT_KINDS } scn_event_kind;
+typedef enum { EVT_PRICE_SHOCK, EVT_EXPORT_RESTRICTION, EVT_LINK_CLOSURE, EVT_LINK_SLOWDOWN, EVT_SMELTER_TRANSFER,
+               EVT_KINDS } scn_event_kind;
 typedef enum { DIST_FIXED, DIST_UNIFORM, DIST_TRIANGULAR, DIST_NORMAL } scn_dist_kind;
 
 extern const char *const scn_node_kind_names[];   /* "coke_supplier", ... */
@@ -172,8 +181,18 @@ typedef struct scn_plant {
     int cls;
     double capacity_tpy;  /* baked anode */
     int owner;            /* smelter index, -1 merchant */
+    int enterprise;       /* index into owners (the last, "other", when none is named) */
     int start_day, end_day;   /* open on [start, end), days since horizon start */
 } scn_plant;
+
+/* An enterprise owning plants (table owners): producers the data names,
+ * smelter groups for captive plants; "other" (always last) for the rest. */
+typedef enum { OWNER_MERCHANT, OWNER_SMELTER_GROUP, OWNER_OTHER } scn_owner_kind;
+extern const char *const scn_owner_kind_names[];   /* merchant, smelter_group, other */
+typedef struct scn_owner {
+    char *id;
+    scn_owner_kind kind;
+} scn_owner;
 
 typedef struct scn_smelter {
     int node;
@@ -222,6 +241,7 @@ typedef struct scn_event {
     double days;          /* link closure or slowdown length */
     double lead_factor;   /* slowdown: lead time multiplied by this (>= 1) */
     double capacity_tpd;  /* slowdown: capacity at most this (HUGE_VAL: unchanged) */
+    double al_tpy;        /* smelter transfer: aluminium output moved from smelter `from` to `to` (indices), over `days` */
     int line;
 } scn_event;
 
@@ -289,6 +309,8 @@ typedef struct scenario {
     scn_link *links;
     int nhist;
     scn_price_obs *hist;  /* item by item, months ascending */
+    int nowners;
+    scn_owner *owners;    /* the table's, then "other" */
     int nevents, ncurbs, nadoption;
     scn_event *events;
     scn_curb *curbs;

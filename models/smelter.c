@@ -24,10 +24,30 @@
 #include "sim_rng.h"
 
 /* Aluminium output rate of the month (t/day) for a smelter. */
+/* Aluminium output a year smelter i plans before the national cap: its
+ * output grown, plus what transfers moved to it, less what they moved
+ * away. */
+static double al_planned(const model_instance *m, int i)
+{
+    return mdl_max(m->s->smelters[i].al_tpy * mdl_growth(m, i) + events_transfer(m, i), 0.0);
+}
+
+void smelter_cap_month(model_instance *m)
+{
+    double cap = m->s->smelter.aluminium_cap_tpy, total = 0;
+    for (int i = 0; cap > 0 && i < m->s->nsmelters; i++)
+        total += al_planned(m, i);
+    m->al_factor = cap > 0 && total > cap ? cap / total : 1.0;
+}
+
+double smelter_al_tpy(const model_instance *m, int i)
+{
+    return al_planned(m, i) * m->al_factor;
+}
+
 static double al_rate(const model_instance *m, int i)
 {
-    const scn_smelter *sm = &m->s->smelters[i];
-    return sm->al_tpy * mdl_growth(m, i) / m->days_in_year;
+    return smelter_al_tpy(m, i) / m->days_in_year;
 }
 
 void smelter_advance(model_instance *m, int i, double t)

@@ -6,7 +6,11 @@ its results file alone:
     mean over replications does not step at the turn of a year;
   - the anode balance closes from the file: production = consumption +
     exports + change in stocks + change in transit, every month;
-  - production = captive + merchant, with captive at most production.
+  - production = captive + merchant, with captive at most production;
+  - [economics] aluminium grows to the national cap of 45 Mt and never
+    passes it; capacity that exits is recorded and leaves the capacity
+    series; the margin is price less unit cost; the top-five share is a
+    share.
    python3 test_invariants.py ANODESIM SOURCE_DIR WORKDIR"""
 import os
 import subprocess
@@ -77,6 +81,30 @@ with h5py.File(out, "r") as f:
     # of one-day deliveries.)
     p95, mean_lt = g("order_lead_time_p95"), g("order_lead_time")
     check(np.all(mean_lt <= 0.95 * p95 + 0.05 * 200 + 1e-3), "mean lead time above what its p95 allows")
+
+    al = g("aluminium").sum(axis=2).reshape(g("aluminium").shape[0], -1, 12).sum(axis=2)
+    check(np.all(al <= 45e6 * (1 + 1e-6)), f"aluminium above the 45 Mt cap: {al.max() / 1e6:.3f} Mt")
+    check(abs(al[:, 0].mean() / 44.0e6 - 1) < 0.002, f"2024 aluminium {al[:, 0].mean() / 1e6:.2f} Mt (44.0 in the table)")
+    check(np.all(al[:, -1] >= 45e6 * 0.999), "aluminium does not grow to the cap by 2032")
+    # Capacity: the table's 30.366 Mt, less what exits retired, plus what
+    # expansions and announced projects added (checked year by year as
+    # December's capacity in t a year).
+    cap_dec = g("capacity").sum(axis=2)[:, -1] / 31.0 * 365   # December 2032, t a year
+    retired = f["plant_exit"][:, 0].sum(axis=2)
+    check(np.all(retired >= 0) and retired[:, 1:].sum() > 0, "no exit recorded in 2025-2032")
+    added = f["plant_added"][:, 0].sum(axis=2)
+    check(np.all(added >= 0), "negative capacity added")
+    announced = 0.92e6   # Sunstone's two projects of 2026 (plants.csv)
+    want_cap = 30.366e6 + announced + added.sum(axis=1) - retired.sum(axis=1)
+    # (what retires in December itself leaves January's capacity)
+    gap = np.abs(cap_dec - want_cap) / want_cap
+    check(gap.max() < 0.01, f"December 2032 capacity differs by {100 * gap.max():.2f} % from the table less exits plus additions")
+    # Margin = anode price received less unit cost, per tonne produced.
+    m, rev, cost, pr = g("margin"), g("revenue"), g("production_cost"), g("production")
+    want = np.where(pr > 0, (rev - cost) / np.where(pr > 0, pr, 1), 0)
+    check(np.allclose(m, want, rtol=1e-4, atol=0.5), "margin is not (revenue - cost) / production")
+    t5 = f["top5_share"][:, 0]
+    check(np.all((t5 > 0) & (t5 <= 1)), "top-five share outside (0, 1]")
 
 print("invariants:", "ok" if failed == 0 else f"{failed} failed")
 sys.exit(1 if failed else 0)

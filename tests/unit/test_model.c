@@ -174,13 +174,15 @@ static void test_full_link(void)
     sim_close(&x);
 }
 
-/* Each plant's capacity, production and exit flag in the first year,
- * with or without the exit rule (below half the capacity over 6 months). */
-static void exit_run(int rule, double cap[2], double prod[2], double gone[2])
+/* Each plant's capacity, production and retired nameplate in the first
+ * year, with the exit rule (below half the capacity over 6 months) at a
+ * rate a year (rate NULL: no rule). */
+static void exit_run(const char *rate, double cap[2], double prod[2], double gone[2])
 {
-    scn_override ov[2] = { { "plant.exit_utilisation", rule ? "0.5" : "0" }, { "plant.exit_months", "6" } };
+    scn_override ov[3] = { { "plant.exit_utilisation", rate ? "0.5" : "0" }, { "plant.exit_months", "6" },
+                           { "plant.exit_rate_per_year", rate ? rate : "1" } };
     sim x;
-    CHECK(sim_open(&x, ov, 2) == SIM_OK);
+    CHECK(sim_open(&x, ov, 3) == SIM_OK);
     CHECK(model_run(x.m, 0, 0, x.r) == SIM_OK);
     for (int p = 0; p < 2; p++) {
         cap[p] = *model_pm(x.r, 0, p, PM_CAPACITY);
@@ -193,23 +195,28 @@ static void exit_run(int rule, double cap[2], double prod[2], double gone[2])
 static void test_exit(void)
 {
     /* S needs about 45,000 t of anode a year.  Y is nearer and cheaper,
-     * and busy; X, four times Y's size, gets what Y cannot make, idles
-     * below half its capacity and exits once its window has filled after
-     * its start-up (early in the year); Y then makes nearly everything. */
+     * and busy; X, four times Y's size, gets what Y cannot make and idles
+     * below half its capacity.  Its window fills with the first six
+     * recorded months (the warm-up does not count): at 12 a year it then
+     * retires all at once, at 1 a year a twelfth of its nameplate a month
+     * (from the June close to December, seven twelfths).  Y makes what X no longer does. */
     tiny("id,region,class,capacity_tpy\nX,A,std,200000\nY,A,std,50000\n",
          "id,region,al_tpy\nS,B,100000\n",
          "from,to,mode,distance_km,lead_days,lead_cv\n"
          "C,X,road,10,1,0\nP,X,road,10,1,0\nC,Y,road,10,1,0\nP,Y,road,10,1,0\n"
          "X,S,rail,2000,5,0\nY,S,rail,100,5,0\n", "");
-    double cap0[2], prod0[2], gone0[2], cap[2], prod[2], gone[2];
-    exit_run(0, cap0, prod0, gone0);
-    exit_run(1, cap, prod, gone);
+    double cap0[2], prod0[2], gone0[2], cap[2], prod[2], gone[2], capg[2], prodg[2], goneg[2];
+    exit_run(NULL, cap0, prod0, gone0);
+    exit_run("12", cap, prod, gone);
+    exit_run("1", capg, prodg, goneg);
     CHECK_MSG(fabs(cap0[0] - 200000) < 1 && gone0[0] == 0 && gone0[1] == 0, "without the rule: X's capacity %.0f, exits %g %g",
               cap0[0], gone0[0], gone0[1]);
-    CHECK_MSG(gone[0] == 1 && cap[0] < 0.5 * cap0[0] && prod[0] < 0.1 * cap0[0], "X: exit %g, capacity %.0f, made %.0f",
-              gone[0], cap[0], prod[0]);
-    CHECK_MSG(gone[1] == 0 && fabs(cap[1] - 50000) < 1 && prod[1] >= 0.99 * prod0[1], "Y: exit %g, capacity %.0f, made %.0f", gone[1],
-              cap[1], prod[1]);
+    CHECK_MSG(fabs(gone[0] - 200000) < 1 && cap[0] > 0.45 * cap0[0] && cap[0] < 0.65 * cap0[0],
+              "all at once: X retired %.0f, capacity %.0f", gone[0], cap[0]);
+    CHECK_MSG(goneg[0] > 0.5 * 200000 && goneg[0] < 0.65 * 200000 && capg[0] > cap[0],
+              "gradually: X retired %.0f t/yr, capacity %.0f", goneg[0], capg[0]);
+    CHECK_MSG(gone[1] == 0 && goneg[1] == 0 && fabs(cap[1] - 50000) < 1, "Y: exit %g %g, capacity %.0f", gone[1], goneg[1],
+              cap[1]);
     CHECK_NEAR(prod[0] + prod[1], prod0[0] + prod0[1], 0.05 * (prod0[0] + prod0[1]));
 }
 
