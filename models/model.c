@@ -49,7 +49,7 @@ const model_metric_info model_region_metrics[RM_NMETRICS] = {
     { "revenue_usd", MODEL_USD, "ex-works value of the anodes produced, at the month's exchange rate", MDL_AGG_SUM, 0, 0 },
     { "export_demand", "t", "anodes the export markets of the region asked for at the export price (before restrictions)", MDL_AGG_SUM, 0, 0 },
     { "export_unmet", "t", "export demand not ordered because of export restrictions", MDL_AGG_SUM, 0, 0 },
-    { "export_price", MODEL_USD_T, "export price (FOB, cheapest landed) quoted to the markets of the region, weighted by their demand (0 where none asked)", MDL_AGG_WMEAN, RM_EXPORT_DEMAND, 0.0 },
+    { "export_price", MODEL_USD_T, "export price: the cheapest landed price the markets of the region are quoted (ex-works times 1 + exports.premium, plus freight), weighted by their demand (0 where none asked)", MDL_AGG_WMEAN, RM_EXPORT_DEMAND, 0.0 },
 };
 
 const model_metric_info model_plant_metrics[PM_NMETRICS] = {

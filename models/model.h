@@ -60,7 +60,7 @@ enum {
     RM_REVENUE_USD,   /* revenue in USD at the month's rate */
     RM_EXPORT_DEMAND, /* anodes export markets of the region asked for at the month's export price, t */
     RM_EXPORT_UNMET,  /* export demand not ordered (export restrictions), t */
-    RM_EXPORT_PRICE,  /* export price (FOB) the region's markets were quoted, USD/t */
+    RM_EXPORT_PRICE,  /* cheapest landed price the region's markets were quoted, USD/t */
     RM_NMETRICS
 };
 
@@ -145,6 +145,7 @@ typedef struct model_def {
     double *hist_x;        /* recorded paths, log deviations from the base: [item * hist_len + month - hist_cal0] */
     int hist_cal0, hist_len;   /* calendar month (year * 12 + month - 1) of the first entry, entries */
     int hist_end;          /* calendar month of the last observation (INT_MIN: no history) */
+    int hist_last[4];      /* per item (coke, pitch, energy, rate): its last observation, else hist_end */
     double *export_ref;    /* [nmarkets] export price at the base prices, USD/t (reporting currency when that is USD) */
     double *lead_sigma, *lead_drift;   /* [nlinks] lognormal lead time: mean x exp(sigma z - drift); sigma 0: the mean */
     double *growth;        /* [ncust]: log(1 + growth per year) of each smelter's output and market's demand */

@@ -126,6 +126,7 @@ typedef struct plant_state {
     double month_profit;               /* revenue less cost of what was made this month */
     double added_tpy, retired_tpy;     /* nameplate added by expansions, retired by exits, t/yr */
     int invest_due;                    /* run month an expansion decided starts producing (-1: none) */
+    double ramp_left;                  /* t/yr of an expansion still to come in, month by month */
     int win_n;                         /* months of the exit / investment window filled */
     /* Campaigns in the furnace, oldest first. */
     struct kiln_batch *kiln;   /* kiln_own when it has room for kiln_cap, else allocated */

@@ -32,6 +32,11 @@
 #include "sim_err.h"
 #include "sim_rng.h"
 
+/* Months an expansion takes to reach its full capacity, once it starts
+ * producing: all at once, the expansions decided when every plant's
+ * first window filled (the same month) came in as steps of 1 Mt in a
+ * January. */
+#define INVEST_RAMP_MONTHS 12.0
 /* Months a plant is in start-up after it opens: they count toward no exit. */
 #define EXIT_STARTUP_MONTHS 3
 /* Raw materials are planned at no less than this share of capacity, so
@@ -512,8 +517,8 @@ int plant_on_repair(sim_engine *e, const sim_event *ev, void *model)
  *
  * Expansion: a high-efficiency plant above invest_utilisation whose
  * margin over the window exceeded invest_margin per tonne decides to add
- * invest_share of its table nameplate; it produces invest_lead_months
- * later.  One at a time, invest_max_share in all; the window starts
+ * invest_share of its table nameplate; it starts producing
+ * invest_lead_months later and ramps up over INVEST_RAMP_MONTHS.  One at a time, invest_max_share in all; the window starts
  * afresh after each. */
 static void exit_or_expand(model_instance *m, int p, double prod, double cap, double profit)
 {
@@ -532,7 +537,7 @@ static void exit_or_expand(model_instance *m, int p, double prod, double cap, do
         return;
     }
     int he = m->s->classes[sp->cls].high_efficiency;
-    if (he && pp->invest_utilisation > 0 && ps->invest_due < 0 && u > pp->invest_utilisation &&
+    if (he && pp->invest_utilisation > 0 && ps->invest_due < 0 && ps->ramp_left <= 0 && u > pp->invest_utilisation &&
         prod > 0 && profit / prod > pp->invest_margin &&
         ps->added_tpy + pp->invest_share * sp->capacity_tpy <= pp->invest_max_share * sp->capacity_tpy * (1 + 1e-9))
         ps->invest_due = m->month + 1 + (int)pp->invest_lead_months;
@@ -581,9 +586,13 @@ int plant_month(model_instance *m, int p, int day)
     const scn_plant *sp = &m->s->plants[p];
     int open = day >= sp->start_day && day < sp->end_day && !ps->exited;
     if (ps->invest_due >= 0 && m->month >= ps->invest_due) {   /* an expansion starts producing */
-        double add = m->s->plant.invest_share * sp->capacity_tpy;
-        ps->added_tpy += add;
+        ps->ramp_left = m->s->plant.invest_share * sp->capacity_tpy;
         ps->invest_due = -1;
+    }
+    if (ps->ramp_left > 0) {   /* furnace by furnace: a twelfth a month */
+        double add = mdl_min(m->s->plant.invest_share * sp->capacity_tpy / INVEST_RAMP_MONTHS, ps->ramp_left);
+        ps->ramp_left = ps->ramp_left - add > MDL_EPS_T ? ps->ramp_left - add : 0.0;
+        ps->added_tpy += add;
         if (m->recording)
             *model_pm(m->out, m->year, p, PM_ADDED) += add;
     }

@@ -3,8 +3,9 @@
  * anode and export prices.
  *
  * Paths.  Each of coke, pitch, energy and the exchange rate (CNY per USD)
- * is its base times exp(X).  Through the last month of the recorded
- * history (tables.price_history) X follows the record: log-linear between
+ * is its base times exp(X).  Through its last recorded month
+ * (tables.price_history; an item without records: the history's last
+ * month) X follows the record: log-linear between
  * observations, held before the first; coke, pitch and energy relative to
  * their geometric mean over the horizon's first year (the suppliers'
  * prices are that year's levels), the rate relative to currency.usd_cny.
@@ -38,7 +39,7 @@
  * unit cost: negative when raw materials jump ahead of tenders or a plant
  * runs idle.
  *
- * Export price (USD/t, FOB): the cheapest landed price of the
+ * Export price (USD/t, delivered): the cheapest landed price of the
  * destination (ex-works times 1 + exports.premium, plus freight) at the
  * month's rate.  Destinations answer its smoothed value with their price
  * elasticity against the price at the base prices.
@@ -113,6 +114,16 @@ static int history_init(model_def *d)
     for (int i = 0; i < s->nhist; i++)
         if (s->hist[i].month > d->hist_end)
             d->hist_end = s->hist[i].month;
+    for (int item = 0; item < HIST_N; item++)
+        d->hist_last[item] = d->hist_end;   /* an item without observations: the history's end */
+    for (int item = 0; item < HIST_N; item++) {
+        int last = INT_MIN;
+        for (int i = 0; i < s->nhist; i++)
+            if (s->hist[i].item == item && s->hist[i].month > last)
+                last = s->hist[i].month;
+        if (last != INT_MIN)
+            d->hist_last[item] = last;
+    }
     for (int item = 0; item < HIST_N; item++) {
         double *x = d->hist_x + (size_t)item * (size_t)n, ref = 0;
         int has = 0;
@@ -344,19 +355,27 @@ static void set_prices(model_instance *m)
     }
 }
 
-/* The recorded path at run month k, if k is inside the history: 1 with
- * x set, 0 after it. */
-static int history_at(model_instance *m, int k)
+/* Pin the items whose recorded history covers run month k to it (their
+ * last return: the record's step); returns how many items are left to the
+ * process.  An item goes stochastic after its own last observation; one
+ * with none, after the history's last month (so a path does not sit
+ * frozen between the end of its own record and that of another). */
+static int history_at(model_instance *m, int k, int set_return)
 {
     const model_def *d = m->d;
-    int c = cal_month(m->s, k);
-    if (c > d->hist_end)
-        return 0;
+    int c = cal_month(m->s, k), free_items = 0;
     int i = c - d->hist_cal0;
     i = i < 0 ? 0 : i >= d->hist_len ? d->hist_len - 1 : i;
-    for (int it = 0; it < HIST_N; it++)
-        m->price_x[it] = d->hist_x[(size_t)it * (size_t)d->hist_len + (size_t)i];
-    return 1;
+    for (int it = 0; it < HIST_N; it++) {
+        if (c > d->hist_last[it]) {
+            free_items++;
+            continue;
+        }
+        double x = d->hist_x[(size_t)it * (size_t)d->hist_len + (size_t)i];
+        m->price_r[it] = set_return ? x - m->price_x[it] : 0.0;
+        m->price_x[it] = x;
+    }
+    return free_items;
 }
 
 void price_reset(model_instance *m)
@@ -381,8 +400,7 @@ void price_reset(model_instance *m)
     }
     for (int k = 0; k < s->nmarkets; k++)
         m->export_smooth[k] = d->export_ref[k];
-    if (d->hist_end != INT_MIN)
-        (void)history_at(m, m->first_month);
+    (void)history_at(m, m->first_month, 0);
     price_update_costs(m);
     set_prices(m);
 }
@@ -429,7 +447,11 @@ void price_step(price_path *st, const scn_price_params *p, const double chol[3][
 
 int price_month(model_instance *m)
 {
-    if (!history_at(m, m->month)) {
+    int c = cal_month(m->s, m->month);
+    int stochastic = 0;
+    for (int it = 0; it < HIST_N; it++)
+        stochastic |= c > m->d->hist_last[it];
+    if (stochastic) {   /* every item steps (the same draws whatever is pinned); the pinned are reset below */
         price_path st;
         memcpy(st.x, m->price_x, sizeof st.x);
         memcpy(st.r, m->price_r, sizeof st.r);
@@ -439,6 +461,7 @@ int price_month(model_instance *m)
         memcpy(m->price_r, st.r, sizeof st.r);
         m->turbulent = st.turbulent;
     }
+    (void)history_at(m, m->month, 1);
     update_utilisation(m);
     price_update_costs(m);
     set_prices(m);

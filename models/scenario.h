@@ -86,7 +86,7 @@
 
 #define SCN_EXPORT_PARAMS(X)                                                               \
     X(order_interval_days, 30.0, 1.0, 365.0, 0, "d", "export orders are placed this often per destination") \
-    X(premium, 0.0, -0.5, 5.0, 0, "1", "export (FOB) price over the domestic ex-works price plus freight to the port: export grades, packing, world parity") \
+    X(premium, 0.0, -0.5, 5.0, 0, "1", "mark-up of export quotes over the domestic ex-works price (export grades, packing, world parity); freight to the destination comes on top") \
     X(price_smoothing_months, 3.0, 1.0, 36.0, 0, "month", "destinations answer the export price smoothed over about this many months (contracts)")
 
 /* Prices: each of coke, pitch, energy and the exchange rate is its base

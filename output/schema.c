@@ -354,8 +354,8 @@ void rs_markdown(const rs_schema *s, FILE *out)
         fprintf(out, "| `%s` | realization, point", v->name);
         for (int k = 0; k < v->ndims; k++)
             fprintf(out, ", %s", dim_name(s, v->dims[k]));
-        fprintf(out, " | %s%s | %s | ", v->units ? v->units : "—", v->currency ? " (currency)" : "",
-                v->cell_methods ? v->cell_methods : "—");
+        fprintf(out, " | %s%s%s%s | %s | ", v->units ? v->units : "—", v->currency ? " (currency " : "",
+                v->currency ? v->currency : "", v->currency ? ")" : "", v->cell_methods ? v->cell_methods : "—");
         const char *sums[3] = { "mean", "std", "quantile" };
         unsigned bits[3] = { RS_SUM_MEAN, RS_SUM_STD, RS_SUM_QUANTILES };
         int n = 0;

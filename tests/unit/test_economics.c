@@ -251,30 +251,35 @@ static void test_export_demand_answers_price(void)
 
 static void test_history_starts_every_path(void)
 {
-    /* Inside the history every replication has the recorded path; after
-     * it (volatility 1) they part. */
+    /* Inside an item's history every replication has the recorded path;
+     * after its last observation (volatility 1) they part, though another
+     * item's record goes on (coke to June, pitch to July). */
     econ_write("id,region,class,capacity_tpy\nX,A,std,100000\n", 100000, 0, 0, "", "2026-12-31");
     put("history.csv", "month,item,price\n2025-01,coke,2000\n2025-06,coke,3000\n2025-07,pitch,4000\n");
     scn_override ov = { "prices.volatility_scale", "1" };
-    double first[2][24];
+    double first[2][24], pitch[2][24];
     for (int rep = 0; rep < 2; rep++) {
         sim x;
         CHECK(sim_open(&x, &ov, 1) == SIM_OK);
         CHECK(model_run(x.m, 0, rep, x.r) == SIM_OK);
         for (int k = 0; k < 24; k++)
-            first[rep][k] = *model_price(x.r, k, PRICE_COKE);
+            first[rep][k] = *model_price(x.r, k, PRICE_COKE), pitch[rep][k] = *model_price(x.r, k, PRICE_PITCH);
         sim_close(&x);
     }
-    for (int k = 0; k < 7; k++)
-        CHECK_MSG(first[0][k] == first[1][k], "month %d: replications differ inside the history (%g, %g)", k,
+    for (int k = 0; k < 6; k++)
+        CHECK_MSG(first[0][k] == first[1][k], "month %d: replications differ inside the coke history (%g, %g)", k,
                   first[0][k], first[1][k]);
+    for (int k = 0; k < 7; k++)
+        CHECK_MSG(pitch[0][k] == pitch[1][k], "month %d: replications differ inside the pitch history (%g, %g)", k,
+                  pitch[0][k], pitch[1][k]);
+    CHECK_MSG(first[0][6] != first[1][6], "July: coke still pinned after its last observation (June)");
     /* 2025 is the reference year: June is 3000 over the 2025 geometric
      * mean of the path, January 2000 over it; their ratio 1.5. */
     CHECK_MSG(fabs(first[0][5] / first[0][0] - 1.5) < 1e-9, "June over January %g (expected 1.5)",
               first[0][5] / first[0][0]);
     int parted = 0;
     for (int k = 8; k < 24; k++)
-        parted |= first[0][k] != first[1][k];
+        parted |= pitch[0][k] != pitch[1][k];
     CHECK_MSG(parted, "after the history the replications follow one path");
 }
 
