@@ -108,6 +108,8 @@ typedef struct {
     unsigned classes_count;
     raw_event *events;
     unsigned events_count;
+    raw_event *transfers;
+    unsigned transfers_count;
     raw_curb *curbs;
     unsigned curbs_count;
     raw_adoption *inert;
@@ -194,8 +196,21 @@ static const cyaml_schema_field_t event_fields[] = {
     CYAML_FIELD_FLOAT_PTR("days", OPT, raw_event, days),
     CYAML_FIELD_FLOAT_PTR("lead_factor", OPT, raw_event, lead_factor),
     CYAML_FIELD_FLOAT_PTR("capacity_tpd", OPT, raw_event, capacity_tpd),
-    CYAML_FIELD_FLOAT_PTR("al_tpy", OPT, raw_event, al_tpy),
     CYAML_FIELD_END
+};
+/* A smelter transfer (YAML `transfers:`): the same record as an event,
+ * kind implied.  Apart from `events:` so that a scenario that sets its own
+ * events keeps its base's structural transfers. */
+static const cyaml_schema_field_t transfer_fields_schema[] = {
+    STR_REQ("date", raw_event, date),
+    STR_REQ("from", raw_event, from),
+    STR_REQ("to", raw_event, to),
+    CYAML_FIELD_FLOAT_PTR("al_tpy", OPT, raw_event, al_tpy),
+    CYAML_FIELD_FLOAT_PTR("days", OPT, raw_event, days),
+    CYAML_FIELD_END
+};
+static const cyaml_schema_value_t transfer_entry = {
+    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_event, transfer_fields_schema),
 };
 static const cyaml_schema_value_t event_entry = {
     CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, raw_event, event_fields),
@@ -254,6 +269,7 @@ static const cyaml_schema_field_t top_fields[] = {
     CYAML_FIELD_MAPPING_PTR("allocation", CYAML_FLAG_POINTER | OPT, raw_scenario, alloc, alloc_fields),
     CYAML_FIELD_SEQUENCE("classes", CYAML_FLAG_POINTER | OPT, raw_scenario, classes, &class_entry, 1, 64),
     CYAML_FIELD_SEQUENCE("events", CYAML_FLAG_POINTER | OPT, raw_scenario, events, &event_entry, 0, 10000),
+    CYAML_FIELD_SEQUENCE("transfers", CYAML_FLAG_POINTER | OPT, raw_scenario, transfers, &transfer_entry, 0, 10000),
     CYAML_FIELD_SEQUENCE("curbs", CYAML_FLAG_POINTER | OPT, raw_scenario, curbs, &curb_entry, 0, 1000),
     CYAML_FIELD_SEQUENCE("inert_anodes", CYAML_FLAG_POINTER | OPT, raw_scenario, inert, &adoption_entry, 0, 1000),
     CYAML_FIELD_END
@@ -1175,17 +1191,17 @@ static int find_region(const scenario *s, const char *name)
     return -1;
 }
 
-static int event_date(scenario *s, int line, int i, const char *field, const char *text, int *day)
+static int event_date(scenario *s, int line, const char *list, int i, const char *field, const char *text, int *day)
 {
     int d;
     if (csv_parse_date(text, &d) != 0)
-        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].%s': '%s' is not a date (expected YYYY-MM-DD)",
-                           s->path, line, i, field, text);
+        return sim_err_set(SIM_EINPUT, "%s:%d: field '%s[%d].%s': '%s' is not a date (expected YYYY-MM-DD)",
+                           s->path, line, list, i, field, text);
     /* After the horizon is no error: a base scenario's events stay in a
      * shortened run of it, and never happen there. */
     if (d < s->start_date)
-        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].%s': %s lies before the horizon (expected a date from run.start on)",
-                           s->path, line, i, field, text);
+        return sim_err_set(SIM_EINPUT, "%s:%d: field '%s[%d].%s': %s lies before the horizon (expected a date from run.start on)",
+                           s->path, line, list, i, field, text);
     *day = d - s->start_date;
     return SIM_OK;
 }
@@ -1223,32 +1239,43 @@ static int transfer_fields(const scenario *s, int line, int i, const raw_event *
     for (int k = 0; k < 2; k++) {
         int n = ends[k] ? scn_find_node(s, ends[k]) : -1;
         if (n < 0 || s->nodes[n].kind != NODE_SMELTER)
-            return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].%s': '%s' is not a smelter id (expected an id from the smelters table)",
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'transfers[%d].%s': '%s' is not a smelter id (expected an id from the smelters table)",
                                s->path, line, i, k ? "to" : "from", ends[k] ? ends[k] : "");
         *idx[k] = s->nodes[n].index;
     }
     if (e->from == e->to)
-        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].to': a transfer needs two different smelters", s->path,
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'transfers[%d].to': a transfer needs two different smelters", s->path,
                            line, i);
     e->al_tpy = r->al_tpy ? *r->al_tpy : -1;
     if (!(e->al_tpy > 0 && e->al_tpy <= s->smelters[e->from].al_tpy))
-        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].al_tpy': %g is out of range (expected more than 0 t/yr and at most smelter %s's %g t/yr)",
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'transfers[%d].al_tpy': %g is out of range (expected more than 0 t/yr and at most smelter %s's %g t/yr)",
                            s->path, line, i, e->al_tpy, r->from, s->smelters[e->from].al_tpy);
     e->days = r->days ? *r->days : 365;
     if (!(e->days > 0 && e->days <= 3650))
-        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].days': a transfer needs days > 0 and at most 3650 (got %g)",
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'transfers[%d].days': a transfer needs days > 0 and at most 3650 (got %g)",
                            s->path, line, i, e->days);
     return SIM_OK;
 }
 
 static int load_events(scenario *s, const raw_scenario *raw)
 {
-    s->nevents = (int)raw->events_count;
+    int nev = (int)raw->events_count, ntr = (int)raw->transfers_count;
+    s->nevents = nev + ntr;
     s->events = calloc((size_t)s->nevents + 1, sizeof *s->events);
     if (!s->events)
         return sim_err_set(SIM_ENOMEM, "out of memory");
+    int tline = yaml_line(s->text, NULL, "transfers");
+    for (int i = 0; i < ntr; i++) {
+        scn_event *e = &s->events[nev + i];
+        e->line = tline;
+        e->region = -1;
+        e->until_day = INT32_MAX;
+        e->kind = EVT_SMELTER_TRANSFER;
+        SIM_CHECK(event_date(s, tline, "transfers", i, "date", raw->transfers[i].date, &e->day));
+        SIM_CHECK(transfer_fields(s, tline, i, &raw->transfers[i], e));
+    }
     int line = yaml_line(s->text, NULL, "events");
-    for (int i = 0; i < s->nevents; i++) {
+    for (int i = 0; i < nev; i++) {
         const raw_event *r = &raw->events[i];
         scn_event *e = &s->events[i];
         e->line = line;
@@ -1256,11 +1283,11 @@ static int load_events(scenario *s, const raw_scenario *raw)
         e->until_day = INT32_MAX;
         e->from = e->to = -1;
         int k = find_enum(scn_event_kind_names, r->kind);
-        if (k < 0)
-            return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].kind': '%s' is not allowed (expected price_shock, export_restriction, link_closure, link_slowdown or smelter_transfer)",
+        if (k < 0 || k == EVT_SMELTER_TRANSFER)
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].kind': '%s' is not allowed (expected price_shock, export_restriction, link_closure or link_slowdown; smelter transfers go under transfers:)",
                                s->path, line, i, r->kind);
         e->kind = (scn_event_kind)k;
-        SIM_CHECK(event_date(s, line, i, "date", r->date, &e->day));
+        SIM_CHECK(event_date(s, line, "events", i, "date", r->date, &e->day));
         e->factor = r->factor ? *r->factor : 1.0;
         if (!(e->factor >= 0 && e->factor <= 100))
             return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].factor': %g is out of range (expected 0 to 100)",
@@ -1282,7 +1309,7 @@ static int load_events(scenario *s, const raw_scenario *raw)
                 return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].region': unknown region '%s' (expected a region of the markets table)",
                                    s->path, line, i, r->region);
             if (r->until) {
-                SIM_CHECK(event_date(s, line, i, "until", r->until, &e->until_day));
+                SIM_CHECK(event_date(s, line, "events", i, "until", r->until, &e->until_day));
                 if (e->until_day <= e->day)
                     return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].until': the restriction ends before it starts",
                                        s->path, line, i);
@@ -1307,9 +1334,6 @@ static int load_events(scenario *s, const raw_scenario *raw)
                 return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].days': a %s needs days > 0 and at most 3650 (got %g)",
                                    s->path, line, i, e->kind == EVT_LINK_CLOSURE ? "closure" : "slowdown", e->days);
             SIM_CHECK(slowdown_fields(s, line, i, r, e));
-            break;
-        case EVT_SMELTER_TRANSFER:
-            SIM_CHECK(transfer_fields(s, line, i, r, e));
             break;
         default:
             break;
@@ -1704,6 +1728,7 @@ static void merge(merged_raw *m, const raw_scenario *c, const raw_scenario *b)
 #define LIST(f, n) if (!child.n) { t->f = b->f; t->n = b->n; }
     LIST(classes, classes_count)
     LIST(events, events_count)
+    LIST(transfers, transfers_count)
     LIST(curbs, curbs_count)
     LIST(inert, inert_count)
 #undef LIST

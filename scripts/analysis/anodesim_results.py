@@ -7,6 +7,7 @@
     nat = ar.national(ds, "production")                    # summed over regions
     ds.production.sel(region="Shandong")                   # regions by name
     p = ar.prices(ds)                                      # prices over price_item
+    c = ar.by_plants(ds, "plant_production", "plant_class")  # plant figures by class
 
 The files are plain netCDF-4/HDF5 with dimension scales, so
 ``xarray.open_dataset(path, engine="h5netcdf")`` works without this module;
@@ -26,7 +27,8 @@ WORLD_HINT = "world regions hold export markets; provinces hold plants and smelt
 
 # Dimension -> its label coordinate in the files.
 LABELS = {"region": "region_name", "origin": "origin_name", "destination": "destination_name",
-          "plant": "plant_id", "commodity": "commodity_name", "parameter": "parameter_name"}
+          "plant": "plant_id", "owner": "owner_name", "commodity": "commodity_name",
+          "parameter": "parameter_name"}
 PRICE_ITEMS = ["coke", "pitch", "energy", "anode"]
 # The national series of each item (anode_price itself is by region).
 PRICE_VARS = {"coke": "coke_price", "pitch": "pitch_price", "energy": "energy_price", "anode": "national_anode_price"}
@@ -59,6 +61,14 @@ def prices(ds, stat=""):
     items = [i for i in PRICE_ITEMS if f"{PRICE_VARS[i]}{stat}" in ds]
     da = xr.concat([ds[f"{PRICE_VARS[i]}{stat}"] for i in items], dim="price_item")
     return da.assign_coords(price_item=items)
+
+
+def by_plants(ds, var, by="plant_class"):
+    """A plant variable (plant_production, plant_capacity, plant_profit...)
+    summed over the plants of each class (by="plant_class"), owner
+    ("plant_owner") or region ("plant_region"): a new dimension named by."""
+    key = ds[by].values
+    return ds[var].groupby(xr.DataArray(key, dims="plant", name=by)).sum("plant")
 
 
 def parameters(path):

@@ -103,6 +103,12 @@ with h5py.File(out, "r") as f:
     m, rev, cost, pr = g("margin"), g("revenue"), g("production_cost"), g("production")
     want = np.where(pr > 0, (rev - cost) / np.where(pr > 0, pr, 1), 0)
     check(np.allclose(m, want, rtol=1e-4, atol=0.5), "margin is not (revenue - cost) / production")
+    # Owners and plants add up to the national output, year by year.
+    own = f["owner_production"][:, 0].astype(np.float64).sum(axis=2)
+    pl = f["plant_production"][:, 0].astype(np.float64).sum(axis=2)
+    nat = prod.sum(axis=2).reshape(prod.shape[0], -1, 12).sum(axis=2)
+    check(np.allclose(own, pl, rtol=1e-5) and np.allclose(pl, nat, rtol=1e-5),
+          "owner, plant and regional production disagree")
     t5 = f["top5_share"][:, 0]
     check(np.all((t5 > 0) & (t5 <= 1)), "top-five share outside (0, 1]")
 

@@ -283,6 +283,26 @@ static void test_history_starts_every_path(void)
     CHECK_MSG(parted, "after the history the replications follow one path");
 }
 
+static void test_transfers_survive_derived_events(void)
+{
+    /* The export-restriction scenario sets its own events: the base's
+     * Shandong -> Yunnan transfer (transfers:, not events:) stays. */
+    char path[512];
+    snprintf(path, sizeof path, "%s/scenarios/export-restriction.yaml", getenv("ANODESIM_ROOT"));
+    scenario s;
+    if (scn_load(path, NULL, 0, &s) != SIM_OK) {
+        CHECK_MSG(0, "load %s: %s", path, sim_err_msg());
+        return;
+    }
+    int transfers = 0, others = 0;
+    for (int i = 0; i < s.nevents; i++) {
+        transfers += s.events[i].kind == EVT_SMELTER_TRANSFER;
+        others += s.events[i].kind != EVT_SMELTER_TRANSFER;
+    }
+    CHECK_MSG(transfers == 1 && others >= 1, "derived scenario: %d transfers, %d other events", transfers, others);
+    scn_free(&s);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -295,6 +315,7 @@ int main(int argc, char **argv)
     test_markup_follows_tightness();
     test_export_demand_answers_price();
     test_history_starts_every_path();
+    test_transfers_survive_derived_events();
     tiny_cleanup();
     (void)tiny_write;
     (void)sim_total;
