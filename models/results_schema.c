@@ -201,6 +201,23 @@ static int add_var(rs_schema *rs, const char *name, const char *long_name, const
                : SIM_OK;
 }
 
+/* Yearly metrics over (year, dim), each named PREFIX_NAME; ratios are
+ * the year's mean, the rest its sum. */
+static int yearly_vars(rs_schema *rs, const char *prefix, const model_metric_info *info, int n, int dim, int block,
+                       const char *cur, unsigned sums)
+{
+    int yd[2] = { DM_YEAR, dim };
+    for (int m = 0; m < n; m++) {
+        const model_metric_info *mi = &info[m];
+        char name[64];
+        snprintf(name, sizeof name, "%s_%s", prefix, mi->name);
+        const char *ud, *mcur = model_money_currency(mi->units, cur, &ud);
+        SIM_CHECK(add_var(rs, name, mi->long_name, ud, mcur, mi->agg == MDL_AGG_WMEAN ? "year: mean" : "year: sum", 2,
+                          yd, block, (size_t)m, (size_t)n, sums));
+    }
+    return SIM_OK;
+}
+
 static int variables(rs_schema *rs, const scenario *s)
 {
     const char *cur = scn_currency_names[s->currency];
@@ -217,24 +234,8 @@ static int variables(rs_schema *rs, const scenario *s)
     int yod[3] = { DM_YEAR, DM_ORIGIN, DM_DEST };
     SIM_CHECK(add_var(rs, "flow", "anodes dispatched from origin to destination region", "t", NULL, "year: sum", 3,
                       yod, B_OD_YEAR, 0, 1, RS_SUM_MEAN));
-    int yp[2] = { DM_YEAR, DM_PLANT };
-    for (int m = 0; m < PM_NMETRICS; m++) {
-        const model_metric_info *mi = &model_plant_metrics[m];
-        char name[64];
-        snprintf(name, sizeof name, "plant_%s", mi->name);
-        const char *ud, *mcur = model_money_currency(mi->units, cur, &ud);
-        SIM_CHECK(add_var(rs, name, mi->long_name, ud, mcur, "year: sum", 2, yp, B_PLANT_YEAR, (size_t)m, PM_NMETRICS,
-                          0));
-    }
-    int yo[2] = { DM_YEAR, DM_OWNER };
-    for (int m = 0; m < OM_NMETRICS; m++) {
-        const model_metric_info *mi = &model_owner_metrics[m];
-        char name[64];
-        snprintf(name, sizeof name, "owner_%s", mi->name);
-        const char *ud, *mcur = model_money_currency(mi->units, cur, &ud);
-        SIM_CHECK(add_var(rs, name, mi->long_name, ud, mcur, mi->agg == MDL_AGG_WMEAN ? "year: mean" : "year: sum", 2,
-                          yo, B_OWNER_YEAR, (size_t)m, OM_NMETRICS, RS_SUM_MEAN));
-    }
+    SIM_CHECK(yearly_vars(rs, "plant", model_plant_metrics, PM_NMETRICS, DM_PLANT, B_PLANT_YEAR, cur, 0));
+    SIM_CHECK(yearly_vars(rs, "owner", model_owner_metrics, OM_NMETRICS, DM_OWNER, B_OWNER_YEAR, cur, RS_SUM_MEAN));
     int y1[1] = { DM_YEAR };
     SIM_CHECK(add_var(rs, "top5_share", "share of national anode output made by the five largest named owners", "1",
                       NULL, NULL, 1, y1, B_TOP5_YEAR, 0, 1, RS_SUM_ALL));

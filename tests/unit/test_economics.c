@@ -3,7 +3,6 @@
  * the start of every path, a unit cost that falls with utilisation,
  * mark-ups that follow regional tightness, export demand that answers
  * the export price. */
-#include <gsl/gsl_linalg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,14 +67,13 @@ static void test_calm_years_and_spikes(void)
         return;
     }
     const scn_price_params *p = &s.prices;
-    double c[9] = { 1, p->corr_coke_pitch, p->corr_coke_energy, p->corr_coke_pitch, 1, p->corr_pitch_energy,
-                    p->corr_coke_energy, p->corr_pitch_energy, 1 };
-    gsl_matrix_view mv = gsl_matrix_view_array(c, 3, 3);
-    gsl_linalg_cholesky_decomp1(&mv.matrix);
-    double L[3][3];
-    for (int i = 0; i < 3; i++)
-        for (int j = 0; j < 3; j++)
-            L[i][j] = j <= i ? gsl_matrix_get(&mv.matrix, (size_t)i, (size_t)j) : 0;
+    model_def d;   /* (for its Cholesky factor of the price shocks) */
+    if (model_def_init(&d, &s) != SIM_OK) {
+        CHECK_MSG(0, "def: %s", sim_err_msg());
+        scn_free(&s);
+        return;
+    }
+    const double (*L)[3] = (const double (*)[3])d.chol;
     gsl_rng *r = sim_rng_alloc(11, 0, 0, 0);
     price_path st = { { 0 }, { 0 }, 0 };
     for (int t = 0; t < 240; t++)
@@ -110,6 +108,7 @@ static void test_calm_years_and_spikes(void)
     CHECK_MSG(fs > 0.05 && fs < 0.3, "coke +54 %% years %.1f %% (expected 5-30 %%: early 2025 was one)", 100 * fs);
     CHECK_MSG(ac > 0.1, "returns have memory: lag-1 autocorrelation %.2f", ac);
     gsl_rng_free(r);
+    model_def_free(&d);
     scn_free(&s);
 }
 
