@@ -14,6 +14,13 @@
 #include "results_schema.h"
 #include "sim_err.h"
 
+/* Open on the horizon's first day (the table's plants with no later start
+ * and no earlier end). */
+static int open_at_start(const scn_plant *p)
+{
+    return p->start_day <= 0 && p->end_day > 0;
+}
+
 static void print_summary(const scenario *s)
 {
     int count[NODE_KINDS] = { 0 };
@@ -27,8 +34,12 @@ static void print_summary(const scenario *s)
     for (int k = 0; k < NODE_KINDS; k++)
         printf("%s %d %s", k ? "," : " (", count[k], scn_node_kind_names[k]);
     printf("), links: %d, regions: %d\n", s->nlinks, s->nregions);
-    double cap = 0, he = 0, al = 0, ex = 0, coke = 0, pitch = 0;
+    double cap = 0, he = 0, al = 0, ex = 0, coke = 0, pitch = 0, later = 0;
     for (int p = 0; p < s->nplants; p++) {
+        if (!open_at_start(&s->plants[p])) {
+            later += s->plants[p].start_day > 0 && s->plants[p].start_day <= s->ndays ? s->plants[p].capacity_tpy : 0;
+            continue;
+        }
         cap += s->plants[p].capacity_tpy;
         if (s->classes[s->plants[p].cls].high_efficiency)
             he += s->plants[p].capacity_tpy;
@@ -39,12 +50,12 @@ static void print_summary(const scenario *s)
         ex += s->markets[i].demand_tpy;
     for (int i = 0; i < s->nsuppliers; i++)
         *(s->suppliers[i].commodity ? &pitch : &coke) += s->suppliers[i].capacity_tpy;
-    printf("  anode capacity %.3f Mt (high-efficiency %.1f %%), aluminium %.3f Mt -> anode demand %.3f Mt,"
-           " export demand %.3f Mt\n", cap / 1e6, cap > 0 ? 100 * he / cap : 0, al / 1e6,
-           al * s->smelter.anode_per_t_al / 1e6, ex / 1e6);
+    printf("  anode capacity %.3f Mt at the start (high-efficiency %.1f %%; %.3f Mt more opens later), aluminium "
+           "%.3f Mt -> anode demand %.3f Mt, export demand %.3f Mt\n", cap / 1e6, cap > 0 ? 100 * he / cap : 0,
+           later / 1e6, al / 1e6, al * s->smelter.anode_per_t_al / 1e6, ex / 1e6);
     printf("  supply capacity: calcined coke %.3f Mt, pitch %.3f Mt\n", coke / 1e6, pitch / 1e6);
-    printf("\n  %-18s %7s %7s %8s %7s %9s %9s\n", "region", "plants", "smelter", "ports", "mkts",
-           "cap Mt", "Al Mt");
+    printf("\n  %-18s %7s %7s %8s %7s %9s %9s   (capacity open at the start)\n", "region", "plants", "smelter",
+           "ports", "mkts", "cap Mt", "Al Mt");
     for (int g = 0; g < s->nregions; g++) {
         int np = 0, ns = 0, npo = 0, nm = 0;
         double gc = 0, ga = 0;
@@ -52,7 +63,10 @@ static void print_summary(const scenario *s)
             if (s->nodes[i].region != g)
                 continue;
             switch (s->nodes[i].kind) {
-            case NODE_PLANT: np++; gc += s->plants[s->nodes[i].index].capacity_tpy; break;
+            case NODE_PLANT:
+                np++;
+                gc += open_at_start(&s->plants[s->nodes[i].index]) ? s->plants[s->nodes[i].index].capacity_tpy : 0;
+                break;
             case NODE_SMELTER: ns++; ga += s->smelters[s->nodes[i].index].al_tpy; break;
             case NODE_PORT: npo++; break;
             case NODE_MARKET: nm++; break;
