@@ -660,9 +660,9 @@ static int on_month(sim_engine *e, const sim_event *ev, void *model)
     for (int i = 0; i < s->nsmelters; i++) {
         smelter_set_rate(m, i);
         SIM_CHECK(smelter_reschedule(m, i));
-        if (m->recording)
+        if (m->recording)   /* (the rate with curbs; inert anodes' part too: aluminium all the same) */
             mdl_add(m, mdl_cust_region(m, i), RM_ALUMINIUM,
-                    smelter_al_tpy(m, i) * events_curb(m, mdl_cust_region(m, i), 1) * month_days(m, k) / m->days_in_year);
+                    (m->smelters[i].rate + m->smelters[i].displaced_rate) / s->smelter.anode_per_t_al * month_days(m, k));
     }
     int i = k - m->first_month + 1;
     return sim_engine_schedule(&m->eng, m->month_start[i], PRIO_MONTH, EV_MONTH, 0, k + 1, 0, NULL);

@@ -144,8 +144,8 @@ typedef struct model_def {
     double base_price[PRICE_N];  /* capacity-weighted base prices (anode: filled per month) */
     double *hist_x;        /* recorded paths, log deviations from the base: [item * hist_len + month - hist_cal0] */
     int hist_cal0, hist_len;   /* calendar month (year * 12 + month - 1) of the first entry, entries */
-    int hist_end;          /* calendar month of the last observation (INT_MIN: no history) */
-    int hist_last[4];      /* per item (coke, pitch, energy, rate): its last observation, else hist_end */
+    int hist_last[4];      /* per item (coke, pitch, energy, rate): calendar month of its last observation,
+                              else the history's last (INT_MIN: no history) */
     double *export_ref;    /* [nmarkets] export price at the base prices, USD/t (reporting currency when that is USD) */
     double *lead_sigma, *lead_drift;   /* [nlinks] lognormal lead time: mean x exp(sigma z - drift); sigma 0: the mean */
     double *growth;        /* [ncust]: log(1 + growth per year) of each smelter's output and market's demand */

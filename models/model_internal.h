@@ -150,6 +150,7 @@ typedef struct smelter_state {
     int nrecv;
     double butts_held;   /* butts waiting for a plant to return to */
     double displaced_rate;   /* t/day of carbon-anode demand taken by inert anodes */
+    double al_tpy;       /* aluminium output a year this month: grown, transferred, capped (before curbs) */
     gsl_rng *rng;
 } smelter_state;
 
@@ -236,11 +237,9 @@ struct model_instance {
     void *trace_ctx;
     /* prices (prices.c) */
     gsl_rng *price_rng;
-    double price_x[4];        /* log deviations of coke, pitch, energy, exchange rate */
-    double price_r[4];        /* their last monthly log returns (momentum) */
-    int turbulent;            /* price regime: 0 calm, 1 turbulent */
+    price_path prices;        /* log deviations of coke, pitch, energy, exchange rate; their last
+                                 monthly returns; the regime */
     double fx_rate;           /* CNY per USD now */
-    double al_factor;         /* this month's scaling of smelter output to the national cap (1: below it) */
     double *plant_cost;       /* actual unit cost now (smoothed utilisation), per plant */
     double *plant_std;        /* standard unit cost now (reference utilisation): what quotes follow */
     double *plant_price;      /* ex-works price now (lagged standard cost times 1 + the region's mark-up) */
@@ -312,11 +311,10 @@ int smelter_month(model_instance *m, int smelter);
 int smelter_init(model_instance *m, int smelter);
 void smelter_cancel_orders(model_instance *m, int smelter, double qty);
 void smelter_set_rate(model_instance *m, int smelter);
-/* This month's scaling of every smelter to the national aluminium cap
- * (smelter.aluminium_cap_tpy); before the month's smelter_set_rate. */
+/* This month's aluminium output of every smelter (smelter_state.al_tpy),
+ * scaled to the national cap (smelter.aluminium_cap_tpy); before the
+ * month's smelter_set_rate. */
 void smelter_cap_month(model_instance *m);
-/* Aluminium output a year smelter i runs at this month (before curbs). */
-double smelter_al_tpy(const model_instance *m, int i);
 
 /* ---- market.c ---- */
 int market_on_order(sim_engine *e, const sim_event *ev, void *model);

@@ -539,8 +539,10 @@ static void exit_or_expand(model_instance *m, int p, double prod, double cap, do
     int he = m->s->classes[sp->cls].high_efficiency;
     if (he && pp->invest_utilisation > 0 && ps->invest_due < 0 && ps->ramp_left <= 0 && u > pp->invest_utilisation &&
         prod > 0 && profit / prod > pp->invest_margin &&
-        ps->added_tpy + pp->invest_share * sp->capacity_tpy <= pp->invest_max_share * sp->capacity_tpy * (1 + 1e-9))
+        ps->added_tpy + pp->invest_share * sp->capacity_tpy <= pp->invest_max_share * sp->capacity_tpy * (1 + 1e-9)) {
         ps->invest_due = m->month + 1 + (int)pp->invest_lead_months;
+        ps->win_n = 0;   /* the next decision needs a fresh window */
+    }
 }
 
 /* Close a month: keep the window, then exits and expansions.  An exit is
@@ -573,8 +575,6 @@ int plant_month_end(model_instance *m, int p, int days)
         profit += util_profit[i];
     }
     exit_or_expand(m, p, prod, cap, profit);
-    if (ps->invest_due == m->month + 1 + (int)pp->invest_lead_months)
-        ps->win_n = 0;   /* (decided now: the next decision needs a fresh window) */
     return SIM_OK;
 }
 

@@ -99,38 +99,30 @@ static void history_path(const scenario *s, int item, int c0, int n, double *out
 }
 
 /* Recorded paths as log deviations from each item's base, calendar month
- * by calendar month over the run (warm-up included), and the month of
- * the last observation. */
+ * by calendar month over the run (warm-up included), and the month each
+ * item's record ends. */
 static int history_init(model_def *d)
 {
     const scenario *s = d->scn;
     int c0 = cal_month(s, -(int)ceil(s->run.warmup_days / 28.0) - 1), n = cal_month(s, s->nmonths) - c0 + 1;
     d->hist_cal0 = c0;
     d->hist_len = n;
-    d->hist_end = INT_MIN;
     d->hist_x = calloc((size_t)HIST_N * (size_t)n, sizeof *d->hist_x);
     if (!d->hist_x)
         return sim_err_set(SIM_ENOMEM, "out of memory for the price history");
-    for (int i = 0; i < s->nhist; i++)
-        if (s->hist[i].month > d->hist_end)
-            d->hist_end = s->hist[i].month;
+    int last[HIST_N], end = INT_MIN;
     for (int item = 0; item < HIST_N; item++)
-        d->hist_last[item] = d->hist_end;   /* an item without observations: the history's end */
-    for (int item = 0; item < HIST_N; item++) {
-        int last = INT_MIN;
-        for (int i = 0; i < s->nhist; i++)
-            if (s->hist[i].item == item && s->hist[i].month > last)
-                last = s->hist[i].month;
-        if (last != INT_MIN)
-            d->hist_last[item] = last;
+        last[item] = INT_MIN;
+    for (int i = 0; i < s->nhist; i++) {
+        last[s->hist[i].item] = s->hist[i].month > last[s->hist[i].item] ? s->hist[i].month : last[s->hist[i].item];
+        end = s->hist[i].month > end ? s->hist[i].month : end;
     }
     for (int item = 0; item < HIST_N; item++) {
-        double *x = d->hist_x + (size_t)item * (size_t)n, ref = 0;
-        int has = 0;
-        for (int i = 0; i < s->nhist; i++)
-            has |= s->hist[i].item == item;
-        if (!has)
+        /* An item without observations: the history's end (INT_MIN: none). */
+        d->hist_last[item] = last[item] != INT_MIN ? last[item] : end;
+        if (last[item] == INT_MIN)
             continue;
+        double *x = d->hist_x + (size_t)item * (size_t)n, ref = 0;
         history_path(s, item, c0, n, x);
         if (item == HIST_FX)
             ref = log(s->usd_cny);
@@ -281,7 +273,7 @@ static void rank_candidates(model_instance *m)
 static void multipliers(const model_instance *m, double f[4])
 {
     for (int i = 0; i < 4; i++)
-        f[i] = exp(m->price_x[i]);
+        f[i] = exp(m->prices.x[i]);
 }
 
 /* Actual unit costs now (for the cost of what is made: the plant's own
@@ -356,35 +348,29 @@ static void set_prices(model_instance *m)
 }
 
 /* Pin the items whose recorded history covers run month k to it (their
- * last return: the record's step); returns how many items are left to the
- * process.  An item goes stochastic after its own last observation; one
+ * last return: the record's step).  An item goes stochastic after its own last observation; one
  * with none, after the history's last month (so a path does not sit
  * frozen between the end of its own record and that of another). */
-static int history_at(model_instance *m, int k, int set_return)
+static void history_at(model_instance *m, int k, int set_return)
 {
     const model_def *d = m->d;
-    int c = cal_month(m->s, k), free_items = 0;
+    int c = cal_month(m->s, k);
     int i = c - d->hist_cal0;
     i = i < 0 ? 0 : i >= d->hist_len ? d->hist_len - 1 : i;
     for (int it = 0; it < HIST_N; it++) {
-        if (c > d->hist_last[it]) {
-            free_items++;
+        if (c > d->hist_last[it])
             continue;
-        }
         double x = d->hist_x[(size_t)it * (size_t)d->hist_len + (size_t)i];
-        m->price_r[it] = set_return ? x - m->price_x[it] : 0.0;
-        m->price_x[it] = x;
+        m->prices.r[it] = set_return ? x - m->prices.x[it] : 0.0;
+        m->prices.x[it] = x;
     }
-    return free_items;
 }
 
 void price_reset(model_instance *m)
 {
     const scenario *s = m->s;
     const model_def *d = m->d;
-    memset(m->price_x, 0, sizeof m->price_x);
-    memset(m->price_r, 0, sizeof m->price_r);
-    m->turbulent = 0;
+    memset(&m->prices, 0, sizeof m->prices);
     m->cost_month = 0;
     memcpy(m->cand, d->cand, (size_t)d->cand_start[d->ncust] * sizeof(int));
     memcpy(m->cand_tc, d->cand_tc, (size_t)d->cand_start[d->ncust] * sizeof(double));
@@ -400,7 +386,7 @@ void price_reset(model_instance *m)
     }
     for (int k = 0; k < s->nmarkets; k++)
         m->export_smooth[k] = d->export_ref[k];
-    (void)history_at(m, m->first_month, 0);
+    history_at(m, m->first_month, 0);
     price_update_costs(m);
     set_prices(m);
 }
@@ -451,17 +437,9 @@ int price_month(model_instance *m)
     int stochastic = 0;
     for (int it = 0; it < HIST_N; it++)
         stochastic |= c > m->d->hist_last[it];
-    if (stochastic) {   /* every item steps (the same draws whatever is pinned); the pinned are reset below */
-        price_path st;
-        memcpy(st.x, m->price_x, sizeof st.x);
-        memcpy(st.r, m->price_r, sizeof st.r);
-        st.turbulent = m->turbulent;
-        price_step(&st, &m->s->prices, m->d->chol, m->price_rng, 1.0 / 12.0);
-        memcpy(m->price_x, st.x, sizeof st.x);
-        memcpy(m->price_r, st.r, sizeof st.r);
-        m->turbulent = st.turbulent;
-    }
-    (void)history_at(m, m->month, 1);
+    if (stochastic)   /* every item steps (the same draws whatever is pinned); the pinned are reset below */
+        price_step(&m->prices, &m->s->prices, m->d->chol, m->price_rng, 1.0 / 12.0);
+    history_at(m, m->month, 1);
     update_utilisation(m);
     price_update_costs(m);
     set_prices(m);
@@ -470,7 +448,7 @@ int price_month(model_instance *m)
 
 void price_shock(model_instance *m, int item, double factor)
 {
-    m->price_x[item] += log(factor);
+    m->prices.x[item] += log(factor);
     price_update_costs(m);
 }
 
@@ -489,9 +467,9 @@ void price_record(model_instance *m)
     const model_def *d = m->d;
     const scenario *s = m->s;
     double *row = model_price(m->out, m->month, 0);
-    row[PRICE_COKE] = d->base_price[PRICE_COKE] * exp(m->price_x[0]);
-    row[PRICE_PITCH] = d->base_price[PRICE_PITCH] * exp(m->price_x[1]);
-    row[PRICE_ENERGY] = d->base_price[PRICE_ENERGY] * exp(m->price_x[2]);
+    row[PRICE_COKE] = d->base_price[PRICE_COKE] * exp(m->prices.x[0]);
+    row[PRICE_PITCH] = d->base_price[PRICE_PITCH] * exp(m->prices.x[1]);
+    row[PRICE_ENERGY] = d->base_price[PRICE_ENERGY] * exp(m->prices.x[2]);
     row[PRICE_FX] = m->fx_rate;
     double w = 0, v = 0;
     for (int p = 0; p < s->nplants; p++) {

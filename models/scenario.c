@@ -1478,38 +1478,28 @@ double scn_dist_draw(const scn_dist *d, double u, double z)
     return d->a;
 }
 
-/* The owners (tables.owners), then "other", the owner of every plant that
- * names none. */
-static int load_owners(scenario *s, const char *from, const char *file)
+/* The owners (tables.owners, read; empty when not given), then "other",
+ * the owner of every plant that names none. */
+static int load_owners(scenario *s, const loaded_table *lt)
 {
-    loaded_table lt;
-    memset(&lt, 0, sizeof lt);
-    int rc = file ? load_table(from, file, owner_cols, NCOLS(owner_cols), sizeof(row_owner), &lt) : SIM_OK;
-    if (rc == SIM_OK && file)
-        rc = add_input(s, "table owners", file, lt.tab.hash);
-    int n = rc == SIM_OK && file ? lt.tab.nrows : 0;
-    const row_owner *o = lt.rows;
+    int n = lt->tab.nrows;
+    const row_owner *o = lt->rows;
     s->owners = calloc((size_t)n + 1, sizeof *s->owners);
-    if (rc == SIM_OK && !s->owners)
-        rc = sim_err_set(SIM_ENOMEM, "out of memory");
-    for (int i = 0; rc == SIM_OK && i < n; i++) {
+    if (!s->owners)
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    for (int i = 0; i < n; i++) {
         for (int j = 0; j < i; j++)
             if (strcmp(o[j].id, o[i].id) == 0)
-                rc = sim_err_set(SIM_EINPUT, "%s:%d: column 'id': duplicate owner '%s' (expected unique ids)",
-                                 lt.tab.path, lt.tab.line[i], o[i].id);
-        if (rc == SIM_OK && (strcmp(o[i].id, "other") == 0 || o[i].kind == OWNER_OTHER))
-            rc = sim_err_set(SIM_EINPUT, "%s:%d: column 'id': '%s' of kind %s: 'other' is every plant that names no "
-                                         "owner (expected a named merchant or smelter_group)",
-                             lt.tab.path, lt.tab.line[i], o[i].id, scn_owner_kind_names[o[i].kind]);
-        if (rc == SIM_OK && !(s->owners[s->nowners].id = strdup(o[i].id)))
-            rc = sim_err_set(SIM_ENOMEM, "out of memory");
-        if (rc == SIM_OK)
-            s->owners[s->nowners++].kind = (scn_owner_kind)o[i].kind;
+                return sim_err_set(SIM_EINPUT, "%s:%d: column 'id': duplicate owner '%s' (expected unique ids)",
+                                   lt->tab.path, lt->tab.line[i], o[i].id);
+        if (strcmp(o[i].id, "other") == 0 || o[i].kind == OWNER_OTHER)
+            return sim_err_set(SIM_EINPUT, "%s:%d: column 'id': '%s' of kind %s: 'other' is every plant that names no "
+                                           "owner (expected a named merchant or smelter_group)",
+                               lt->tab.path, lt->tab.line[i], o[i].id, scn_owner_kind_names[o[i].kind]);
+        if (!(s->owners[s->nowners].id = strdup(o[i].id)))
+            return sim_err_set(SIM_ENOMEM, "out of memory");
+        s->owners[s->nowners++].kind = (scn_owner_kind)o[i].kind;
     }
-    if (file)
-        free_table(&lt);
-    if (rc != SIM_OK)
-        return rc;
     if (!(s->owners[s->nowners].id = strdup("other")))
         return sim_err_set(SIM_ENOMEM, "out of memory");
     s->owners[s->nowners++].kind = OWNER_OTHER;
@@ -1521,53 +1511,48 @@ static int load_owners(scenario *s, const char *from, const char *file)
  * (coke, pitch and energy are observations the model interpolates).
  * Rows outside the run are kept: a shorter run of a scenario uses the
  * part of its history that falls inside it. */
-static int load_history(scenario *s, const char *from, const char *file)
+static int load_history(scenario *s, const loaded_table *lt)
 {
-    loaded_table lt;
-    int rc = load_table(from, file, hist_cols, NCOLS(hist_cols), sizeof(row_hist), &lt);
-    if (rc == SIM_OK)
-        rc = add_input(s, "table price_history", file, lt.tab.hash);
-    const row_hist *h = lt.rows;
-    int n = rc == SIM_OK ? lt.tab.nrows : 0;
+    const row_hist *h = lt->rows;
+    int n = lt->tab.nrows, rc = SIM_OK;
     s->hist = calloc((size_t)n + 1, sizeof *s->hist);
-    if (rc == SIM_OK && !s->hist)
-        rc = sim_err_set(SIM_ENOMEM, "out of memory");
+    if (!s->hist)
+        return sim_err_set(SIM_ENOMEM, "out of memory");
     int last[HIST_N], lastline[HIST_N];
     for (int k = 0; k < HIST_N; k++)
         last[k] = -1, lastline[k] = 0;
     for (int i = 0; rc == SIM_OK && i < n; i++) {
-        int line = lt.tab.line[i], y, mo;
+        int line = lt->tab.line[i], y, mo;
         char tail;
         if (sscanf(h[i].month, "%4d-%2d%c", &y, &mo, &tail) != 2 || strlen(h[i].month) != 7 || mo < 1 || mo > 12 ||
             y < 1900 || y > 2999) {
-            rc = sim_err_set(SIM_EINPUT, "%s:%d: column 'month': '%s' is not a month (expected YYYY-MM)", lt.tab.path,
+            rc = sim_err_set(SIM_EINPUT, "%s:%d: column 'month': '%s' is not a month (expected YYYY-MM)", lt->tab.path,
                              line, h[i].month);
             break;
         }
         int item = find_enum(scn_history_item_names, h[i].item);
         if (item < 0) {
             rc = sim_err_set(SIM_EINPUT, "%s:%d: column 'item': '%s' is not allowed (expected one of: coke, pitch, energy, usd_cny)",
-                             lt.tab.path, line, h[i].item);
+                             lt->tab.path, line, h[i].item);
             break;
         }
         int month = y * 12 + mo - 1;
         if (last[item] >= 0 && month <= last[item]) {
             rc = sim_err_set(SIM_EINPUT, "%s:%d: column 'month': %s is out of order (expected months ascending within "
                                          "item '%s'; line %d has %04d-%02d)",
-                             lt.tab.path, line, h[i].month, h[i].item, lastline[item], last[item] / 12, last[item] % 12 + 1);
+                             lt->tab.path, line, h[i].month, h[i].item, lastline[item], last[item] / 12, last[item] % 12 + 1);
             break;
         }
         if (item == HIST_FX && last[item] >= 0 && month != last[item] + 1) {
             rc = sim_err_set(SIM_EINPUT, "%s:%d: column 'month': the usd_cny path has a gap before %s (expected every "
                                          "month after line %d's %04d-%02d: an exchange-rate path gives each month)",
-                             lt.tab.path, line, h[i].month, lastline[item], last[item] / 12, last[item] % 12 + 1);
+                             lt->tab.path, line, h[i].month, lastline[item], last[item] / 12, last[item] % 12 + 1);
             break;
         }
         last[item] = month;
         lastline[item] = line;
         s->hist[s->nhist++] = (scn_price_obs){ item, month, h[i].price };
     }
-    free_table(&lt);
     if (rc != SIM_OK)
         return rc;
     /* Item by item (stable: months stay ascending). */
@@ -1579,6 +1564,29 @@ static int load_history(scenario *s, const char *from, const char *file)
         s->hist[j + 1] = o;
     }
     return SIM_OK;
+}
+
+/* Read table `key` of `tables:` (its file relative to the scenario file
+ * `yaml`), refusing one outside the scenario's folder, and fingerprint
+ * it.  An optional table not given reads as empty. */
+static int read_table(scenario *s, const char *yaml, const char *key, const char *file, const csv_col *cols,
+                      int ncols, size_t size, loaded_table *lt)
+{
+    memset(lt, 0, sizeof *lt);
+    lt->cols = cols;
+    lt->ncols = ncols;
+    lt->size = size;
+    if (!file)
+        return SIM_OK;
+    if (!table_inside(file))
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'tables.%s': '%s' lies outside the scenario's folder (tables "
+                                       "go in the folder of the scenario file that names them, or below; give "
+                                       "--inputs-anywhere to allow)",
+                           yaml, yaml_line(s->text, "tables", key), key, file);
+    SIM_CHECK(load_table(yaml, file, cols, ncols, size, lt));
+    char what[48];
+    snprintf(what, sizeof what, "table %s", key);
+    return add_input(s, what, file, lt->tab.hash);
 }
 
 static int load_all(const char *path, const char *tables_from, const scn_override *ov, int nov, scenario *s,
@@ -1633,46 +1641,26 @@ static int load_all(const char *path, const char *tables_from, const scn_overrid
                            NCOLS(port_cols), NCOLS(market_cols), NCOLS(link_cols) };
     const size_t sizes[6] = { sizeof(row_supplier), sizeof(row_plant), sizeof(row_smelter),
                               sizeof(row_port), sizeof(row_market), sizeof(row_link) };
+    const char *from = tables_from ? tables_from : path;
+    static const char *keys[6] = { "suppliers", "plants", "smelters", "ports", "markets", "links" };
     for (int k = 0; k < 6; k++) {
-        if (!files[k]) {  /* optional tables: an empty one */
-            t[k].cols = cols[k];
-            t[k].ncols = ncols[k];
-            t[k].size = sizes[k];
-            continue;
-        }
-        static const char *tkeys[6] = { "suppliers", "plants", "smelters", "ports", "markets", "links" };
-        if (!table_inside(files[k]))
-            return sim_err_set(SIM_EINPUT, "%s:%d: field 'tables.%s': '%s' lies outside the scenario's folder (tables "
-                                           "go in the folder of the scenario file that names them, or below; give "
-                                           "--inputs-anywhere to allow)",
-                               tables_from ? tables_from : path, yaml_line(s->text, "tables", tkeys[k]), tkeys[k],
-                               files[k]);
-        int rc = load_table(tables_from ? tables_from : path, files[k], cols[k], ncols[k], sizes[k], &t[k]);
-        if (rc != SIM_OK)
-            return rc;
-        s->table_paths[k] = strdup(t[k].tab.path);
-        if (!s->table_paths[k])
+        SIM_CHECK(read_table(s, from, keys[k], files[k], cols[k], ncols[k], sizes[k], &t[k]));
+        if (files[k] && !(s->table_paths[k] = strdup(t[k].tab.path)))
             return sim_err_set(SIM_ENOMEM, "out of memory");
-        static const char *keys[6] = { "suppliers", "plants", "smelters", "ports", "markets", "links" };
-        char what[32];
-        snprintf(what, sizeof what, "table %s", keys[k]);
-        SIM_CHECK(add_input(s, what, files[k], t[k].tab.hash));
     }
-    if (tb->owners && !table_inside(tb->owners))
-        return sim_err_set(SIM_EINPUT, "%s:%d: field 'tables.owners': '%s' lies outside the scenario's folder (give "
-                                       "--inputs-anywhere to allow)",
-                           tables_from ? tables_from : path, yaml_line(s->text, "tables", "owners"), tb->owners);
-    SIM_CHECK(load_owners(s, tables_from ? tables_from : path, tb->owners));
+    loaded_table extra;   /* owners first: plants name them */
+    int rc = read_table(s, from, "owners", tb->owners, owner_cols, NCOLS(owner_cols), sizeof(row_owner), &extra);
+    if (rc == SIM_OK)
+        rc = load_owners(s, &extra);
+    free_table(&extra);
+    SIM_CHECK(rc);
     SIM_CHECK(build_nodes(s, t));
     SIM_CHECK(build_links(s, &t[5]));
-    if (tb->price_history) {
-        if (!table_inside(tb->price_history))
-            return sim_err_set(SIM_EINPUT, "%s:%d: field 'tables.price_history': '%s' lies outside the scenario's folder "
-                                           "(give --inputs-anywhere to allow)",
-                               tables_from ? tables_from : path, yaml_line(s->text, "tables", "price_history"),
-                               tb->price_history);
-        SIM_CHECK(load_history(s, tables_from ? tables_from : path, tb->price_history));
-    }
+    rc = read_table(s, from, "price_history", tb->price_history, hist_cols, NCOLS(hist_cols), sizeof(row_hist), &extra);
+    if (rc == SIM_OK)
+        rc = load_history(s, &extra);
+    free_table(&extra);
+    SIM_CHECK(rc);
     SIM_CHECK(load_events(s, raw));
     SIM_CHECK(load_curbs(s, raw));
     return load_adoption(s, raw);

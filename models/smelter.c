@@ -23,7 +23,6 @@
 #include "sim_err.h"
 #include "sim_rng.h"
 
-/* Aluminium output rate of the month (t/day) for a smelter. */
 /* Aluminium output a year smelter i plans before the national cap: its
  * output grown, plus what transfers moved to it, less what they moved
  * away. */
@@ -35,19 +34,17 @@ static double al_planned(const model_instance *m, int i)
 void smelter_cap_month(model_instance *m)
 {
     double cap = m->s->smelter.aluminium_cap_tpy, total = 0;
-    for (int i = 0; cap > 0 && i < m->s->nsmelters; i++)
-        total += al_planned(m, i);
-    m->al_factor = cap > 0 && total > cap ? cap / total : 1.0;
+    for (int i = 0; i < m->s->nsmelters; i++)
+        total += m->smelters[i].al_tpy = al_planned(m, i);
+    if (cap > 0 && total > cap)
+        for (int i = 0; i < m->s->nsmelters; i++)
+            m->smelters[i].al_tpy *= cap / total;
 }
 
-double smelter_al_tpy(const model_instance *m, int i)
-{
-    return al_planned(m, i) * m->al_factor;
-}
-
+/* Aluminium output rate of the month (t/day) for a smelter. */
 static double al_rate(const model_instance *m, int i)
 {
-    return smelter_al_tpy(m, i) / m->days_in_year;
+    return m->smelters[i].al_tpy / m->days_in_year;
 }
 
 void smelter_advance(model_instance *m, int i, double t)

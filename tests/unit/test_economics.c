@@ -54,18 +54,26 @@ static void test_reversion_without_volatility(void)
     }
 }
 
+/* Load a scenario of the project's library (path under scenarios/);
+ * a failed check with the reason otherwise. */
+static int load_library(const char *rel, scenario *s)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/scenarios/%s", getenv("ANODESIM_ROOT"), rel);
+    if (scn_load(path, NULL, 0, s) == SIM_OK)
+        return 1;
+    CHECK_MSG(0, "load %s: %s", path, sim_err_msg());
+    return 0;
+}
+
 /* Share of calendar years with max/min of the anode cost proxy at most
  * 1.1, and with a coke rise of 54 % or more within the year, for the
  * default scenario's price parameters. */
 static void test_calm_years_and_spikes(void)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/scenarios/china-2024/scenario.yaml", getenv("ANODESIM_ROOT"));
     scenario s;
-    if (scn_load(path, NULL, 0, &s) != SIM_OK) {
-        CHECK_MSG(0, "load %s: %s", path, sim_err_msg());
+    if (!load_library("china-2024/scenario.yaml", &s))
         return;
-    }
     const scn_price_params *p = &s.prices;
     model_def d;   /* (for its Cholesky factor of the price shocks) */
     if (model_def_init(&d, &s) != SIM_OK) {
@@ -286,13 +294,9 @@ static void test_transfers_survive_derived_events(void)
 {
     /* The export-restriction scenario sets its own events: the base's
      * Shandong -> Yunnan transfer (transfers:, not events:) stays. */
-    char path[512];
-    snprintf(path, sizeof path, "%s/scenarios/export-restriction.yaml", getenv("ANODESIM_ROOT"));
     scenario s;
-    if (scn_load(path, NULL, 0, &s) != SIM_OK) {
-        CHECK_MSG(0, "load %s: %s", path, sim_err_msg());
+    if (!load_library("export-restriction.yaml", &s))
         return;
-    }
     int transfers = 0, others = 0;
     for (int i = 0; i < s.nevents; i++) {
         transfers += s.events[i].kind == EVT_SMELTER_TRANSFER;
