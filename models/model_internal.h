@@ -425,6 +425,13 @@ static inline double mdl_min(double a, double b)
  * year to the middle of this month, so that the first year's mean is the
  * table's figure and output rises month by month (growth stepped by
  * calendar year made every January a jump in output). */
+/* Reporting currency per USD at `usd_cny` CNY per USD (1 when the
+ * reporting currency is USD). */
+static inline double mdl_per_usd(const scenario *s, double usd_cny)
+{
+    return s->currency == CUR_USD ? 1.0 : usd_cny;
+}
+
 static inline double mdl_growth(const model_instance *m, int c)
 {
     return exp(m->d->growth[c] * ((m->month + 0.5) / 12.0 - 0.5));

@@ -377,7 +377,8 @@ static void bake_out(model_instance *m, int p, double green)
     ps->wip_green -= green;
     ps->finished += baked;
     ps->month_prod += baked;
-    ps->month_profit += baked * (m->plant_price[p] - m->plant_cost[p]);
+    double profit = baked * (m->plant_price[p] - m->plant_cost[p]);
+    ps->month_profit += profit;
     mdl_flow(m, BAL_GREEN, 0.0, green);
     mdl_flow(m, BAL_ANODE, baked, 0.0);
     if (!m->recording)
@@ -388,9 +389,9 @@ static void bake_out(model_instance *m, int p, double green)
         mdl_add(m, region, RM_PROD_CAPTIVE, baked);
     mdl_add(m, region, RM_COST, baked * m->plant_cost[p]);
     mdl_add(m, region, RM_REVENUE, baked * m->plant_price[p]);
-    mdl_add(m, region, RM_REVENUE_USD, baked * m->plant_price[p] / (m->s->currency == CUR_USD ? 1.0 : m->fx_rate));
+    mdl_add(m, region, RM_REVENUE_USD, baked * m->plant_price[p] / mdl_per_usd(m->s, m->fx_rate));
     *model_pm(m->out, m->year, p, PM_PRODUCTION) += baked;
-    *model_pm(m->out, m->year, p, PM_PROFIT) += baked * (m->plant_price[p] - m->plant_cost[p]);
+    *model_pm(m->out, m->year, p, PM_PROFIT) += profit;
 }
 
 int plant_advance(model_instance *m, int p)

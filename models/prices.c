@@ -224,7 +224,7 @@ static double export_price(const model_def *d, int k, const int *cand, const dou
         return 0;
     int first = d->cand_start[c];
     double cny = price[cand[first]] * (1.0 + s->exports.premium) + tc[first];
-    return s->currency == CUR_USD ? cny : cny / fx;
+    return cny / mdl_per_usd(s, fx);
 }
 
 int price_def_export_ref(model_def *d)

@@ -82,7 +82,8 @@ with h5py.File(out, "r") as f:
     p95, mean_lt = g("order_lead_time_p95"), g("order_lead_time")
     check(np.all(mean_lt <= 0.95 * p95 + 0.05 * 200 + 1e-3), "mean lead time above what its p95 allows")
 
-    al = g("aluminium").sum(axis=2).reshape(g("aluminium").shape[0], -1, 12).sum(axis=2)
+    al = g("aluminium").sum(axis=2)
+    al = al.reshape(al.shape[0], -1, 12).sum(axis=2)   # [replication, year]
     check(np.all(al <= 45e6 * (1 + 1e-6)), f"aluminium above the 45 Mt cap: {al.max() / 1e6:.3f} Mt")
     check(abs(al[:, 0].mean() / 44.0e6 - 1) < 0.002, f"2024 aluminium {al[:, 0].mean() / 1e6:.2f} Mt (44.0 in the table)")
     check(np.all(al[:, -1] >= 45e6 * 0.999), "aluminium does not grow to the cap by 2032")
