@@ -6,7 +6,8 @@
  * (so the share is 1 % of its ceiling at the start year and 0 before it),
  * with start, speed and ceiling drawn once per replication from the
  * scenario's distributions (inert_anodes:), each region from its own
- * stream.  A region not listed follows the "*" entry, or no adoption.
+ * stream.  A region not listed follows its IAI region's entry, else the
+ * "*" entry, else no adoption.
  * Converted capacity draws no carbon anodes: smelter use and export
  * demand are scaled by (1 - share).
  */
@@ -20,15 +21,17 @@ void adopt_reset(model_instance *m)
 {
     const scenario *s = m->s;
     for (int g = 0; g < s->nregions; g++) {
-        const scn_adoption *a = NULL, *any = NULL;
+        const scn_adoption *a = NULL, *grp = NULL, *any = NULL;
         for (int i = 0; i < s->nadoption; i++) {
             if (s->adoption[i].region == g)
                 a = &s->adoption[i];
+            if (s->adoption[i].region == -2 && s->adoption[i].group == s->region_group[g])
+                grp = &s->adoption[i];
             if (s->adoption[i].region == -1)
                 any = &s->adoption[i];
         }
         if (!a)
-            a = any;
+            a = grp ? grp : any;
         m->inert_share[g] = 0;
         if (!a) {
             m->adopt_ceiling[g] = 0;

@@ -1,7 +1,8 @@
 /*
  * events.c — what the scenario schedules or imposes: price shocks, export
  * restrictions, link closures (scheduled and random), link slowdowns,
- * seasonal curbs.
+ * seasonal curbs, curtailments of smelters and plants, duties on anodes
+ * crossing a border.
  */
 #include <math.h>
 #include <stdint.h>
@@ -15,9 +16,12 @@ int events_reset(model_instance *m)
     const scenario *s = m->s;
     for (int i = 0; i < s->nevents; i++) {
         const scn_event *ev = &s->events[i];
-        if (ev->kind == EVT_EXPORT_RESTRICTION || ev->kind == EVT_SMELTER_TRANSFER || ev->day > s->ndays)
+        if (ev->kind == EVT_EXPORT_RESTRICTION || ev->kind == EVT_SMELTER_TRANSFER || ev->kind == EVT_CURTAILMENT ||
+            ev->kind == EVT_PLANT_CLOSE || ev->day > s->ndays)
             continue;     /* looked up when markets order, and each month; or after the horizon */
         SIM_CHECK(sim_engine_schedule(&m->eng, m->t0 + ev->day, PRIO_ARRIVE, EV_SCENARIO, 0, i, 0.0, NULL));
+        if (ev->kind == EVT_DUTY && ev->until_day <= s->ndays)   /* its end re-ranks the candidates too */
+            SIM_CHECK(sim_engine_schedule(&m->eng, m->t0 + ev->until_day, PRIO_ARRIVE, EV_SCENARIO, 0, i, 0.0, NULL));
     }
     double rate = s->transport.disruption_rate;
     for (int e = 0; rate > 0 && e < s->nlinks; e++) {
@@ -78,6 +82,9 @@ int events_on_scenario(sim_engine *e, const sim_event *sev, void *model)
             if (m->s->links[l].from == ev->from && m->s->links[l].to == ev->to)
                 SIM_CHECK(transport_close(m, l, e->now + ev->days));
         return SIM_OK;
+    case EVT_DUTY:
+        price_rank(m);
+        return SIM_OK;
     case EVT_LINK_SLOWDOWN:
         for (int l = 0; l < m->s->nlinks; l++)
             if (m->s->links[l].from == ev->from && m->s->links[l].to == ev->to) {
@@ -119,6 +126,57 @@ double events_curb(const model_instance *m, int region, int smelters)
             f *= c->factor;
     }
     return f;
+}
+
+double events_curtail(const model_instance *m, int node)
+{
+    const scenario *s = m->s;
+    if (!m->d->ncurtail)
+        return 1.0;
+    int i = m->month - m->first_month;
+    double a = m->month_start[i] - m->t0, b = m->month_start[i + 1] - m->t0, f = 0.0;
+    if (b <= a)
+        return 1.0;
+    int n = 0, one = -1;
+    for (int k = 0; k < s->nevents; k++) {
+        const scn_event *ev = &s->events[k];
+        if (ev->kind == EVT_CURTAILMENT && ev->node == node && ev->day < b && ev->until_day > a) {
+            n++;
+            one = k;
+        }
+    }
+    if (n == 0)
+        return 1.0;
+    if (n == 1) {   /* the share of the month it covers, at its factor */
+        const scn_event *ev = &s->events[one];
+        double cover = mdl_min(b, ev->until_day) - mdl_max(a, ev->day);
+        return 1.0 - (1.0 - ev->factor) * cover / (b - a);
+    }
+    /* Day by day where they overlap: overlapping curtailments multiply. */
+    for (double day = a; day < b; day++) {
+        double g = 1.0;
+        for (int k = 0; k < s->nevents; k++) {
+            const scn_event *ev = &s->events[k];
+            if (ev->kind == EVT_CURTAILMENT && ev->node == node && day >= ev->day && day < ev->until_day)
+                g *= ev->factor;
+        }
+        f += g;
+    }
+    return f / (b - a);
+}
+
+void events_duty(const model_instance *m, int from, int to, double *rate, double *per_t)
+{
+    const scenario *s = m->s;
+    double day = m->eng.now - m->t0;
+    *rate = *per_t = 0.0;
+    for (int k = 0; k < s->nevents; k++) {
+        const scn_event *ev = &s->events[k];
+        if (ev->kind == EVT_DUTY && ev->from_set[from] && ev->to_set[to] && day >= ev->day && day < ev->until_day) {
+            *rate += ev->rate;
+            *per_t += ev->per_t;
+        }
+    }
 }
 
 double events_export_allowed(const model_instance *m, int market)

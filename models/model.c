@@ -50,6 +50,9 @@ const model_metric_info model_region_metrics[RM_NMETRICS] = {
     { "export_demand", "t", "anodes the export markets of the region asked for at the export price (before restrictions)", MDL_AGG_SUM, 0, 0 },
     { "export_unmet", "t", "export demand not ordered because of export restrictions", MDL_AGG_SUM, 0, 0 },
     { "export_price", MODEL_USD_T, "export price: the cheapest landed price the markets of the region are quoted (ex-works times 1 + exports.premium, plus freight), weighted by their demand (0 where none asked)", MDL_AGG_WMEAN, RM_EXPORT_DEMAND, 0.0 },
+    { "shipped_abroad", "t", "anodes delivered from plants of the region to customers in another country (China's exports: the sum over provinces)", MDL_AGG_SUM, 0, 0 },
+    { "imports", "t", "anodes delivered to customers of the region from plants in another country", MDL_AGG_SUM, 0, 0 },
+    { "merchant_revenue_usd", MODEL_USD, "ex-works value of the anodes produced by merchant plants of the region (not owned by a smelter), at the month's exchange rate", MDL_AGG_SUM, 0, 0 },
 };
 
 const model_metric_info model_plant_metrics[PM_NMETRICS] = {
@@ -213,6 +216,49 @@ static int candidate_lists(model_def *d)
     return rc;
 }
 
+/* Route lead time of smelter i's own plants (the mean) and of its
+ * cheapest candidate it does not own, weighted by its captive share. */
+static int smelter_transits(model_def *d)
+{
+    const scenario *s = d->scn;
+    d->smelter_transit = calloc((size_t)s->nsmelters + 1, sizeof *d->smelter_transit);
+    if (!d->smelter_transit)
+        return sim_err_set(SIM_ENOMEM, "out of memory for the model definition");
+    for (int i = 0; i < s->nsmelters; i++) {
+        double own = 0, other = 0;
+        int nown = d->owned_start[i + 1] - d->owned_start[i];
+        for (int k = d->owned_start[i]; k < d->owned_start[i + 1]; k++)
+            own += net_plant_route(&d->net, d->owned[k], i)->lead_mean / nown;
+        for (int k = d->cand_start[i]; k < d->cand_start[i] + d->ncand[i]; k++)
+            if (s->plants[d->cand[k]].owner != i) {
+                other = d->net.plant_cust[d->cand_rt[k]].lead_mean;
+                break;
+            }
+        double cs = nown > 0 ? s->smelters[i].captive_share : 0.0;
+        d->smelter_transit[i] = cs * own + (1.0 - cs) * other;
+    }
+    return SIM_OK;
+}
+
+static int markup_plants(model_def *d)
+{
+    const scenario *s = d->scn;
+    d->sets_markup = calloc((size_t)s->nplants + 1, 1);
+    unsigned char *merchant = calloc((size_t)s->nregions + 1, 1);
+    if (!d->sets_markup || !merchant) {
+        free(merchant);
+        return sim_err_set(SIM_ENOMEM, "out of memory for the model definition");
+    }
+    for (int p = 0; p < s->nplants; p++)
+        merchant[d->plant_region[p]] |= s->plants[p].owner < 0;
+    for (int p = 0; p < s->nplants; p++) {
+        int g = d->plant_region[p];
+        d->sets_markup[p] = s->region_kind[g] == REGION_PROVINCE || !merchant[g] || s->plants[p].owner < 0;
+    }
+    free(merchant);
+    return SIM_OK;
+}
+
 int model_def_init(model_def *d, const scenario *s)
 {
     memset(d, 0, sizeof *d);
@@ -264,6 +310,11 @@ int model_def_init(model_def *d, const scenario *s)
     for (int e = 0; e < s->nlinks; e++)
         d->limited_links |= s->links[e].capacity_tpd < HUGE_VAL;
     d->link_dynamic = d->closures || d->limited_links || slowdowns;
+    for (int i = 0; i < s->nevents; i++) {
+        d->ncurtail += s->events[i].kind == EVT_CURTAILMENT;
+        d->nduty += s->events[i].kind == EVT_DUTY;
+    }
+    d->cross_priced = d->nduty > 0 || s->exports.premium != 0;
     for (int c = 0; c < d->ncust; c++) {
         double g = c < s->nsmelters ? s->smelters[c].growth : s->markets[c - s->nsmelters].growth;
         d->growth[c] = log1p(g);
@@ -272,6 +323,11 @@ int model_def_init(model_def *d, const scenario *s)
         d->plant_region[p] = s->nodes[s->plants[p].node].region;
     for (int c = 0; c < d->ncust; c++)
         d->cust_region[c] = s->nodes[mdl_cust_node(s, c)].region;
+    rc = markup_plants(d);
+    if (rc != SIM_OK) {
+        model_def_free(d);
+        return rc;
+    }
     bucket_sort(s->nplants ? &s->plants[0].owner : NULL, sizeof(scn_plant), s->nplants, s->nsmelters,
                 d->owned_start, d->owned);   /* plants owned by each smelter, in plant order */
     rc = supplier_lists(d);
@@ -285,6 +341,8 @@ int model_def_init(model_def *d, const scenario *s)
         rc = candidate_lists(d);
     if (rc == SIM_OK)
         rc = price_def_export_ref(d);
+    if (rc == SIM_OK)
+        rc = smelter_transits(d);
     if (rc != SIM_OK)
         model_def_free(d);
     return rc;
@@ -292,6 +350,8 @@ int model_def_init(model_def *d, const scenario *s)
 
 void model_def_free(model_def *d)
 {
+    free(d->sets_markup);
+    free(d->smelter_transit);
     net_free(&d->net);
     price_def_free(d);
     free(d->plant_cost);
@@ -661,8 +721,7 @@ static int on_month(sim_engine *e, const sim_event *ev, void *model)
         smelter_set_rate(m, i);
         SIM_CHECK(smelter_reschedule(m, i));
         if (m->recording)   /* (the rate with curbs; inert anodes' part too: aluminium all the same) */
-            mdl_add(m, mdl_cust_region(m, i), RM_ALUMINIUM,
-                    (m->smelters[i].rate + m->smelters[i].displaced_rate) / s->smelter.anode_per_t_al * month_days(m, k));
+            mdl_add(m, mdl_cust_region(m, i), RM_ALUMINIUM, m->smelters[i].al_rate * month_days(m, k));
     }
     int i = k - m->first_month + 1;
     return sim_engine_schedule(&m->eng, m->month_start[i], PRIO_MONTH, EV_MONTH, 0, k + 1, 0, NULL);
@@ -784,6 +843,7 @@ model_instance *model_instance_new(const model_def *d)
     m->cand = calloc((size_t)d->cand_start[d->ncust] + 1, sizeof(int));
     m->cand_tc = calloc((size_t)d->cand_start[d->ncust] + 1, sizeof(double));
     m->cand_rt = calloc((size_t)d->cand_start[d->ncust] + 1, sizeof(int));
+    m->cand_land = calloc((size_t)d->cand_start[d->ncust] + 1, sizeof(double));
     int most = 0;
     for (int c = 0; c < d->ncust; c++)
         most = d->ncand[c] > most ? d->ncand[c] : most;
@@ -799,7 +859,7 @@ model_instance *model_instance_new(const model_def *d)
     ok = ok && m->plants && m->smelters && m->link && m->link_cold && m->market_rng && m->sup_busy && m->cust_in &&
          m->transit_region && m->lead_hist && m->lead_top && m->cust_short && m->path &&
          m->plant_cost && m->plant_std && m->plant_price && m->util_plant && m->butts_share && m->region_util &&
-         m->region_markup && m->region_scratch && m->export_price && m->export_smooth && m->cost_hist && m->util && m->cand && m->cand_tc && m->cand_rt && m->cand_key && m->pick && m->adopt_start && m->adopt_speed && m->adopt_ceiling &&
+         m->region_markup && m->region_scratch && m->export_price && m->export_smooth && m->cost_hist && m->util && m->cand && m->cand_tc && m->cand_rt && m->cand_land && m->cand_key && m->pick && m->adopt_start && m->adopt_speed && m->adopt_ceiling &&
          m->inert_share && m->disrupt_rng && m->price_rng && m->adopt_rng;
     for (int p = 0; ok && p < s->nplants; p++) {
         int kiln = plant_kiln_slots(s);
@@ -872,6 +932,7 @@ void model_instance_free(model_instance *m)
     free(m->cand_tc);
     free(m->cand_rt);
     free(m->cand_key);
+    free(m->cand_land);
     free(m->pick);
     free(m->adopt_start);
     free(m->adopt_speed);

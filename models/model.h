@@ -61,6 +61,9 @@ enum {
     RM_EXPORT_DEMAND, /* anodes export markets of the region asked for at the month's export price, t */
     RM_EXPORT_UNMET,  /* export demand not ordered (export restrictions), t */
     RM_EXPORT_PRICE,  /* cheapest landed price the region's markets were quoted, USD/t */
+    RM_SHIP_ABROAD,   /* anodes delivered from the region's plants to customers in another country, t */
+    RM_IMPORTS,       /* anodes delivered to the region's customers from plants in another country, t */
+    RM_MERCHANT_USD,  /* ex-works value of the anodes merchant plants of the region produced, USD */
     RM_NMETRICS
 };
 
@@ -152,11 +155,23 @@ typedef struct model_def {
     int closures;          /* links can close (scheduled closures or random disruptions) */
     int limited_links;     /* some link has a capacity, always or in a slowdown: orders book it */
     int link_dynamic;      /* links can be limited, closed or slowed: sourcing looks at them */
+    int ncurtail;          /* curtailment events (smelters and plants look them up monthly) */
+    int nduty;             /* duty events */
+    int cross_priced;      /* exports.premium or duties price anodes that cross a border */
     /* Region of each plant and customer, compact: through the scenario's
      * plant and node records it was two cache misses per look-up on large
      * networks. */
     int *plant_region;     /* [nplants] */
     int *cust_region;      /* [ncust] */
+    /* Plants whose utilisation sets their region's mark-up (prices.c):
+     * every plant of a province (captive plants there sell to others
+     * too); in a world region its merchant plants, where it has any (the
+     * captive plants of a smelter abroad sell to their owner only). */
+    unsigned char *sets_markup;   /* [nplants] */
+    /* Days a smelter's anodes spend on the way, as it plans its stock:
+     * its captive share at its own plants' route lead time, the rest at
+     * that of its cheapest other candidate at the base prices. */
+    double *smelter_transit;      /* [nsmelters] */
 } model_def;
 
 /* Build the shared part: network, routes, costs and candidate lists.

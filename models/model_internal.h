@@ -151,6 +151,7 @@ typedef struct smelter_state {
     double butts_held;   /* butts waiting for a plant to return to */
     double displaced_rate;   /* t/day of carbon-anode demand taken by inert anodes */
     double al_tpy;       /* aluminium output a year this month: grown, transferred, capped (before curbs) */
+    double al_rate;      /* t of aluminium a day this month, after curbs and curtailments */
     gsl_rng *rng;
 } smelter_state;
 
@@ -261,7 +262,9 @@ struct model_instance {
     int *cand_rt;             /* and their route (index into net.plant_cust): an order
                                  searches no route list (a few cache misses on large
                                  networks) */
-    double *cand_key;         /* scratch for ranking: landed prices of one customer's candidates */
+    double *cand_land;        /* their landed price: ex-works plus freight, and across a border
+                                 exports.premium and duties; what sourcing compares */
+    double *cand_key;         /* scratch for sourcing (one customer's candidates) */
     struct sourcing_pick *pick;   /* scratch for sourcing: candidates by effective cost */
     int cost_month;           /* months of cost history recorded */
     /* inert anodes (adoption.c) */
@@ -311,6 +314,7 @@ int smelter_month(model_instance *m, int smelter);
 int smelter_init(model_instance *m, int smelter);
 void smelter_cancel_orders(model_instance *m, int smelter, double qty);
 void smelter_set_rate(model_instance *m, int smelter);
+
 /* This month's aluminium output of every smelter (smelter_state.al_tpy),
  * scaled to the national cap (smelter.aluminium_cap_tpy); before the
  * month's smelter_set_rate. */
@@ -368,6 +372,10 @@ int price_month(model_instance *m);
 /* Apply a price shock now (log price of `item` plus log(factor)). */
 void price_shock(model_instance *m, int item, double factor);
 void price_update_costs(model_instance *m);
+/* Landed prices of every candidate at this month's quotes and the duties
+ * in force now, and the candidates ranked by them (when a duty starts or
+ * ends, and monthly). */
+void price_rank(model_instance *m);
 void price_record(model_instance *m);
 
 /* ---- adoption.c ---- */
@@ -388,6 +396,12 @@ int events_on_restore(sim_engine *e, const sim_event *ev, void *model);
 double events_curb(const model_instance *m, int region, int smelters);
 /* Aluminium output (t/yr) smelter i has gained (< 0: lost) by transfers so far. */
 double events_transfer(const model_instance *m, int i);
+/* Share of a smelter's output or a plant's capacity (node index) kept
+ * this month by curtailments: their days in the month weigh them. */
+double events_curtail(const model_instance *m, int node);
+/* Duty on anodes from region `from` to region `to` now: ad valorem share
+ * and reporting currency per t (0 and 0 when none applies). */
+void events_duty(const model_instance *m, int from, int to, double *rate, double *per_t);
 /* Share of a market's export demand allowed now. */
 double events_export_allowed(const model_instance *m, int market);
 

@@ -425,7 +425,7 @@ int net_check(const scenario *s, const network *n, FILE *report)
             supplied[2 * n->sup_plant[i].target + s->suppliers[k].commodity] = 1;
     for (int m = 0; m < s->nsmelters; m++) {
         int ok = reached[m];
-        if (ok || s->smelters[m].al_tpy == 0)
+        if (ok || s->smelters[m].al_tpy == 0 || s->smelters[m].soderberg)   /* (Soderberg: no prebaked anodes) */
             continue;
         const scn_node *nd = &s->nodes[s->smelters[m].node];
         if (rc == SIM_OK)

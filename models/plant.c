@@ -105,6 +105,17 @@ static double nameplate(const model_instance *m, int p)
     return mdl_max(m->s->plants[p].capacity_tpy + ps->added_tpy - ps->retired_tpy, 0.0);
 }
 
+/* Mean lead time of plant p's cheapest supplier route (the opening stock
+ * covers it). */
+static double raw_lead0(const model_instance *m, int p, int com)
+{
+    const model_def *d = m->d;
+    if (d->nsup_cand[2 * p + com] == 0)
+        return 0.0;
+    int first = d->sup_start[p] + (com == COM_PITCH ? d->nsup_cand[2 * p] : 0);
+    return d->net.sup_plant[d->sup_rt[first]].lead_mean;
+}
+
 int plant_init(model_instance *m, int p)
 {
     plant_state *ps = &m->plants[p];
@@ -125,7 +136,7 @@ int plant_init(model_instance *m, int p)
     ps->invest_due = -1;
     ps->up = 1;
     for (int c = 0; c < 2; c++)
-        ps->raw[c] = s->plant.raw_order_up_to_days * raw_use_rate(m, p, c);
+        ps->raw[c] = (s->plant.raw_order_up_to_days + raw_lead0(m, p, c)) * raw_use_rate(m, p, c);
     /* Campaigns of different plants start out of phase. */
     double first = s->plant.campaign_days * gsl_rng_uniform(ps->rng);
     SIM_CHECK(sim_engine_schedule(&m->eng, first, PRIO_PLANT, EV_PLANT_CYCLE, p, 0, 0.0, NULL));
@@ -249,36 +260,49 @@ static int move_orders(model_instance *m, int p, int from, double keep_first)
     return SIM_OK;
 }
 
-/* Order a raw material from the cheapest supplier whose goods can leave
- * within a week and whose route is not closed; else from the one whose
- * goods would arrive soonest. */
-static int order_raw(model_instance *m, int p, int com, double qty)
+/* The supplier a raw-material order goes to now (its candidate index,
+ * -1: none), and the days its goods spend on the way (route lead time and
+ * waits on the links, and the supplier's queue up to a week: beyond that
+ * a larger order would only lengthen the queue it waits for): the cheapest supplier whose goods can leave within
+ * a week and whose route is not closed; else the one whose goods would
+ * arrive soonest. */
+static int raw_pick(const model_instance *m, int p, int com, double *delay)
+{
+    const model_def *d = m->d;
+    int first = d->sup_start[p] + (com == COM_PITCH ? d->nsup_cand[2 * p] : 0);
+    const int *cand = d->sup_cand + first;
+    int n = d->nsup_cand[2 * p + com], k = -1;
+    double now = m->eng.now, room, best = HUGE_VAL;
+    *delay = 0.0;
+    for (int i = 0; i < n && k < 0; i++) {
+        const net_route *r = &d->net.sup_plant[d->sup_rt[first + i]];
+        double wait = mdl_max(m->sup_busy[cand[i]] - now, 0.0), w = transport_route_wait(m, r, &room);
+        if (wait <= 7.0 && w <= 7.0) {
+            k = i;
+            *delay = wait + w + r->lead_mean;
+        }
+    }
+    for (int i = 0; k < 0 && i < n; i++) {
+        const net_route *r = &d->net.sup_plant[d->sup_rt[first + i]];
+        double t = mdl_max(m->sup_busy[cand[i]] - now, 0.0) + transport_route_wait(m, r, &room) + r->lead_mean;
+        if (t < best) {
+            best = t;
+            k = i;
+            *delay = mdl_min(mdl_max(m->sup_busy[cand[i]] - now, 0.0), 7.0) + transport_route_wait(m, r, &room) +
+                     r->lead_mean;
+        }
+    }
+    return k;
+}
+
+/* Order qty of a raw material from candidate k (raw_pick). */
+static int order_raw(model_instance *m, int p, int com, double qty, int k)
 {
     const scenario *s = m->s;
     const model_def *d = m->d;
     int first = d->sup_start[p] + (com == COM_PITCH ? d->nsup_cand[2 * p] : 0);
     const int *cand = d->sup_cand + first;
-    int n = d->nsup_cand[2 * p + com];
-    if (n == 0)
-        return SIM_OK;
-    double now = m->eng.now, room;
-    int k = -1;   /* the candidate picked */
-    for (int i = 0; i < n && k < 0; i++) {
-        const net_route *r = &d->net.sup_plant[d->sup_rt[first + i]];
-        if (m->sup_busy[cand[i]] - now <= 7.0 && transport_route_wait(m, r, &room) <= 7.0)
-            k = i;
-    }
-    if (k < 0) {
-        double best = HUGE_VAL;
-        for (int i = 0; i < n; i++) {
-            const net_route *r = &d->net.sup_plant[d->sup_rt[first + i]];
-            double t = mdl_max(m->sup_busy[cand[i]] - now, 0.0) + transport_route_wait(m, r, &room) + r->lead_mean;
-            if (t < best) {
-                best = t;
-                k = i;
-            }
-        }
-    }
+    double now = m->eng.now;
     int pick = cand[k];
     double ready = mdl_max(now, m->sup_busy[pick]);
     m->sup_busy[pick] = ready + qty / (s->suppliers[pick].capacity_tpy / m->days_in_year);
@@ -293,10 +317,17 @@ static int check_raw(model_instance *m, int p)
     plant_state *ps = &m->plants[p];
     const scn_plant_params *pp = &m->s->plant;
     for (int c = 0; c < 2; c++) {
-        double use = raw_use_rate(m, p, c);
+        /* The reorder point and order-up-to level come on top of the
+         * days the order would take to arrive from where it would go:
+         * coke by sea from the US Gulf takes a month to a plant abroad, a
+         * supplier's queue some days; rail in China a few.  (Without it a
+         * plant that fell back to a distant supplier ran out of coke.) */
+        double use = raw_use_rate(m, p, c), lead;
+        int k = raw_pick(m, p, c, &lead);
+        lead = mdl_max(lead, raw_lead0(m, p, c));   /* an order from the usual supplier may still be at sea */
         double ip = ps->raw[c] + ps->on_order[c];
-        if (ip < pp->raw_reorder_days * use)
-            SIM_CHECK(order_raw(m, p, c, pp->raw_order_up_to_days * use - ip));
+        if (k >= 0 && ip < (pp->raw_reorder_days + lead) * use)
+            SIM_CHECK(order_raw(m, p, c, (pp->raw_order_up_to_days + lead) * use - ip, k));
     }
     return SIM_OK;
 }
@@ -389,7 +420,10 @@ static void bake_out(model_instance *m, int p, double green)
         mdl_add(m, region, RM_PROD_CAPTIVE, baked);
     mdl_add(m, region, RM_COST, baked * m->plant_cost[p]);
     mdl_add(m, region, RM_REVENUE, baked * m->plant_price[p]);
-    mdl_add(m, region, RM_REVENUE_USD, baked * m->plant_price[p] / mdl_per_usd(m->s, m->fx_rate));
+    double usd = baked * m->plant_price[p] / mdl_per_usd(m->s, m->fx_rate);
+    mdl_add(m, region, RM_REVENUE_USD, usd);
+    if (m->s->plants[p].owner < 0)
+        mdl_add(m, region, RM_MERCHANT_USD, usd);
     *model_pm(m->out, m->year, p, PM_PRODUCTION) += baked;
     *model_pm(m->out, m->year, p, PM_PROFIT) += profit;
 }
@@ -527,8 +561,9 @@ static void exit_or_expand(model_instance *m, int p, double prod, double cap, do
     const scn_plant_params *pp = &m->s->plant;
     const scn_plant *sp = &m->s->plants[p];
     double u = cap > 0 ? prod / cap : 0.0;
-    int idle = pp->exit_utilisation > 0 && u < pp->exit_utilisation;
-    int loss = pp->exit_on_loss > 0 && profit < 0;
+    int exits = m->s->classes[sp->cls].market_exit;
+    int idle = exits && pp->exit_utilisation > 0 && u < pp->exit_utilisation;
+    int loss = exits && pp->exit_on_loss > 0 && profit < 0;
     if (idle || loss) {
         double r = mdl_min(pp->exit_rate_per_year / 12.0 * sp->capacity_tpy, nameplate(m, p));
         ps->retired_tpy += r;
@@ -598,7 +633,7 @@ int plant_month(model_instance *m, int p, int day)
             *model_pm(m->out, m->year, p, PM_ADDED) += add;
     }
     ps->cap_rate = nameplate(m, p) / m->days_in_year;
-    ps->curb = events_curb(m, mdl_plant_region(m, p), 0);
+    ps->curb = events_curb(m, mdl_plant_region(m, p), 0) * events_curtail(m, sp->node);
     int closing = ps->open && !open;
     ps->open = open;
     return closing ? move_orders(m, p, 0, 0.0) : SIM_OK;

@@ -241,17 +241,32 @@ int price_def_export_ref(model_def *d)
 /* Re-rank each customer's candidate plants by landed price (ties by plant
  * index).  Insertion sort over landed prices computed once per candidate:
  * month to month the order barely changes, so this is near linear. */
-static void rank_candidates(model_instance *m)
+/* Landed price of plant p for customer c over freight tc: across a border
+ * the quote carries exports.premium and the duties in force. */
+static double landed(const model_instance *m, int p, int c, double tc)
 {
     const model_def *d = m->d;
-    double *key = m->cand_key;
+    double price = m->plant_price[p];
+    int from = d->plant_region[p], to = d->cust_region[c];
+    if (!d->cross_priced || scn_same_country(m->s, from, to))
+        return price + tc;
+    double rate = 0, per_t = 0;
+    if (d->nduty)
+        events_duty(m, from, to, &rate, &per_t);
+    return price * (1.0 + m->s->exports.premium + rate) + tc + per_t;
+}
+
+void price_rank(model_instance *m)
+{
+    const model_def *d = m->d;
     for (int c = 0; c < d->ncust; c++) {
         int *cand = m->cand + d->cand_start[c];
         double *tc = m->cand_tc + d->cand_start[c];
         int *rt = m->cand_rt + d->cand_start[c];
+        double *key = m->cand_land + d->cand_start[c];
         int n = d->ncand[c];
         for (int i = 0; i < n; i++)
-            key[i] = m->plant_price[cand[i]] + tc[i];
+            key[i] = landed(m, cand[i], c, tc[i]);
         for (int i = 1; i < n; i++) {
             double kp = key[i], tp = tc[i];
             int p = cand[i], rp = rt[i];
@@ -312,8 +327,10 @@ static void update_utilisation(model_instance *m)
             double u = mdl_min(ps->last_prod / ps->last_cap, 1.0);
             m->util_plant[p] += a * (u - m->util_plant[p]);
             int g = mdl_plant_region(m, p);
-            prod[g] += ps->last_prod;
-            cap[g] += ps->last_cap;
+            if (m->d->sets_markup[p]) {
+                prod[g] += ps->last_prod;
+                cap[g] += ps->last_cap;
+            }
         }
         if (ps->last_green > 0)
             m->butts_share[p] += a * (ps->last_butts / ps->last_green - m->butts_share[p]);
@@ -339,7 +356,7 @@ static void set_prices(model_instance *m)
     for (size_t p = 0; p < np; p++)
         m->plant_price[p] = (1.0 + m->region_markup[mdl_plant_region(m, (int)p)]) * from[p];
     m->cost_month++;
-    rank_candidates(m);
+    price_rank(m);
     double a = 1.0 - exp(-1.0 / s->exports.price_smoothing_months);
     for (int k = 0; k < s->nmarkets; k++) {
         m->export_price[k] = export_price(m->d, k, m->cand, m->cand_tc, m->plant_price, m->fx_rate);

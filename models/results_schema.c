@@ -97,18 +97,23 @@ static int region_dims(rs_schema *rs, const scenario *s)
     long G = s->nregions;
     SIM_CHECK(labelled_dim(rs, DM_REGION, "region", "province or world region (index)", G, reg, "region_name",
                            "province or world region"));
-    /* Provinces hold plants or smelters; world regions only export markets. */
-    const char **kind = malloc(((size_t)G + 1) * sizeof *kind);
-    if (!kind)
-        return SIM_ENOMEM;
-    for (long g = 0; g < G; g++)
-        kind[g] = "world_region";
-    for (int i = 0; i < s->nnodes; i++)
-        if (s->nodes[i].kind == NODE_PLANT || s->nodes[i].kind == NODE_SMELTER)
-            kind[s->nodes[i].region] = "province";
-    int rc = rs_add_aux_labels(rs, "region_kind", "kind of region: province (plants, smelters) or world_region (export markets)",
+    /* Provinces of China and the world's countries (tables.regions, or
+     * inferred: see scenario.h), so that China and the rest sum apart;
+     * and the IAI region each reports in. */
+    const char **kind = malloc(((size_t)G + 1) * sizeof *kind), **group = malloc(((size_t)G + 1) * sizeof *group);
+    int rc = kind && group ? SIM_OK : SIM_ENOMEM;
+    for (long g = 0; rc == SIM_OK && g < G; g++) {
+        kind[g] = scn_region_kind_names[s->region_kind[g]];
+        group[g] = s->groups[s->region_group[g]];
+    }
+    if (rc == SIM_OK)
+        rc = rs_add_aux_labels(rs, "region_kind", "kind of region: province (of China) or world (a country or group of countries elsewhere)",
                                DM_REGION, G, kind);
+    if (rc == SIM_OK)
+        rc = rs_add_aux_labels(rs, "iai_region", "IAI region the region reports in (China for provinces)", DM_REGION, G,
+                               group);
     free(kind);
+    free(group);
     SIM_CHECK(rc);
     double *yv = malloc(((size_t)s->nyears + 1) * sizeof *yv);
     if (!yv)

@@ -22,7 +22,9 @@ static const char *const commodity_names[] = { "cpc", "pitch", NULL };
 const char *const scn_owner_kind_names[] = { "merchant", "smelter_group", "other", NULL };
 const char *const scn_history_item_names[] = { "coke", "pitch", "energy", "usd_cny", NULL };
 const char *const scn_event_kind_names[] = { "price_shock", "export_restriction", "link_closure", "link_slowdown",
-                                             "smelter_transfer", NULL };
+                                             "smelter_transfer", "curtailment", "duty", "plant_close", NULL };
+const char *const scn_region_kind_names[] = { "province", "world", NULL };
+static const char *const technology_names[] = { "prebake", "soderberg", NULL };
 const char *const scn_alloc_rule_names[] = { "greedy", "split", NULL };
 static const char *const shortage_policy_names[] = { "lost", "backorder", NULL };
 const char *const scn_price_item_names[] = { "coke", "pitch", "energy", NULL };
@@ -56,7 +58,7 @@ typedef struct {
 } raw_currency;
 
 typedef struct {
-    char *suppliers, *plants, *smelters, *ports, *markets, *links, *price_history, *owners;
+    char *suppliers, *plants, *smelters, *ports, *markets, *links, *price_history, *owners, *regions;
 } raw_tables;
 
 typedef struct {
@@ -67,11 +69,12 @@ typedef struct {
     char *conversion_currency;
     double baking_loss;
     bool high_efficiency;
+    bool *market_exit;
 } raw_class;
 
 typedef struct {
-    char *date, *kind, *item, *region, *until, *from, *to;
-    double *factor, *days, *lead_factor, *capacity_tpd, *al_tpy;
+    char *date, *kind, *item, *region, *until, *from, *to, *node;
+    double *factor, *days, *lead_factor, *capacity_tpd, *al_tpy, *rate, *per_t_usd;
 } raw_event;
 
 typedef struct {
@@ -166,6 +169,7 @@ static const cyaml_schema_field_t tables_fields[] = {
     STR_REQ("links", raw_tables, links),
     STR_OPT("price_history", raw_tables, price_history),
     STR_OPT("owners", raw_tables, owners),
+    STR_OPT("regions", raw_tables, regions),
     CYAML_FIELD_END
 };
 
@@ -177,6 +181,7 @@ static const cyaml_schema_field_t class_fields[] = {
     STR_OPT("conversion_currency", raw_class, conversion_currency),
     CYAML_FIELD_FLOAT("baking_loss", CYAML_FLAG_DEFAULT, raw_class, baking_loss),
     CYAML_FIELD_BOOL("high_efficiency", OPT, raw_class, high_efficiency),
+    CYAML_FIELD_BOOL_PTR("market_exit", OPT, raw_class, market_exit),
     CYAML_FIELD_END
 };
 
@@ -196,6 +201,9 @@ static const cyaml_schema_field_t event_fields[] = {
     CYAML_FIELD_FLOAT_PTR("days", OPT, raw_event, days),
     CYAML_FIELD_FLOAT_PTR("lead_factor", OPT, raw_event, lead_factor),
     CYAML_FIELD_FLOAT_PTR("capacity_tpd", OPT, raw_event, capacity_tpd),
+    STR_OPT("node", raw_event, node),
+    CYAML_FIELD_FLOAT_PTR("rate", OPT, raw_event, rate),
+    CYAML_FIELD_FLOAT_PTR("per_t_usd", OPT, raw_event, per_t_usd),
     CYAML_FIELD_END
 };
 /* A smelter transfer (YAML `transfers:`): the same record as an event,
@@ -562,6 +570,14 @@ static int region_index(scenario *s, const char *name)
     return s->nregions++;
 }
 
+static int find_region(const scenario *s, const char *name)
+{
+    for (int i = 0; i < s->nregions; i++)
+        if (strcmp(s->regions[i], name) == 0)
+            return i;
+    return -1;
+}
+
 static uint64_t fnv1a(const char *str)
 {
     uint64_t h = 1469598103934665603ULL;
@@ -748,7 +764,8 @@ static int apply_override(scenario *s, const scn_override *o)
 typedef struct { char *id, *region; int commodity; double capacity_tpy, price; int currency; } row_supplier;
 typedef struct { char *id, *region, *cls, *owner, *enterprise; double capacity_tpy; int start, end; } row_plant;
 typedef struct { char *id; int kind; } row_owner;
-typedef struct { char *id, *region; double al_tpy, captive_share, growth; int policy; } row_smelter;
+typedef struct { char *id, *region; double al_tpy, captive_share, growth, anode_per_t, safety_days; int policy, technology; } row_smelter;
+typedef struct { char *region, *group; int kind; double lat, lon; } row_region;
 typedef struct { char *id, *region; } row_port;
 typedef struct { char *id, *region; double demand_tpy, growth, elasticity; } row_market;
 typedef struct { char *month, *item; double price; } row_hist;
@@ -791,6 +808,16 @@ static const csv_col smelter_cols[] = {
     COL_D("captive_share", 0, row_smelter, captive_share, 0, 1, 0, 0, "share of anode orders"),
     COL_D("growth_per_year", 0, row_smelter, growth, -0.9, 10, 0, 0, "1/yr"),
     COL_E("shortage_policy", 0, row_smelter, policy, shortage_policy_names, -1),
+    COL_E("technology", 0, row_smelter, technology, technology_names, 0),
+    COL_D("anode_per_t", 0, row_smelter, anode_per_t, 0, 1, 1, -1, "t/t (empty: smelter.anode_per_t_al)"),
+    COL_D("safety_days", 0, row_smelter, safety_days, 0, 365, 0, 0, "d"),
+};
+static const csv_col region_cols[] = {
+    COL_S("region", 1, row_region, region),
+    COL_E("kind", 1, row_region, kind, scn_region_kind_names, 0),
+    COL_S("iai_region", 0, row_region, group),
+    COL_D("lat", 0, row_region, lat, -90, 90, 0, 0, "degrees"),
+    COL_D("lon", 0, row_region, lon, -180, 180, 0, 0, "degrees"),
 };
 static const csv_col port_cols[] = {
     COL_S("id", 1, row_port, id),
@@ -867,7 +894,11 @@ static int add_node(scenario *s, const loaded_table *lt, int row, const char *id
     if (prev >= 0)
         return sim_err_set(SIM_EINPUT, "%s:%d: column 'id': duplicate id '%s' (already used at %s:%d; expected unique ids)",
                            lt->tab.path, line, id, s->nodes[prev].file, s->nodes[prev].line);
-    int reg = region_index(s, region);
+    int reg = s->region_table ? find_region(s, region) : region_index(s, region);
+    if (reg < 0 && s->region_table)
+        return sim_err_set(SIM_EINPUT, "%s:%d: column 'region': '%s' is not in the regions table %s (expected a region, "
+                                       "province or country listed there)",
+                           lt->tab.path, line, region, s->region_table_path);
     if (reg < 0)
         return sim_err_set(SIM_ENOMEM, "out of memory");
     int slot = hash_slot(s, id);
@@ -978,6 +1009,7 @@ static int load_classes(scenario *s, const raw_scenario *raw)
         c->fixed_per_year_t = scn_to_reporting(s, rc->fixed_per_year_t, (scn_currency)cur);
         c->baking_loss = rc->baking_loss;
         c->high_efficiency = rc->high_efficiency;
+        c->market_exit = rc->market_exit ? *rc->market_exit : 1;
     }
     return SIM_OK;
 }
@@ -1022,8 +1054,18 @@ static int build_nodes(scenario *s, loaded_table *t)
     const row_smelter *sm = t[2].rows;
     for (int i = 0; i < t[2].tab.nrows; i++) {
         SIM_CHECK(add_node(s, &t[2], i, sm[i].id, sm[i].region, NODE_SMELTER, i));
-        s->smelters[i] = (scn_smelter){ s->nnodes - 1, sm[i].al_tpy, sm[i].captive_share, sm[i].growth,
-                                        sm[i].policy < 0 ? s->alloc.backorder : sm[i].policy };
+        int soderberg = sm[i].technology == 1;
+        double per_t = soderberg ? 0.0 : sm[i].anode_per_t >= 0 ? sm[i].anode_per_t : s->smelter.anode_per_t_al;
+        if (soderberg && sm[i].anode_per_t > 0)
+            return sim_err_set(SIM_EINPUT, "%s:%d: column 'anode_per_t': smelter '%s' is Soderberg and uses no prebaked "
+                                           "anodes (expected anode_per_t empty, or technology prebake)",
+                               t[2].tab.path, t[2].tab.line[i], sm[i].id);
+        if (soderberg && sm[i].captive_share > 0)
+            return sim_err_set(SIM_EINPUT, "%s:%d: column 'captive_share': smelter '%s' is Soderberg and buys no prebaked "
+                                           "anodes (expected captive_share 0, or technology prebake)",
+                               t[2].tab.path, t[2].tab.line[i], sm[i].id);
+        s->smelters[i] = (scn_smelter){ s->nnodes - 1, sm[i].al_tpy, per_t, soderberg, sm[i].safety_days, sm[i].captive_share,
+                                        sm[i].growth, sm[i].policy < 0 ? s->alloc.backorder : sm[i].policy };
     }
     s->nsmelters = t[2].tab.nrows;
     const row_plant *pl = t[1].rows;
@@ -1058,6 +1100,10 @@ static int build_nodes(scenario *s, loaded_table *t)
                 return sim_err_set(SIM_EINPUT, "%s:%d: column 'owner': '%s' is not a smelter id (expected an id from the smelters table, or empty for a merchant plant)",
                                    path, line, pl[i].owner);
             p->owner = s->nodes[n].index;
+            if (s->smelters[p->owner].soderberg)
+                return sim_err_set(SIM_EINPUT, "%s:%d: column 'owner': smelter '%s' is Soderberg and uses no prebaked anodes "
+                                               "(expected a prebake smelter as the owner of an anode plant, or empty for a merchant plant)",
+                                   path, line, pl[i].owner);
         }
         /* Dates outside the run are no error: a table shared by runs of
          * other horizons (a shortened test run, an announced project
@@ -1146,6 +1192,10 @@ static int build_link_rows(scenario *s, const loaded_table *lt, int *first_out, 
             if (s->links[j].to == l->to && s->links[j].mode == (scn_mode)r->mode)
                 return sim_err_set(SIM_EINPUT, "%s:%d: duplicate link %s -> %s by %s (first at line %d; expected one row per link and mode)",
                                    lt->tab.path, line, r->from, r->to, scn_mode_names[r->mode], s->links[j].line);
+        if (r->mode == MODE_SEA && s->nodes[l->from].kind != NODE_PORT && s->nodes[l->to].kind != NODE_PORT)
+            return sim_err_set(SIM_EINPUT, "%s:%d: column 'mode': sea link %s -> %s has no port at either end (expected a "
+                                           "port id in 'from' or 'to': ships load and unload at ports)",
+                               lt->tab.path, line, r->from, r->to);
         next_out[i] = first_out[l->from];
         first_out[l->from] = i;
         double speed;
@@ -1182,14 +1232,6 @@ static int build_links(scenario *s, const loaded_table *lt)
 }
 
 /* ==== events, curbs, inert anodes ====================================== */
-
-static int find_region(const scenario *s, const char *name)
-{
-    for (int i = 0; i < s->nregions; i++)
-        if (strcmp(s->regions[i], name) == 0)
-            return i;
-    return -1;
-}
 
 static int event_date(scenario *s, int line, const char *list, int i, const char *field, const char *text, int *day)
 {
@@ -1257,6 +1299,93 @@ static int transfer_fields(const scenario *s, int line, int i, const raw_event *
     return SIM_OK;
 }
 
+/* The regions a duty's `from` or `to` names: a region, or every region of
+ * an IAI region ("China": every province). */
+static int region_set(const scenario *s, int line, int i, const char *field, const char *name, unsigned char **out)
+{
+    if (!name)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].%s' is missing (expected a region, a country or an IAI "
+                                       "region)", s->path, line, i, field);
+    unsigned char *set = calloc((size_t)s->nregions + 1, 1);
+    if (!set)
+        return sim_err_set(SIM_ENOMEM, "out of memory");
+    *out = set;
+    int any = 0;
+    for (int g = 0; g < s->nregions; g++)
+        if (strcmp(s->regions[g], name) == 0 || strcmp(s->groups[s->region_group[g]], name) == 0)
+            any = set[g] = 1;
+    if (!any)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].%s': unknown region '%s' (expected a region, a country or "
+                                       "an IAI region of the tables)", s->path, line, i, field, name);
+    return SIM_OK;
+}
+
+/* An event's end: `until` (a date after its start) or `days`; neither: it
+ * lasts to the end of the run. */
+static int event_end(scenario *s, int line, int i, const raw_event *r, scn_event *e)
+{
+    if (r->until && r->days)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].days': give until or days, not both", s->path, line, i);
+    if (r->until) {
+        SIM_CHECK(event_date(s, line, "events", i, "until", r->until, &e->until_day));
+        if (e->until_day <= e->day)
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].until': the event ends before it starts", s->path,
+                               line, i);
+    } else if (r->days) {
+        if (!(*r->days > 0 && *r->days <= 36500))
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].days': %g is out of range (expected more than 0 "
+                                           "and at most 36500)", s->path, line, i, *r->days);
+        e->until_day = e->day + (int)ceil(*r->days);
+    }
+    return SIM_OK;
+}
+
+/* A curtailment: a smelter's output or a plant's capacity times `factor`
+ * from its date to its end; a plant_close: a plant closed for good. */
+static int curtail_fields(scenario *s, int line, int i, const raw_event *r, scn_event *e)
+{
+    int n = r->node ? scn_find_node(s, r->node) : -1;
+    int plant_only = e->kind == EVT_PLANT_CLOSE;
+    if (n < 0 || !(s->nodes[n].kind == NODE_PLANT || (!plant_only && s->nodes[n].kind == NODE_SMELTER)))
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].node': '%s' is not %s (expected an id from the %s)",
+                           s->path, line, i, r->node ? r->node : "", plant_only ? "a plant id" : "a smelter or plant id",
+                           plant_only ? "plants table" : "smelters or plants tables");
+    e->node = n;
+    if (plant_only) {
+        /* For good from its date: the plant's end, as the table's end column. */
+        scn_plant *p = &s->plants[s->nodes[n].index];
+        p->end_day = e->day < p->end_day ? e->day : p->end_day;
+    }
+    if (plant_only)
+        return r->factor || r->until || r->days
+                   ? sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d]': a plant_close is for good and takes no factor, "
+                                             "until or days (expected a curtailment for a spell)", s->path, line, i)
+                   : SIM_OK;
+    if (!r->factor || e->factor > 1)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].factor': a curtailment needs the share of output or "
+                                       "capacity kept, 0 to 1", s->path, line, i);
+    return event_end(s, line, i, r, e);
+}
+
+static int duty_fields(scenario *s, int line, int i, const raw_event *r, scn_event *e)
+{
+    SIM_CHECK(region_set(s, line, i, "from", r->from, &e->from_set));
+    SIM_CHECK(region_set(s, line, i, "to", r->to, &e->to_set));
+    e->rate = r->rate ? *r->rate : 0.0;
+    double usd = r->per_t_usd ? *r->per_t_usd : 0.0;
+    if (!(e->rate >= 0 && e->rate <= 10))
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].rate': %g is out of range (expected an ad valorem share "
+                                       "0 to 10)", s->path, line, i, e->rate);
+    if (!(usd >= 0 && usd <= 1e5))
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].per_t_usd': %g is out of range (expected 0 to 100000 "
+                                       "USD/t)", s->path, line, i, usd);
+    if (!r->rate && !r->per_t_usd)
+        return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d]': a duty needs rate, per_t_usd or both", s->path, line,
+                           i);
+    e->per_t = scn_to_reporting(s, usd, CUR_USD);
+    return event_end(s, line, i, r, e);
+}
+
 static int load_events(scenario *s, const raw_scenario *raw)
 {
     int nev = (int)raw->events_count, ntr = (int)raw->transfers_count;
@@ -1284,7 +1413,7 @@ static int load_events(scenario *s, const raw_scenario *raw)
         e->from = e->to = -1;
         int k = find_enum(scn_event_kind_names, r->kind);
         if (k < 0 || k == EVT_SMELTER_TRANSFER)
-            return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].kind': '%s' is not allowed (expected price_shock, export_restriction, link_closure or link_slowdown; smelter transfers go under transfers:)",
+            return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].kind': '%s' is not allowed (expected price_shock, export_restriction, link_closure, link_slowdown, curtailment, duty or plant_close; smelter transfers go under transfers:)",
                                s->path, line, i, r->kind);
         e->kind = (scn_event_kind)k;
         SIM_CHECK(event_date(s, line, "events", i, "date", r->date, &e->day));
@@ -1334,6 +1463,13 @@ static int load_events(scenario *s, const raw_scenario *raw)
                 return sim_err_set(SIM_EINPUT, "%s:%d: field 'events[%d].days': a %s needs days > 0 and at most 3650 (got %g)",
                                    s->path, line, i, e->kind == EVT_LINK_CLOSURE ? "closure" : "slowdown", e->days);
             SIM_CHECK(slowdown_fields(s, line, i, r, e));
+            break;
+        case EVT_CURTAILMENT:
+        case EVT_PLANT_CLOSE:
+            SIM_CHECK(curtail_fields(s, line, i, r, e));
+            break;
+        case EVT_DUTY:
+            SIM_CHECK(duty_fields(s, line, i, r, e));
             break;
         default:
             break;
@@ -1442,13 +1578,20 @@ static int load_adoption(scenario *s, const raw_scenario *raw)
     for (int i = 0; i < s->nadoption; i++) {
         const raw_adoption *r = &raw->inert[i];
         scn_adoption *a = &s->adoption[i];
+        a->group = -1;
         if (strcmp(r->region, "*") == 0)
             a->region = -1;
-        else if ((a->region = find_region(s, r->region)) < 0)
-            return sim_err_set(SIM_EINPUT, "%s:%d: field 'inert_anodes[%d].region': unknown region '%s' (expected a region named in the tables, or *)",
-                               s->path, line, i, r->region);
+        else if ((a->region = find_region(s, r->region)) < 0) {
+            for (int k = 0; k < s->ngroups; k++)
+                if (strcmp(s->groups[k], r->region) == 0)
+                    a->group = k;
+            if (a->group < 0)
+                return sim_err_set(SIM_EINPUT, "%s:%d: field 'inert_anodes[%d].region': unknown region '%s' (expected a region or an IAI region named in the tables, or *)",
+                                   s->path, line, i, r->region);
+            a->region = -2;
+        }
         for (int j = 0; j < i; j++)
-            if (s->adoption[j].region == a->region)
+            if (s->adoption[j].region == a->region && s->adoption[j].group == a->group)
                 return sim_err_set(SIM_EINPUT, "%s:%d: field 'inert_anodes[%d].region': '%s' is listed twice",
                                    s->path, line, i, r->region);
         SIM_CHECK(load_dist(s, line, i, "start_year", r->start_year, &a->start_year, 1900, 2200));
@@ -1480,6 +1623,78 @@ double scn_dist_draw(const scn_dist *d, double u, double z)
 
 /* The owners (tables.owners, read; empty when not given), then "other",
  * the owner of every plant that names none. */
+static int group_index(scenario *s, const char *name)
+{
+    for (int i = 0; i < s->ngroups; i++)
+        if (strcmp(s->groups[i], name) == 0)
+            return i;
+    char **g = realloc(s->groups, (size_t)(s->ngroups + 1) * sizeof *g);
+    if (!g)
+        return -1;
+    s->groups = g;
+    if (!(g[s->ngroups] = strdup(name)))
+        return -1;
+    return s->ngroups++;
+}
+
+static int alloc_region_arrays(scenario *s, int n)
+{
+    s->region_kind = calloc((size_t)n + 1, sizeof *s->region_kind);
+    s->region_group = calloc((size_t)n + 1, sizeof *s->region_group);
+    return s->region_kind && s->region_group ? SIM_OK : sim_err_set(SIM_ENOMEM, "out of memory");
+}
+
+/* The regions (tables.regions): every province and country the node
+ * tables may name, in the order results list them, each with its kind
+ * and, for a country, the IAI region it reports in (provinces report in
+ * "China" unless the table says otherwise). */
+static int load_regions(scenario *s, const loaded_table *lt)
+{
+    int n = lt->tab.nrows;
+    const row_region *r = lt->rows;
+    SIM_CHECK(alloc_region_arrays(s, n));
+    for (int i = 0; i < n; i++) {
+        const char *path = lt->tab.path;
+        int line = lt->tab.line[i];
+        if (find_region(s, r[i].region) >= 0)
+            return sim_err_set(SIM_EINPUT, "%s:%d: column 'region': duplicate region '%s' (expected one row per region)",
+                               path, line, r[i].region);
+        const char *group = r[i].group && r[i].group[0] ? r[i].group : NULL;
+        if (!group && r[i].kind == REGION_WORLD)
+            return sim_err_set(SIM_EINPUT, "%s:%d: column 'iai_region': country '%s' is in no region (expected the IAI "
+                                           "region it reports in, e.g. GCC or North America)",
+                               path, line, r[i].region);
+        int g = region_index(s, r[i].region), k = group_index(s, group ? group : "China");
+        if (g < 0 || k < 0)
+            return sim_err_set(SIM_ENOMEM, "out of memory");
+        s->region_kind[g] = r[i].kind;
+        s->region_group[g] = k;
+    }
+    s->region_table = 1;
+    return (s->region_table_path = strdup(lt->tab.path)) ? SIM_OK : sim_err_set(SIM_ENOMEM, "out of memory");
+}
+
+/* Without tables.regions: a region with plants, smelters or ports is a
+ * province, one with only export markets or suppliers abroad a world
+ * region, in an IAI region of its own name. */
+static int infer_regions(scenario *s)
+{
+    if (s->region_table)
+        return SIM_OK;
+    SIM_CHECK(alloc_region_arrays(s, s->nregions));
+    for (int g = 0; g < s->nregions; g++)
+        s->region_kind[g] = REGION_WORLD;
+    for (int i = 0; i < s->nnodes; i++) {
+        scn_node_kind k = s->nodes[i].kind;
+        if (k == NODE_PLANT || k == NODE_SMELTER || k == NODE_PORT)
+            s->region_kind[s->nodes[i].region] = REGION_PROVINCE;
+    }
+    for (int g = 0; g < s->nregions; g++)
+        if ((s->region_group[g] = group_index(s, s->region_kind[g] == REGION_PROVINCE ? "China" : s->regions[g])) < 0)
+            return sim_err_set(SIM_ENOMEM, "out of memory");
+    return SIM_OK;
+}
+
 static int load_owners(scenario *s, const loaded_table *lt)
 {
     int n = lt->tab.nrows;
@@ -1648,13 +1863,21 @@ static int load_all(const char *path, const char *tables_from, const scn_overrid
         if (files[k] && !(s->table_paths[k] = strdup(t[k].tab.path)))
             return sim_err_set(SIM_ENOMEM, "out of memory");
     }
-    loaded_table extra;   /* owners first: plants name them */
+    loaded_table extra;   /* owners and regions first: plants name them */
     int rc = read_table(s, from, "owners", tb->owners, owner_cols, NCOLS(owner_cols), sizeof(row_owner), &extra);
     if (rc == SIM_OK)
         rc = load_owners(s, &extra);
     free_table(&extra);
     SIM_CHECK(rc);
+    if (tb->regions) {
+        rc = read_table(s, from, "regions", tb->regions, region_cols, NCOLS(region_cols), sizeof(row_region), &extra);
+        if (rc == SIM_OK)
+            rc = load_regions(s, &extra);
+        free_table(&extra);
+        SIM_CHECK(rc);
+    }
     SIM_CHECK(build_nodes(s, t));
+    SIM_CHECK(infer_regions(s));
     SIM_CHECK(build_links(s, &t[5]));
     rc = read_table(s, from, "price_history", tb->price_history, hist_cols, NCOLS(hist_cols), sizeof(row_hist), &extra);
     if (rc == SIM_OK)
@@ -1847,6 +2070,12 @@ void scn_free(scenario *s)
     for (int i = 0; i < s->nregions; i++)
         free(s->regions[i]);
     free(s->regions);
+    free(s->region_kind);
+    free(s->region_group);
+    for (int i = 0; i < s->ngroups; i++)
+        free(s->groups[i]);
+    free(s->groups);
+    free(s->region_table_path);
     for (int i = 0; i < s->nclasses; i++)
         free(s->classes[i].name);
     free(s->classes);
@@ -1866,6 +2095,10 @@ void scn_free(scenario *s)
     for (int i = 0; i < s->nowners; i++)
         free(s->owners[i].id);
     free(s->owners);
+    for (int i = 0; i < s->nevents; i++) {
+        free(s->events[i].from_set);
+        free(s->events[i].to_set);
+    }
     free(s->events);
     for (int i = 0; i < s->ncurbs; i++)
         free(s->curbs[i].region);

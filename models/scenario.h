@@ -39,8 +39,8 @@
     X(adjust_days, 42.0, 0.5, 365.0, 0, "d", "production closes the gap to the target stock over this many days (campaign_days: at once, no smoothing)") \
     X(forecast_days, 91.0, 0.5, 730.0, 0, "d", "order intake is averaged over about this many days to plan production and stocks (exponential smoothing)") \
     X(accept_days, 10.0, 1.0, 365.0, 0, "d", "orders accepted while the backlog not covered by finished stock is under this many days of capacity") \
-    X(raw_reorder_days, 20.0, 0.0, 365.0, 0, "d", "raw-material reorder point, days of use")      \
-    X(raw_order_up_to_days, 40.0, 0.0, 730.0, 1, "d", "raw-material order-up-to level, days of use") \
+    X(raw_reorder_days, 20.0, 0.0, 365.0, 0, "d", "raw-material reorder point, days of use on top of the mean lead time of the plant's cheapest supplier route")      \
+    X(raw_order_up_to_days, 40.0, 0.0, 730.0, 1, "d", "raw-material order-up-to level, days of use on top of that lead time") \
     X(margin, 0.08, -0.5, 2.0, 0, "1", "mark-up of the ex-works price over standard unit cost where the region's plants run at margin_reference_utilisation") \
     X(margin_slope, 0.5, 0.0, 20.0, 0, "1", "change of the mark-up per unit of the region's smoothed utilisation above (below) the reference: tight regions price up, idle ones down") \
     X(margin_reference_utilisation, 0.76, 0.05, 1.0, 0, "1", "utilisation at which the mark-up is plant.margin; also the utilisation of the standard cost prices are quoted from") \
@@ -141,7 +141,11 @@ typedef enum { MODE_RAIL, MODE_ROAD, MODE_RIVER, MODE_SEA, MODE_COUNT } scn_mode
 typedef enum { CUR_CNY, CUR_USD } scn_currency;
 
 typedef enum { EVT_PRICE_SHOCK, EVT_EXPORT_RESTRICTION, EVT_LINK_CLOSURE, EVT_LINK_SLOWDOWN, EVT_SMELTER_TRANSFER,
-               EVT_KINDS } scn_event_kind;
+               EVT_CURTAILMENT, EVT_DUTY, EVT_PLANT_CLOSE, EVT_KINDS } scn_event_kind;
+/* Kind of a region (tables.regions): a province of China, or a country
+ * or group of countries of the rest of the world. */
+typedef enum { REGION_PROVINCE, REGION_WORLD } scn_region_kind;
+extern const char *const scn_region_kind_names[];   /* province, world */
 typedef enum { DIST_FIXED, DIST_UNIFORM, DIST_TRIANGULAR, DIST_NORMAL } scn_dist_kind;
 
 extern const char *const scn_node_kind_names[];   /* "coke_supplier", ... */
@@ -157,6 +161,8 @@ typedef struct scn_class {
     double fixed_per_year_t;    /* fixed cost a year per tonne of yearly capacity (depreciation, staff, upkeep) */
     double baking_loss;         /* mass lost in baking, share of green anode */
     int high_efficiency;        /* counts toward the high-efficiency share */
+    int market_exit;            /* retires capacity for idleness or losses (plant.exit_*); 0: a smelter's
+                                   own carbon plant abroad, which closes with its smelter */
 } scn_class;
 
 typedef struct scn_node {
@@ -197,6 +203,10 @@ typedef struct scn_owner {
 typedef struct scn_smelter {
     int node;
     double al_tpy;        /* primary aluminium output in the first year */
+    double anode_per_t;   /* prebaked anode per t of aluminium: the table's, or smelter.anode_per_t_al;
+                             0 for Soderberg smelters (they bake their own paste) */
+    int soderberg;        /* 1: Soderberg technology, no prebaked anodes */
+    double safety_days;   /* days of cover held on top of smelter.reorder_days and order_up_to_days */
     double captive_share; /* share of orders placed with owned plants */
     double growth;        /* per year */
     int backorder;        /* 1: demand not met waits for the next delivery; 0: lost */
@@ -242,6 +252,10 @@ typedef struct scn_event {
     double lead_factor;   /* slowdown: lead time multiplied by this (>= 1) */
     double capacity_tpd;  /* slowdown: capacity at most this (HUGE_VAL: unchanged) */
     double al_tpy;        /* smelter transfer: aluminium output moved from smelter `from` to `to` (indices), over `days` */
+    int node;             /* curtailment: the smelter or plant (node index); plant_close: the plant */
+    double rate;          /* duty: ad valorem share of the ex-works price */
+    double per_t;         /* duty: per tonne, reporting currency */
+    unsigned char *from_set, *to_set;   /* duty: [nregions] 1 for origin / destination regions */
     int line;
 } scn_event;
 
@@ -264,7 +278,8 @@ typedef struct scn_dist {
  * share of smelter capacity converted, ceiling / (1 + exp(-speed (t - mid)))
  * with mid = start_year + ln(99) / speed (1 % of the ceiling at the start). */
 typedef struct scn_adoption {
-    int region;               /* -1: every region not listed elsewhere */
+    int region;               /* -1: every region not listed elsewhere; -2: the regions of `group` */
+    int group;                /* an IAI region (index into groups) whose regions are not listed apart; -1 none */
     scn_dist start_year, speed, ceiling;
 } scn_adoption;
 
@@ -294,6 +309,14 @@ typedef struct scenario {
 
     int nregions;
     char **regions;
+    int *region_kind;     /* [nregions] scn_region_kind: from tables.regions, or provinces where
+                             plants, smelters or ports are and world elsewhere */
+    int *region_group;    /* [nregions] index into groups */
+    int ngroups;
+    char **groups;        /* IAI regions (tables.regions' iai_region); without the table "China"
+                             for provinces and a world region's own name */
+    int region_table;     /* regions come from tables.regions */
+    char *region_table_path;   /* that table, as read (messages) */
     int nclasses;
     scn_class *classes;
     int nnodes;
@@ -354,6 +377,13 @@ const char *scn_inputs_differ(const char *then, const char *now, char *buf, size
 
 int scn_load(const char *path, const scn_override *ov, int nov, scenario *s);
 void scn_free(scenario *s);
+
+/* Whether regions a and b are in one country: every province is in China,
+ * every world region is a country of its own (or stands for one). */
+static inline int scn_same_country(const scenario *s, int a, int b)
+{
+    return a == b || (s->region_kind[a] == REGION_PROVINCE && s->region_kind[b] == REGION_PROVINCE);
+}
 
 /* Index of a node id, -1 if unknown. */
 int scn_find_node(const scenario *s, const char *id);

@@ -31,14 +31,21 @@ static double al_planned(const model_instance *m, int i)
     return mdl_max(m->s->smelters[i].al_tpy * mdl_growth(m, i) + events_transfer(m, i), 0.0);
 }
 
+/* The cap is China's: it binds the smelters of provinces only (a world
+ * scenario's other smelters grow by their own rates). */
 void smelter_cap_month(model_instance *m)
 {
-    double cap = m->s->smelter.aluminium_cap_tpy, total = 0;
-    for (int i = 0; i < m->s->nsmelters; i++)
-        total += m->smelters[i].al_tpy = al_planned(m, i);
+    const scenario *s = m->s;
+    double cap = s->smelter.aluminium_cap_tpy, total = 0;
+    for (int i = 0; i < s->nsmelters; i++) {
+        m->smelters[i].al_tpy = al_planned(m, i);
+        if (s->region_kind[mdl_cust_region(m, i)] == REGION_PROVINCE)
+            total += m->smelters[i].al_tpy;
+    }
     if (cap > 0 && total > cap)
-        for (int i = 0; i < m->s->nsmelters; i++)
-            m->smelters[i].al_tpy *= cap / total;
+        for (int i = 0; i < s->nsmelters; i++)
+            if (s->region_kind[mdl_cust_region(m, i)] == REGION_PROVINCE)
+                m->smelters[i].al_tpy *= cap / total;
 }
 
 /* Aluminium output rate of the month (t/day) for a smelter. */
@@ -74,17 +81,21 @@ void smelter_advance(model_instance *m, int i, double t)
         if (m->s->smelters[i].backorder)
             st->backorder += short_t;
         else
-            mdl_add(m, region, RM_LOST_AL, short_t / m->s->smelter.anode_per_t_al);
+            mdl_add(m, region, RM_LOST_AL, short_t / m->s->smelters[i].anode_per_t);
     }
 }
 
-/* Reorder point and order-up-to level of the call-offs, t (see the top). */
+/* Reorder point and order-up-to level of the call-offs, t (see the top):
+ * in days of cover on top of the transit time (anodes from China take
+ * six weeks to a smelter abroad; a reorder point of 20 days' cover would
+ * run it dry before they came) and of the smelter's safety_days (sea-borne
+ * supply arrives less evenly than by rail). */
 static void calloff_levels(const model_instance *m, int i, double *rop, double *target)
 {
     const scn_smelter_params *sp = &m->s->smelter;
     double rate = m->smelters[i].rate;
     double lot = (sp->order_up_to_days - sp->reorder_days) / sp->order_lines;
-    double mid = 0.5 * (sp->reorder_days + sp->order_up_to_days);
+    double mid = 0.5 * (sp->reorder_days + sp->order_up_to_days) + m->d->smelter_transit[i] + m->s->smelters[i].safety_days;
     *rop = rate * (mid - 0.5 * lot);
     *target = *rop + rate * lot;
 }
@@ -241,7 +252,9 @@ int smelter_month(model_instance *m, int i)
 void smelter_set_rate(model_instance *m, int i)
 {
     int region = mdl_cust_region(m, i);
-    double full = al_rate(m, i) * events_curb(m, region, 1) * m->s->smelter.anode_per_t_al;
+    smelter_state *st = &m->smelters[i];
+    st->al_rate = al_rate(m, i) * events_curb(m, region, 1) * events_curtail(m, m->s->smelters[i].node);
+    double full = st->al_rate * m->s->smelters[i].anode_per_t;
     double inert = adopt_share(m, region);
     m->smelters[i].rate = full * (1.0 - inert);
     m->smelters[i].displaced_rate = full * inert;

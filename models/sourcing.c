@@ -23,7 +23,9 @@
  * 3. What no plant can accept goes to the open plant whose expected wait
  *    is shortest; it waits there rather than being lost.
  *
- * Candidates are kept ranked by landed price (prices.c, monthly); since
+ * Candidates are kept ranked by landed price (prices.c, monthly: ex-works
+ * price plus freight, and across a border exports.premium and any duty);
+ * since
  * waits only add to it, a scan stops at the first candidate whose landed
  * price alone is above the best effective cost found: in an uncongested
  * network that is the second candidate.
@@ -49,17 +51,19 @@ double sourcing_plant_wait(const model_instance *m, int p)
     return wait;
 }
 
-/* What plant p can take now of `need` t over route r, and the order's
+/* What plant p can take now of `need` t over route r (with extra_days of
+ * its capacity on top of what it accepts), and the order's
  * expected wait (plant and links); 0 when it can take nothing, or less
  * than a lot: allocation.min_lot_t, or all of `need`, or a campaign's
  * output at capacity where that is less (small plants ship small lots).
  * Buyers do not place a few wagons with a plant that is nearly full;
  * without a lot such slivers were a fifth of all parts, a quarter of
  * them under 100 t. */
-static double can_take(const model_instance *m, int p, const net_route *r, double need, double *wait)
+static double take_within(const model_instance *m, int p, const net_route *r, double need, double extra_days,
+                          double *wait)
 {
-    double free_t = plant_free_capacity(m, p);   /* (0 when closed) */
     const plant_state *ps = &m->plants[p];
+    double free_t = ps->open ? plant_free_capacity(m, p) + extra_days * ps->cap_rate * ps->curb : 0.0;
     double lot = mdl_min(mdl_min(m->s->alloc.min_lot_t, need), ps->cap_rate * ps->curb * m->s->plant.campaign_days);
     if (free_t <= 0 || free_t < lot * (1.0 - 1e-12))
         return 0.0;
@@ -70,6 +74,11 @@ static double can_take(const model_instance *m, int p, const net_route *r, doubl
         return 0.0;
     *wait = w;
     return take;
+}
+
+static double can_take(const model_instance *m, int p, const net_route *r, double need, double *wait)
+{
+    return take_within(m, p, r, need, 0.0, wait);
 }
 
 /* What the rule adds to the landed price of plant p when a smelter owns
@@ -96,15 +105,22 @@ static int place_captive(model_instance *m, int cust, double cq, double placed, 
     int nown = d->owned_start[cust + 1] - d->owned_start[cust];
     double total = 0, w;
     *taken = 0;
+    /* An own plant takes a call-off's captive part on top of its
+     * acceptance window: it plans its furnaces for its owner's pot lines,
+     * and turned a call-off away whenever its backlog exceeded a few days
+     * (large captive plants, a call-off near their window, lost a fifth
+     * of their owner's orders to merchants). */
+    const scn_smelter_params *sp = &m->s->smelter;
+    double calloff = (sp->order_up_to_days - sp->reorder_days) / sp->order_lines;
     for (int i = 0; i < nown; i++)
         if (own[i] != except)
-            total += can_take(m, own[i], net_plant_route(&d->net, own[i], cust), 0.0, &w);
+            total += take_within(m, own[i], net_plant_route(&d->net, own[i], cust), 0.0, calloff, &w);
     if (total <= 0)
         return SIM_OK;
     double share = mdl_min(cq, total) / total;
     for (int i = 0; i < nown; i++) {
         const net_route *r = net_plant_route(&d->net, own[i], cust);
-        double q = own[i] == except ? 0.0 : can_take(m, own[i], r, 0.0, &w) * share;
+        double q = own[i] == except ? 0.0 : take_within(m, own[i], r, 0.0, calloff, &w) * share;
         if (q <= 0)
             continue;
         SIM_CHECK(plant_receive_order(m, own[i], cust, r, q, placed));
@@ -120,13 +136,13 @@ static int best_candidate(const model_instance *m, int cust, int except, double 
     const model_def *d = m->d;
     const int *cand = m->cand + d->cand_start[cust];
     const int *rt = m->cand_rt + d->cand_start[cust];
-    const double *tc = m->cand_tc + d->cand_start[cust];
+    const double *lk = m->cand_land + d->cand_start[cust];
     const net_route *routes = d->net.plant_cust;
     double dc = m->s->alloc.delay_cost_per_day;
     int n = d->ncand[cust], best = -1;
     for (int i = 0; i < n; i++) {
         int p = cand[i];
-        double landed = m->plant_price[p] + tc[i];
+        double landed = lk[i];
         if (best >= 0 && landed >= *eff)
             break;   /* ranked by landed price: no later one can do better */
         double w = 0, t = p == except ? 0.0 : can_take(m, p, &routes[rt[i]], need, &w);
@@ -187,14 +203,14 @@ static int place_greedy_static(model_instance *m, int cust, double *rest, double
     const model_def *d = m->d;
     const int *cand = m->cand + d->cand_start[cust];
     const int *rt = m->cand_rt + d->cand_start[cust];
-    const double *tc = m->cand_tc + d->cand_start[cust];
+    const double *lk = m->cand_land + d->cand_start[cust];
     const net_route *routes = d->net.plant_cust;
     struct sourcing_pick *pk = m->pick;
     double dc = m->s->alloc.delay_cost_per_day, cover = HUGE_VAL, need = *rest;
     int n = d->ncand[cust], np = 0;
     for (int i = 0; i < n; i++) {
         int p = cand[i];
-        double landed = m->plant_price[p] + tc[i];
+        double landed = lk[i];
         if (landed >= cover)
             break;
         double w = 0, t = p == except ? 0.0 : can_take(m, p, &routes[rt[i]], need, &w);
@@ -212,7 +228,7 @@ static int place_greedy_static(model_instance *m, int cust, double *rest, double
         double w = 0, t = *rest > 0 ? can_take(m, cand[best.i], &routes[rt[best.i]], need, &w) : 0.0;
         if (t > 0)
             np = pick_insert(pk, np, best.i,
-                             m->plant_price[cand[best.i]] + tc[best.i] + dc * w + third_party(m, cand[best.i], cust), t);
+                             lk[best.i] + dc * w + third_party(m, cand[best.i], cust), t);
     }
     return SIM_OK;
 }
@@ -243,7 +259,7 @@ static int place_split(model_instance *m, int cust, double *rest, double placed,
     const model_def *d = m->d;
     const int *cand = m->cand + d->cand_start[cust];
     const int *rt = m->cand_rt + d->cand_start[cust];
-    const double *tc = m->cand_tc + d->cand_start[cust];
+    const double *lk = m->cand_land + d->cand_start[cust];
     const net_route *routes = d->net.plant_cust;
     double take = 0, best = 0;
     if (best_candidate(m, cust, except, *rest, &take, &best) < 0)
@@ -252,10 +268,10 @@ static int place_split(model_instance *m, int cust, double *rest, double placed,
     int n = d->ncand[cust], last = 0;
     for (int i = 0; i < n; i++) {
         int p = cand[i];
-        if (m->plant_price[p] + tc[i] > band)
+        if (lk[i] > band)
             break;
         double t = p == except ? 0.0 : can_take(m, p, &routes[rt[i]], *rest, &w);
-        double e = m->plant_price[p] + tc[i] + m->s->alloc.delay_cost_per_day * w + third_party(m, p, cust);
+        double e = lk[i] + m->s->alloc.delay_cost_per_day * w + third_party(m, p, cust);
         if (t > 0 && e <= band) {
             m->cand_key[i] = t;
             total += t;

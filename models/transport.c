@@ -453,6 +453,11 @@ void transport_deliver_anodes(model_instance *m, int cust, double t, int inclusi
         if (m->recording) {   /* service: tonnes delivered and how long they took */
             double lead = in.arrive - in.placed;
             mdl_add(m, region, RM_DELIVERED, in.qty);
+            int from = mdl_plant_region(m, in.plant);
+            if (!scn_same_country(s, from, region)) {   /* trade: its origin's exports, its destination's imports */
+                mdl_add(m, from, RM_SHIP_ABROAD, in.qty);
+                mdl_add(m, region, RM_IMPORTS, in.qty);
+            }
             mdl_add(m, region, RM_LEAD_MEAN, in.qty * lead);   /* a sum until the month closes */
             int bin = lead < LEAD_BINS - 1 ? (int)lead : LEAD_BINS - 1;
             bin = bin > 0 ? bin : 0;

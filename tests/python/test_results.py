@@ -81,7 +81,8 @@ def real_run(path):
     check("Shandong" in list(ds["region_name"].values), "region names")
     for c in ("region_kind", "plant_region", "plant_class", "plant_id", "time_end"):
         check(c in ds.coords, f"coordinate {c}")
-    check(set(ds["region_kind"].values) == {"province", "world_region"}, "region kinds")
+    check(set(ds["region_kind"].values) == {"province", "world"}, "region kinds")
+    check("iai_region" in ds.coords and set(ds["iai_region"].values) >= {"China"}, "IAI regions")
     stock = ds["anode_stock"]
     check("time_end" in stock.attrs.get("coordinates", stock.encoding.get("coordinates", "")) or "time_end" in stock.coords,
           "month-end levels name time_end")
