@@ -216,6 +216,33 @@ static int candidate_lists(model_def *d)
     return rc;
 }
 
+/* Which customers can buy abroad, and the raw-material lead times each
+ * plant's stock policy looks up (compact: the route records are a cache
+ * miss each on large networks). */
+static int trade_and_leads(model_def *d)
+{
+    const scenario *s = d->scn;
+    d->cust_abroad = calloc((size_t)d->ncust + 1, 1);
+    d->raw_lead = calloc(4 * (size_t)s->nplants + 1, sizeof *d->raw_lead);
+    if (!d->cust_abroad || !d->raw_lead)
+        return sim_err_set(SIM_ENOMEM, "out of memory for the model definition");
+    for (int c = 0; c < d->ncust; c++)
+        for (int k = d->cand_start[c]; k < d->cand_start[c] + d->ncand[c]; k++)
+            d->cust_abroad[c] |= !scn_same_country(s, d->plant_region[d->cand[k]], d->cust_region[c]);
+    for (int p = 0; p < s->nplants; p++)
+        for (int com = 0; com < 2; com++) {
+            int first = d->sup_start[p] + (com == 1 ? d->nsup_cand[2 * p] : 0), n = d->nsup_cand[2 * p + com];
+            double *l = d->raw_lead + 4 * (size_t)p + 2 * (size_t)com;
+            for (int i = 0; i < n; i++) {
+                double lead = d->net.sup_plant[d->sup_rt[first + i]].lead_mean;
+                if (i == 0)
+                    l[0] = lead;
+                l[1] = mdl_max(l[1], lead + 7.0);
+            }
+        }
+    return SIM_OK;
+}
+
 /* Route lead time of smelter i's own plants (the mean) and of its
  * cheapest candidate it does not own, weighted by its captive share. */
 static int smelter_transits(model_def *d)
@@ -343,6 +370,8 @@ int model_def_init(model_def *d, const scenario *s)
         rc = price_def_export_ref(d);
     if (rc == SIM_OK)
         rc = smelter_transits(d);
+    if (rc == SIM_OK)
+        rc = trade_and_leads(d);
     if (rc != SIM_OK)
         model_def_free(d);
     return rc;
@@ -352,6 +381,8 @@ void model_def_free(model_def *d)
 {
     free(d->sets_markup);
     free(d->smelter_transit);
+    free(d->cust_abroad);
+    free(d->raw_lead);
     net_free(&d->net);
     price_def_free(d);
     free(d->plant_cost);

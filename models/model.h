@@ -172,6 +172,9 @@ typedef struct model_def {
      * its captive share at its own plants' route lead time, the rest at
      * that of its cheapest other candidate at the base prices. */
     double *smelter_transit;      /* [nsmelters] */
+    unsigned char *cust_abroad;   /* [ncust] 1: some candidate plant is in another country */
+    double *raw_lead;             /* [nplants][2][2]: route lead of the cheapest supplier of coke, pitch,
+                                     and a bound on any pick's (the longest route, a week's queue) */
 } model_def;
 
 /* Build the shared part: network, routes, costs and candidate lists.

@@ -109,11 +109,7 @@ static double nameplate(const model_instance *m, int p)
  * covers it). */
 static double raw_lead0(const model_instance *m, int p, int com)
 {
-    const model_def *d = m->d;
-    if (d->nsup_cand[2 * p + com] == 0)
-        return 0.0;
-    int first = d->sup_start[p] + (com == COM_PITCH ? d->nsup_cand[2 * p] : 0);
-    return d->net.sup_plant[d->sup_rt[first]].lead_mean;
+    return m->d->raw_lead[4 * (size_t)p + 2 * (size_t)com];
 }
 
 int plant_init(model_instance *m, int p)
@@ -323,9 +319,11 @@ static int check_raw(model_instance *m, int p)
          * supplier's queue some days; rail in China a few.  (Without it a
          * plant that fell back to a distant supplier ran out of coke.) */
         double use = raw_use_rate(m, p, c), lead;
+        double ip = ps->raw[c] + ps->on_order[c];
+        if (!m->d->link_dynamic && ip >= (pp->raw_reorder_days + m->d->raw_lead[4 * (size_t)p + 2 * (size_t)c + 1]) * use)
+            continue;   /* above the reorder point whatever the pick (links static: no route waits) */
         int k = raw_pick(m, p, c, &lead);
         lead = mdl_max(lead, raw_lead0(m, p, c));   /* an order from the usual supplier may still be at sea */
-        double ip = ps->raw[c] + ps->on_order[c];
         if (k >= 0 && ip < (pp->raw_reorder_days + lead) * use)
             SIM_CHECK(order_raw(m, p, c, (pp->raw_order_up_to_days + lead) * use - ip, k));
     }

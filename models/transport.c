@@ -453,7 +453,7 @@ void transport_deliver_anodes(model_instance *m, int cust, double t, int inclusi
         if (m->recording) {   /* service: tonnes delivered and how long they took */
             double lead = in.arrive - in.placed;
             mdl_add(m, region, RM_DELIVERED, in.qty);
-            int from = mdl_plant_region(m, in.plant);
+            int from = m->d->cust_abroad[cust] ? mdl_plant_region(m, in.plant) : region;
             if (!scn_same_country(s, from, region)) {   /* trade: its origin's exports, its destination's imports */
                 mdl_add(m, from, RM_SHIP_ABROAD, in.qty);
                 mdl_add(m, region, RM_IMPORTS, in.qty);
