@@ -80,8 +80,18 @@ static void print_single(const batch_view *b)
     printf("  utilisation         %8.1f %%\n", cap > 0 ? 100 * out / cap : 0);
     printf("  domestic use        %8.3f Mt   (%.0f kg anode per t aluminium)\n",
            mean_of(b, 0, y, N, RM_CONSUMPTION) / 1e6, 1000 * s->smelter.anode_per_t_al);
-    printf("  exports delivered   %8.3f Mt   +- %.3f\n", mean_of(b, 0, y, N, RM_EXPORTS) / 1e6,
-           sd_of(b, 0, y, N, RM_EXPORTS) / 1e6);
+    if (s->nmarkets > 0) {
+        printf("  exports delivered   %8.3f Mt   +- %.3f\n", mean_of(b, 0, y, N, RM_EXPORTS) / 1e6,
+               sd_of(b, 0, y, N, RM_EXPORTS) / 1e6);
+    } else {   /* a world scenario: what China's provinces ship abroad, what the rest imports */
+        double ex = 0, im = 0;
+        for (int g = 0; g < N; g++)
+            if (s->region_kind[g] == REGION_PROVINCE)
+                ex += mean_of(b, 0, y, g, RM_SHIP_ABROAD);
+            else
+                im += mean_of(b, 0, y, g, RM_IMPORTS);
+        printf("  China's exports     %8.3f Mt   (imports of the world's regions %.3f Mt)\n", ex / 1e6, im / 1e6);
+    }
     printf("  shortage            %8.3f Mt   (aluminium lost %.1f kt)\n", mean_of(b, 0, y, N, RM_SHORTAGE) / 1e6,
            mean_of(b, 0, y, N, RM_LOST_AL) / 1e3);
     double disp = mean_of(b, 0, y, N, RM_DISPLACED);
