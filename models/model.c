@@ -231,13 +231,13 @@ static int trade_and_leads(model_def *d)
             d->cust_abroad[c] |= !scn_same_country(s, d->plant_region[d->cand[k]], d->cust_region[c]);
     for (int p = 0; p < s->nplants; p++)
         for (int com = 0; com < 2; com++) {
-            int first = d->sup_start[p] + (com == 1 ? d->nsup_cand[2 * p] : 0), n = d->nsup_cand[2 * p + com];
+            int first = mdl_sup_first(d, p, com), n = d->nsup_cand[2 * p + com];
             double *l = d->raw_lead + 4 * (size_t)p + 2 * (size_t)com;
             for (int i = 0; i < n; i++) {
                 double lead = d->net.sup_plant[d->sup_rt[first + i]].lead_mean;
                 if (i == 0)
                     l[0] = lead;
-                l[1] = mdl_max(l[1], lead + 7.0);
+                l[1] = mdl_max(l[1], lead + RAW_QUEUE_DAYS);
             }
         }
     return SIM_OK;
@@ -261,7 +261,7 @@ static int smelter_transits(model_def *d)
                 other = d->net.plant_cust[d->cand_rt[k]].lead_mean;
                 break;
             }
-        double cs = nown > 0 ? s->smelters[i].captive_share : 0.0;
+        double cs = s->smelters[i].captive_share;   /* (> 0 only with an own plant: scenario.c) */
         d->smelter_transit[i] = cs * own + (1.0 - cs) * other;
     }
     return SIM_OK;

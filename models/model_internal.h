@@ -451,6 +451,17 @@ static inline double mdl_growth(const model_instance *m, int c)
     return exp(m->d->growth[c] * ((m->month + 0.5) / 12.0 - 0.5));
 }
 
+/* First of plant p's supplier candidates of coke (com 0) or pitch (1) in
+ * model_def.sup_cand (and sup_tc, sup_rt): coke's come first. */
+static inline int mdl_sup_first(const model_def *d, int p, int com)
+{
+    return d->sup_start[p] + (com == 1 ? d->nsup_cand[2 * p] : 0);
+}
+
+/* Days a supplier's queue may hold an order before a plant looks to
+ * another (plant.c); what it adds to the lead a plant's stock covers. */
+#define RAW_QUEUE_DAYS 7.0
+
 /* Node of customer c (smelter, or nsmelters + market). */
 static inline int mdl_cust_node(const scenario *s, int c)
 {

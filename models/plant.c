@@ -105,11 +105,12 @@ static double nameplate(const model_instance *m, int p)
     return mdl_max(m->s->plants[p].capacity_tpy + ps->added_tpy - ps->retired_tpy, 0.0);
 }
 
-/* Mean lead time of plant p's cheapest supplier route (the opening stock
- * covers it). */
-static double raw_lead0(const model_instance *m, int p, int com)
+/* Plant p's raw-material leads (model_def.raw_lead): [0] the mean lead
+ * time of its cheapest supplier route (the opening stock covers it), [1] a
+ * bound on any pick's. */
+static const double *raw_leads(const model_instance *m, int p, int com)
 {
-    return m->d->raw_lead[4 * (size_t)p + 2 * (size_t)com];
+    return m->d->raw_lead + 4 * (size_t)p + 2 * (size_t)com;
 }
 
 int plant_init(model_instance *m, int p)
@@ -132,7 +133,7 @@ int plant_init(model_instance *m, int p)
     ps->invest_due = -1;
     ps->up = 1;
     for (int c = 0; c < 2; c++)
-        ps->raw[c] = (s->plant.raw_order_up_to_days + raw_lead0(m, p, c)) * raw_use_rate(m, p, c);
+        ps->raw[c] = (s->plant.raw_order_up_to_days + raw_leads(m, p, c)[0]) * raw_use_rate(m, p, c);
     /* Campaigns of different plants start out of phase. */
     double first = s->plant.campaign_days * gsl_rng_uniform(ps->rng);
     SIM_CHECK(sim_engine_schedule(&m->eng, first, PRIO_PLANT, EV_PLANT_CYCLE, p, 0, 0.0, NULL));
@@ -257,15 +258,16 @@ static int move_orders(model_instance *m, int p, int from, double keep_first)
 }
 
 /* The supplier a raw-material order goes to now (its candidate index,
- * -1: none), and the days its goods spend on the way (route lead time and
- * waits on the links, and the supplier's queue up to a week: beyond that
- * a larger order would only lengthen the queue it waits for): the cheapest supplier whose goods can leave within
- * a week and whose route is not closed; else the one whose goods would
- * arrive soonest. */
+ * -1: none), and the days its goods spend on the way (route lead time,
+ * waits on the links, and the supplier's queue up to RAW_QUEUE_DAYS:
+ * beyond that a larger order would only lengthen the queue it waits for):
+ * the cheapest supplier whose goods can leave within RAW_QUEUE_DAYS and
+ * whose route is not closed; else the one whose goods would arrive
+ * soonest. */
 static int raw_pick(const model_instance *m, int p, int com, double *delay)
 {
     const model_def *d = m->d;
-    int first = d->sup_start[p] + (com == COM_PITCH ? d->nsup_cand[2 * p] : 0);
+    int first = mdl_sup_first(d, p, com);
     const int *cand = d->sup_cand + first;
     int n = d->nsup_cand[2 * p + com], k = -1;
     double now = m->eng.now, room, best = HUGE_VAL;
@@ -273,19 +275,19 @@ static int raw_pick(const model_instance *m, int p, int com, double *delay)
     for (int i = 0; i < n && k < 0; i++) {
         const net_route *r = &d->net.sup_plant[d->sup_rt[first + i]];
         double wait = mdl_max(m->sup_busy[cand[i]] - now, 0.0), w = transport_route_wait(m, r, &room);
-        if (wait <= 7.0 && w <= 7.0) {
+        if (wait <= RAW_QUEUE_DAYS && w <= RAW_QUEUE_DAYS) {
             k = i;
             *delay = wait + w + r->lead_mean;
         }
     }
     for (int i = 0; k < 0 && i < n; i++) {
         const net_route *r = &d->net.sup_plant[d->sup_rt[first + i]];
-        double t = mdl_max(m->sup_busy[cand[i]] - now, 0.0) + transport_route_wait(m, r, &room) + r->lead_mean;
+        double wait = mdl_max(m->sup_busy[cand[i]] - now, 0.0), w = transport_route_wait(m, r, &room);
+        double t = wait + w + r->lead_mean;
         if (t < best) {
             best = t;
             k = i;
-            *delay = mdl_min(mdl_max(m->sup_busy[cand[i]] - now, 0.0), 7.0) + transport_route_wait(m, r, &room) +
-                     r->lead_mean;
+            *delay = mdl_min(wait, RAW_QUEUE_DAYS) + w + r->lead_mean;
         }
     }
     return k;
@@ -296,10 +298,9 @@ static int order_raw(model_instance *m, int p, int com, double qty, int k)
 {
     const scenario *s = m->s;
     const model_def *d = m->d;
-    int first = d->sup_start[p] + (com == COM_PITCH ? d->nsup_cand[2 * p] : 0);
-    const int *cand = d->sup_cand + first;
+    int first = mdl_sup_first(d, p, com);
     double now = m->eng.now;
-    int pick = cand[k];
+    int pick = d->sup_cand[first + k];
     double ready = mdl_max(now, m->sup_busy[pick]);
     m->sup_busy[pick] = ready + qty / (s->suppliers[pick].capacity_tpy / m->days_in_year);
     m->plants[p].on_order[com] += qty;
@@ -320,10 +321,11 @@ static int check_raw(model_instance *m, int p)
          * plant that fell back to a distant supplier ran out of coke.) */
         double use = raw_use_rate(m, p, c), lead;
         double ip = ps->raw[c] + ps->on_order[c];
-        if (!m->d->link_dynamic && ip >= (pp->raw_reorder_days + m->d->raw_lead[4 * (size_t)p + 2 * (size_t)c + 1]) * use)
+        const double *leads = raw_leads(m, p, c);
+        if (!m->d->link_dynamic && ip >= (pp->raw_reorder_days + leads[1]) * use)
             continue;   /* above the reorder point whatever the pick (links static: no route waits) */
         int k = raw_pick(m, p, c, &lead);
-        lead = mdl_max(lead, raw_lead0(m, p, c));   /* an order from the usual supplier may still be at sea */
+        lead = mdl_max(lead, leads[0]);   /* an order from the usual supplier may still be at sea */
         if (k >= 0 && ip < (pp->raw_reorder_days + lead) * use)
             SIM_CHECK(order_raw(m, p, c, (pp->raw_order_up_to_days + lead) * use - ip, k));
     }

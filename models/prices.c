@@ -179,7 +179,7 @@ void price_def_free(model_def *d)
 double price_landed_raw(const model_def *d, int plant, int com, double mult, double fxm)
 {
     const scenario *s = d->scn;
-    int first = d->sup_start[plant] + (com == 1 ? d->nsup_cand[2 * plant] : 0);
+    int first = mdl_sup_first(d, plant, com);
     const int *cand = d->sup_cand + first;
     const double *tc = d->sup_tc + first;
     int n = d->nsup_cand[2 * plant + com];
@@ -238,9 +238,6 @@ int price_def_export_ref(model_def *d)
     return SIM_OK;
 }
 
-/* Re-rank each customer's candidate plants by landed price (ties by plant
- * index).  Insertion sort over landed prices computed once per candidate:
- * month to month the order barely changes, so this is near linear. */
 /* Landed price of plant p for customer c over freight tc: across a border
  * the quote carries exports.premium and the duties in force. */
 static double landed(const model_instance *m, int p, int c, double tc)
@@ -256,6 +253,9 @@ static double landed(const model_instance *m, int p, int c, double tc)
     return price * (1.0 + m->s->exports.premium + rate) + tc + per_t;
 }
 
+/* Re-rank each customer's candidate plants by landed price (ties by plant
+ * index).  Insertion sort over landed prices computed once per candidate:
+ * month to month the order barely changes, so this is near linear. */
 void price_rank(model_instance *m)
 {
     const model_def *d = m->d;

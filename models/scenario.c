@@ -555,27 +555,39 @@ static char *read_text(const char *path, const char *what)
     return csv_read_file(path, what, (size_t)16 << 20, &text, &len) == SIM_OK ? text : NULL;
 }
 
-static int region_index(scenario *s, const char *name)
+/* Index of `name` in a list of n names, -1 if absent. */
+static int name_find(char *const *list, int n, const char *name)
 {
-    for (int i = 0; i < s->nregions; i++)
-        if (strcmp(s->regions[i], name) == 0)
+    for (int i = 0; i < n; i++)
+        if (strcmp(list[i], name) == 0)
             return i;
-    char **r = realloc(s->regions, (size_t)(s->nregions + 1) * sizeof *r);
+    return -1;
+}
+
+/* Index of `name` in *list, appended (a copy) when absent; -1 when out of
+ * memory.  Regions and IAI regions are named this way. */
+static int name_index(char ***list, int *n, const char *name)
+{
+    int i = name_find(*list, *n, name);
+    if (i >= 0)
+        return i;
+    char **r = realloc(*list, (size_t)(*n + 1) * sizeof *r);
     if (!r)
         return -1;
-    s->regions = r;
-    s->regions[s->nregions] = strdup(name);
-    if (!s->regions[s->nregions])
+    *list = r;
+    if (!(r[*n] = strdup(name)))
         return -1;
-    return s->nregions++;
+    return (*n)++;
+}
+
+static int region_index(scenario *s, const char *name)
+{
+    return name_index(&s->regions, &s->nregions, name);
 }
 
 static int find_region(const scenario *s, const char *name)
 {
-    for (int i = 0; i < s->nregions; i++)
-        if (strcmp(s->regions[i], name) == 0)
-            return i;
-    return -1;
+    return name_find(s->regions, s->nregions, name);
 }
 
 static uint64_t fnv1a(const char *str)
@@ -1582,10 +1594,7 @@ static int load_adoption(scenario *s, const raw_scenario *raw)
         if (strcmp(r->region, "*") == 0)
             a->region = -1;
         else if ((a->region = find_region(s, r->region)) < 0) {
-            for (int k = 0; k < s->ngroups; k++)
-                if (strcmp(s->groups[k], r->region) == 0)
-                    a->group = k;
-            if (a->group < 0)
+            if ((a->group = name_find(s->groups, s->ngroups, r->region)) < 0)
                 return sim_err_set(SIM_EINPUT, "%s:%d: field 'inert_anodes[%d].region': unknown region '%s' (expected a region or an IAI region named in the tables, or *)",
                                    s->path, line, i, r->region);
             a->region = -2;
@@ -1621,20 +1630,9 @@ double scn_dist_draw(const scn_dist *d, double u, double z)
     return d->a;
 }
 
-/* The owners (tables.owners, read; empty when not given), then "other",
- * the owner of every plant that names none. */
 static int group_index(scenario *s, const char *name)
 {
-    for (int i = 0; i < s->ngroups; i++)
-        if (strcmp(s->groups[i], name) == 0)
-            return i;
-    char **g = realloc(s->groups, (size_t)(s->ngroups + 1) * sizeof *g);
-    if (!g)
-        return -1;
-    s->groups = g;
-    if (!(g[s->ngroups] = strdup(name)))
-        return -1;
-    return s->ngroups++;
+    return name_index(&s->groups, &s->ngroups, name);
 }
 
 static int alloc_region_arrays(scenario *s, int n)
@@ -1695,6 +1693,8 @@ static int infer_regions(scenario *s)
     return SIM_OK;
 }
 
+/* The owners (tables.owners, read; empty when not given), then "other",
+ * the owner of every plant that names none. */
 static int load_owners(scenario *s, const loaded_table *lt)
 {
     int n = lt->tab.nrows;
