@@ -9,6 +9,12 @@ Writes, next to the results file unless OUTPUT_DIR is given:
   <name>-flows.png     mean inter-regional anode flows of the first year
   <name>-prices.png    coke, pitch, anode and energy price bands
   <name>-inert.png     inert-anode share by region, when any region adopts
+  <name>-market.png    a world run: market value in USD by year (bands), beside the
+                       market report's figures, and by IAI region
+  <name>-trade.png     a world run: China's exports by destination IAI region, and
+                       the imports of each IAI region, yearly medians
+  <name>-displaced.png a world run with inert anodes: carbon-anode demand displaced
+                       by IAI region, and its share of the world's
 and prints each path.
 """
 import os
@@ -18,6 +24,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import xarray as xr  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import anodesim_results as ar  # noqa: E402
@@ -166,7 +173,102 @@ def main(argv):
             ax.set_title(f"{name}: inert-anode adoption, {len(active)} furthest of {len(adopting)} regions "
                          "(bands p5-p95, p25-p75)", fontsize=10)
             save(fig, base + "-inert.png")
+    if "region_kind" in ds and "world" in set(np.asarray(ds["region_kind"].values).astype(str)):
+        world_plots(ds, name, n, base)
     return 0
+
+
+def year_fan(ax, da, label, color):
+    """Bands across replications of a yearly series (realization, year), USD bn."""
+    q = da.quantile([0.05, 0.25, 0.5, 0.75, 0.95], dim="realization") / 1e9
+    y = da["year"].values
+    ax.fill_between(y, q.sel(quantile=0.05), q.sel(quantile=0.95), color=color, alpha=0.2)
+    ax.fill_between(y, q.sel(quantile=0.25), q.sel(quantile=0.75), color=color, alpha=0.4)
+    ax.plot(y, q.sel(quantile=0.5), color=color, marker="o", ms=3, label=f"{label} (median, p25-p75, p5-p95)")
+
+
+def world_plots(ds, name, n, base):
+    """Market value against the report, and trade by IAI region."""
+    mv = ar.market_value(ds)
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(14, 5), gridspec_kw={"width_ratios": [3, 2]})
+    for i, (s, label) in enumerate([("all", "all anodes, volume x ex-works price"),
+                                    ("merchant", "anodes of merchant plants"),
+                                    ("cross_border", "anodes delivered across a border")]):
+        year_fan(a1, mv[s], label, f"C{i}")
+    ry = sorted(ar.REPORT_USD_BN)
+    a1.plot(ry, [ar.REPORT_USD_BN[y] for y in ry], "k--", marker="s", label="market report (point forecast)")
+    a1.set_ylim(bottom=0)
+    a1.set_ylabel("USD bn a year")
+    a1.set_title(f"{name}: market value ({n} replications)")
+    a1.legend(fontsize=7, loc="center right")
+    by = mv["by_iai"].median("realization") / 1e9
+    order = by.sum("year").argsort().values[::-1]
+    bottom = np.zeros(by.sizes["year"])
+    for k, g in enumerate(order):
+        v = by.isel(iai_region=g).values
+        a2.bar(by["year"].values, v, bottom=bottom, color=f"C{k % 10}", label=str(by["iai_region"].values[g]))
+        bottom += v
+    a2.set_ylabel("USD bn a year (median), by where the anodes were made")
+    a2.set_title("all anodes by IAI region")
+    a2.legend(fontsize=6, ncol=2)
+    save(fig, base + "-market.png")
+
+    iai = np.asarray(ds["iai_region"].values).astype(str)
+    prov = np.asarray(ds["region_kind"].values).astype(str) == "province"
+    flow = ds["flow"]
+    dest = xr_groups(flow.isel(origin=np.nonzero(prov)[0]).sum("origin"), "destination", iai)
+    dest = dest.sel(group=[g for g in dest["group"].values if g != "China"]).median("realization") / 1e6
+    imports = ar.yearly(ds["imports"]).groupby(xr_key(iai, "region")).sum("region").median("realization") / 1e6
+    imports = imports.sel(group=[g for g in imports["group"].values if g != "China"])
+    colour = {g: f"C{k % 10}" for k, g in enumerate(sorted(set(iai)))}   # one per IAI region, every chart
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(14, 4.8))
+    bottom = np.zeros(dest.sizes["year"])
+    for g in dest["group"].values:
+        v = dest.sel(group=g).values
+        a1.bar(dest["year"].values, v, bottom=bottom, color=colour[g], label=str(g))
+        bottom += v
+    a1.set_ylabel("Mt a year (median)")
+    a1.set_title(f"{name}: China's exports by destination")
+    a1.legend(fontsize=6, ncol=2)
+    for g in imports["group"].values:
+        a2.plot(imports["year"].values, imports.sel(group=g).values, marker="o", ms=3, color=colour[g], label=str(g))
+    a2.set_ylabel("Mt a year (median)")
+    a2.set_title("imports by IAI region (from another country)")
+    a2.legend(fontsize=6, ncol=2)
+    save(fig, base + "-trade.png")
+
+    disp = ar.yearly(ds["displaced_demand"]).groupby(xr_key(iai, "region")).sum("region")
+    if float(disp.max()) > 0:
+        dem = ar.yearly(ds["demand"]).sum("region")
+        share = 100 * disp.sum("group") / (disp.sum("group") + dem)
+        med = disp.median("realization") / 1e6
+        fig, ax = plt.subplots(figsize=(10, 4.8))
+        bottom = np.zeros(med.sizes["year"])
+        for g in med["group"].values:
+            v = med.sel(group=g).values
+            ax.bar(med["year"].values, v, bottom=bottom, color=colour[g], label=str(g))
+            bottom += v
+        ax.set_ylabel("carbon anodes displaced, Mt a year (median)")
+        ax2 = ax.twinx()
+        q = share.quantile([0.05, 0.5, 0.95], "realization")
+        ax2.plot(share["year"].values, q.sel(quantile=0.5), "k-", marker="o", ms=3, label="share of world demand (median)")
+        ax2.fill_between(share["year"].values, q.sel(quantile=0.05), q.sel(quantile=0.95), color="k", alpha=0.1)
+        ax2.set_ylabel("% of carbon-anode demand displaced (p5-p95)")
+        ax2.set_ylim(bottom=0)
+        ax.set_title(f"{name}: carbon-anode volume displaced by inert anodes, by IAI region")
+        ax.legend(fontsize=6, ncol=2, loc="upper left")
+        ax2.legend(fontsize=7, loc="center left")
+        save(fig, base + "-displaced.png")
+
+
+def xr_key(labels, dim):
+    """Group labels along dim (an IAI region per region), for groupby."""
+    return xr.DataArray(labels, dims=dim, name="group")
+
+
+def xr_groups(da, dim, labels):
+    """da summed over the entries of dim that share a label."""
+    return da.groupby(xr_key(labels, dim)).sum(dim)
 
 
 if __name__ == "__main__":

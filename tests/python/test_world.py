@@ -51,4 +51,18 @@ with tempfile.TemporaryDirectory() as tmp:
     dem = var("demand").sum(axis=(1, 2)).mean()
     check(short <= 1e-3 * dem, f"shortage {short / 1e3:.1f} kt is under 0.1 % of demand")
     check(set(kind) == {"province", "world"}, "region kinds province and world")
+
+    # Market value (scripts/analysis): its scopes nest and its regions add up.
+    sys.path.insert(0, os.path.join(root, "scripts", "analysis"))
+    import anodesim_results as ar
+    mv = ar.market_value(ar.open_results(out))
+    tot, mer, cb = (mv[s].values for s in ("all", "merchant", "cross_border"))
+    check(np.allclose(mv["by_iai"].sum("iai_region").values, tot, rtol=1e-6), "market value by IAI region adds up")
+    check(np.all((0 < cb) & (cb < mer) & (mer < tot)), "across borders < merchant plants < all anodes, every year")
+    p24 = var("production")[:, y24].sum(axis=(1, 2)).mean()
+    unit = tot[:, 0].mean() / p24
+    check(450 < unit < 750, f"2024: USD {unit:.0f} a tonne of anode on average")
+    subprocess.run([os.path.join(root, "scripts", "plot"), out, tmp], check=True, stdout=subprocess.DEVNULL)
+    for png in ("market", "trade"):
+        check(os.path.getsize(os.path.join(tmp, f"w-{png}.png")) > 10000, f"scripts/plot draws w-{png}.png")
 sys.exit(1 if failed else 0)
