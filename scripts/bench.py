@@ -3,7 +3,7 @@
 
     scripts/bench [PART ...] [--replications N] [--json]
 
-Parts: engine, scenario, scaling, memory, merge, sweep, size (default: all).  Figures
+Parts: engine, scenario, scaling, memory, merge, sweep, size, world (default: all).  Figures
 only: nothing fails on a slow machine.  Targets (2-core machine) are shown
 next to the figures:
   scenario  default scenario, 10,000 replications 2024-2032, results written: <= 60 s with 2 threads
@@ -11,6 +11,7 @@ next to the figures:
   memory    peak RSS at 10,000 replications within 5 % of that at 100
   size      time per replication-day linear in network size (log-log slope <= 1.1, 100 -> 10,000 nodes)
   writing   writing results <= 10 % of wall time
+  world     a replication of world-2024 <= 3x one of china-2024 (results written, 2 threads)
 """
 import argparse
 import json
@@ -24,6 +25,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "build", "anodesim")
 SCEN = os.path.join(ROOT, "scenarios", "china-2024", "scenario.yaml")
+WORLD = os.path.join(ROOT, "scenarios", "world-2024", "scenario.yaml")
 
 
 def run(args, rss=False):
@@ -176,6 +178,28 @@ class Bench:
             setup = timed(["validate", spec], f"validate of the {n}-node network")
             self.add("size", f"{n} nodes: setup (anodesim validate)", setup, "s")
 
+    def world(self):
+        # The world scenario against China's, in three interleaved pairs
+        # (the median of each): the cost of a replication, and the memory
+        # a thread adds (peak RSS at 2 threads less that at 1).
+        n = max(50, min(self.reps, 1000))
+        walls = {SCEN: [], WORLD: []}
+        for _ in range(3):
+            for spec in (SCEN, WORLD):
+                out = os.path.join(self.tmp, "world-bench.h5")
+                walls[spec].append(run(["run", spec, "-r", str(n), "-t", "2", "--force", "-o", out])[0]["wall_s"])
+        peaks = {}
+        for spec in (SCEN, WORLD):
+            peaks[(spec, 1)] = run(["run", spec, "-r", "50", "-t", "1"])[1]
+            peaks[(spec, 2)] = run(["run", spec, "-r", "50", "-t", "2"])[1]
+        china, world = statistics.median(walls[SCEN]), statistics.median(walls[WORLD])
+        self.add("world", f"china-2024: ms per replication ({n}, 2 threads, median of 3)", 1000 * china / n, "ms")
+        self.add("world", f"world-2024: ms per replication ({n}, 2 threads, median of 3)", 1000 * world / n, "ms")
+        self.add("world", "world / china, per replication", world / china, "x", "<= 3")
+        for spec, name in ((SCEN, "china-2024"), (WORLD, "world-2024")):
+            self.add("world", f"{name}: memory per thread (peak RSS 2 threads - 1)",
+                     peaks[(spec, 2)] - peaks[(spec, 1)], "MiB")
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -183,12 +207,12 @@ def main():
     ap.add_argument("--replications", type=int, default=10000)
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
-    parts = a.parts or ["engine", "scenario", "scaling", "memory", "merge", "sweep", "size"]
+    parts = a.parts or ["engine", "scenario", "scaling", "memory", "merge", "sweep", "size", "world"]
     with tempfile.TemporaryDirectory() as tmp:
         b = Bench(a.replications, tmp)
         for p in parts:
             if not hasattr(b, p):
-                sys.exit(f"bench: unknown part '{p}' (expected engine, scenario, scaling, memory, merge, sweep, size)")
+                sys.exit(f"bench: unknown part '{p}' (expected engine, scenario, scaling, memory, merge, sweep, size, world)")
             getattr(b, p)()
     if a.json:
         print(json.dumps(b.rows, indent=1))
