@@ -201,32 +201,23 @@ def world_plots(ds, name, n, base):
     a1.set_ylabel("USD bn a year")
     a1.set_title(f"{name}: market value ({n} replications)")
     a1.legend(fontsize=7, loc="center right")
-    by = mv["by_iai"].median("realization") / 1e9
-    order = by.sum("year").argsort().values[::-1]
-    bottom = np.zeros(by.sizes["year"])
-    for k, g in enumerate(order):
-        v = by.isel(iai_region=g).values
-        a2.bar(by["year"].values, v, bottom=bottom, color=f"C{k % 10}", label=str(by["iai_region"].values[g]))
-        bottom += v
+    by = (mv["by_iai"].median("realization") / 1e9).rename(iai_region="group")
+    iai = np.asarray(ds["iai_region"].values).astype(str)
+    colour = {g: f"C{k % 10}" for k, g in enumerate(sorted(set(iai)))}   # one per IAI region, every chart
+    stacked(a2, by, colour)
     a2.set_ylabel("USD bn a year (median), by where the anodes were made")
     a2.set_title("all anodes by IAI region")
     a2.legend(fontsize=6, ncol=2)
     save(fig, base + "-market.png")
 
-    iai = np.asarray(ds["iai_region"].values).astype(str)
     prov = np.asarray(ds["region_kind"].values).astype(str) == "province"
     flow = ds["flow"]
     dest = xr_groups(flow.isel(origin=np.nonzero(prov)[0]).sum("origin"), "destination", iai)
     dest = dest.sel(group=[g for g in dest["group"].values if g != "China"]).median("realization") / 1e6
     imports = ar.yearly(ds["imports"]).groupby(xr_key(iai, "region")).sum("region").median("realization") / 1e6
     imports = imports.sel(group=[g for g in imports["group"].values if g != "China"])
-    colour = {g: f"C{k % 10}" for k, g in enumerate(sorted(set(iai)))}   # one per IAI region, every chart
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(14, 4.8))
-    bottom = np.zeros(dest.sizes["year"])
-    for g in dest["group"].values:
-        v = dest.sel(group=g).values
-        a1.bar(dest["year"].values, v, bottom=bottom, color=colour[g], label=str(g))
-        bottom += v
+    stacked(a1, dest, colour)
     a1.set_ylabel("Mt a year (median)")
     a1.set_title(f"{name}: China's exports by destination")
     a1.legend(fontsize=6, ncol=2)
@@ -243,11 +234,7 @@ def world_plots(ds, name, n, base):
         share = 100 * disp.sum("group") / (disp.sum("group") + dem)
         med = disp.median("realization") / 1e6
         fig, ax = plt.subplots(figsize=(10, 4.8))
-        bottom = np.zeros(med.sizes["year"])
-        for g in med["group"].values:
-            v = med.sel(group=g).values
-            ax.bar(med["year"].values, v, bottom=bottom, color=colour[g], label=str(g))
-            bottom += v
+        stacked(ax, med, colour)
         ax.set_ylabel("carbon anodes displaced, Mt a year (median)")
         ax2 = ax.twinx()
         q = share.quantile([0.05, 0.5, 0.95], "realization")
@@ -259,6 +246,15 @@ def world_plots(ds, name, n, base):
         ax.legend(fontsize=6, ncol=2, loc="upper left")
         ax2.legend(fontsize=7, loc="center left")
         save(fig, base + "-displaced.png")
+
+
+def stacked(ax, da, colour):
+    """Bars by year of da (group, year), one stacked segment per group."""
+    bottom = np.zeros(da.sizes["year"])
+    for g in da["group"].values:
+        v = da.sel(group=g).values
+        ax.bar(da["year"].values, v, bottom=bottom, color=colour[g], label=str(g))
+        bottom += v
 
 
 def xr_key(labels, dim):
