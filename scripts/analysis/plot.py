@@ -211,11 +211,9 @@ def world_plots(ds, name, n, base):
     save(fig, base + "-market.png")
 
     prov = np.asarray(ds["region_kind"].values).astype(str) == "province"
-    flow = ds["flow"]
-    dest = xr_groups(flow.isel(origin=np.nonzero(prov)[0]).sum("origin"), "destination", iai)
-    dest = dest.sel(group=[g for g in dest["group"].values if g != "China"]).median("realization") / 1e6
-    imports = ar.yearly(ds["imports"]).groupby(xr_key(iai, "region")).sum("region").median("realization") / 1e6
-    imports = imports.sel(group=[g for g in imports["group"].values if g != "China"])
+    dest = xr_groups(ds["flow"].isel(origin=np.nonzero(prov)[0]).sum("origin"), "destination", iai)
+    dest = dest.drop_sel(group="China").median("realization") / 1e6
+    imports = xr_groups(ar.yearly(ds["imports"]), "region", iai).drop_sel(group="China").median("realization") / 1e6
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(14, 4.8))
     stacked(a1, dest, colour)
     a1.set_ylabel("Mt a year (median)")
@@ -228,7 +226,7 @@ def world_plots(ds, name, n, base):
     a2.legend(fontsize=6, ncol=2)
     save(fig, base + "-trade.png")
 
-    disp = ar.yearly(ds["displaced_demand"]).groupby(xr_key(iai, "region")).sum("region")
+    disp = xr_groups(ar.yearly(ds["displaced_demand"]), "region", iai)
     if float(disp.max()) > 0:
         dem = ar.yearly(ds["demand"]).sum("region")
         share = 100 * disp.sum("group") / (disp.sum("group") + dem)
@@ -257,14 +255,10 @@ def stacked(ax, da, colour):
         bottom += v
 
 
-def xr_key(labels, dim):
-    """Group labels along dim (an IAI region per region), for groupby."""
-    return xr.DataArray(labels, dims=dim, name="group")
-
-
 def xr_groups(da, dim, labels):
-    """da summed over the entries of dim that share a label."""
-    return da.groupby(xr_key(labels, dim)).sum(dim)
+    """da summed over the entries of dim that share a label (an IAI region
+    per region): a new dimension named group."""
+    return da.groupby(xr.DataArray(labels, dims=dim, name="group")).sum(dim)
 
 
 if __name__ == "__main__":

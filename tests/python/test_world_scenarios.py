@@ -42,10 +42,14 @@ class Run:
         self.month = start.astype("datetime64[M]").astype(str)          # "YYYY-MM"
         self.year = start.astype("datetime64[Y]").astype(int) + 1970
         self.years = list(self.f["year"][:])
+        self.cache = {}
 
     def var(self, n):
-        v = self.f[n][:].astype(float)
-        return v.reshape(v.shape[0], -1, v.shape[-2], v.shape[-1])[:, 0]
+        """A variable of point 0, (realization, time or year, region or plant), read once."""
+        if n not in self.cache:
+            v = self.f[n][:].astype(float)
+            self.cache[n] = v.reshape(v.shape[0], -1, v.shape[-2], v.shape[-1])[:, 0]
+        return self.cache[n]
 
     def reg(self, n, name):
         """Mean over replications of a region's monthly series."""
@@ -60,13 +64,13 @@ class Run:
 
     def flow(self, year, origins, dest):
         """Mean flow in a year from a set of origin regions to one destination."""
-        fl = self.f["flow"][:].astype(float)[:, 0].mean(axis=0)[self.years.index(year)]
+        if "flow" not in self.cache:   # (year, origin, destination), mean over replications
+            self.cache["flow"] = self.f["flow"][:].astype(float)[:, 0].mean(axis=0)
+        fl = self.cache["flow"][self.years.index(year)]
         return sum(fl[o, self.region.index(dest)] for o in origins)
 
     def plant_prod(self, pid, year):
-        v = self.f["plant_production"][:].astype(float)
-        v = v.reshape(v.shape[0], -1, v.shape[-2], v.shape[-1])[:, 0]
-        return v[:, self.years.index(year), self.plant.index(pid)].mean()
+        return self.var("plant_production")[:, self.years.index(year), self.plant.index(pid)].mean()
 
 
 def identical_before(a, b, month, what):
