@@ -7,6 +7,11 @@
 
 #include "sim_err.h"
 
+/* Replications staged before they go into the columns: written one at a
+ * time, each value of a replication lands in its own cache line of
+ * qcols; SF_STAGE consecutive replications fill one. */
+#define SF_STAGE 16
+
 typedef struct sf_item {
     void *item;
     const double *x;
@@ -20,6 +25,9 @@ struct sum_fold {
     sum_acc acc;              /* mean and std of the summary vector */
     sum_acc p2;               /* SF_P2: P-square estimates over [0, sum_qlen) */
     float *qcols;             /* SF_MEMORY: the point's values, [sum_qlen][R] */
+    float *stage;             /* SF_MEMORY: values not yet in qcols, [SF_STAGE][sum_qlen] */
+    long *stage_rep;          /* [nparts][SF_STAGE] their replications */
+    int *stage_n;             /* [nparts] rows staged */
     double *quant;            /* SF_MEMORY: their exact quantiles, [H5O_NQ][sum_qlen] */
     sf_release_fn release;
     void *ctx;
@@ -45,6 +53,7 @@ void sf_free(sum_fold *f)
     sum_acc_free(&f->acc);
     sum_acc_free(&f->p2);
     free(f->qcols), free(f->quant), free(f->q), free(f->left), free(f->next), free(f->lock);
+    free(f->stage), free(f->stage_rep), free(f->stage_n);
     free(f);
 }
 
@@ -75,7 +84,10 @@ int sf_new(sum_fold **out, const rs_schema *s, long R, int threads, int keep_val
     if (rc == SIM_OK && f->mode == SF_MEMORY) {
         f->qcols = malloc(s->sum_qlen * (size_t)R * sizeof *f->qcols + 1);
         f->quant = malloc(H5O_NQ * s->sum_qlen * sizeof *f->quant + 1);
-        rc = f->qcols && f->quant ? SIM_OK : SIM_ENOMEM;
+        f->stage = malloc(SF_STAGE * s->sum_qlen * sizeof *f->stage + 1);
+        f->stage_rep = malloc((size_t)f->nparts * SF_STAGE * sizeof *f->stage_rep);
+        f->stage_n = calloc((size_t)f->nparts, sizeof *f->stage_n);
+        rc = f->qcols && f->quant && f->stage && f->stage_rep && f->stage_n ? SIM_OK : SIM_ENOMEM;
     }
     if (rc == SIM_OK)
         rc = sum_acc_split(&f->acc, f->nparts);
@@ -111,6 +123,18 @@ long sf_queue_cap(const sum_fold *f)
     return f->cap;
 }
 
+/* Part k's staged replications into their columns. */
+static void unstage(sum_fold *f, int k)
+{
+    size_t lo = f->acc.part[k].lo, hi = f->acc.part[k].hi, q = f->s->sum_qlen, R = (size_t)f->R;
+    const long *rep = f->stage_rep + (size_t)k * SF_STAGE;
+    int nb = f->stage_n[k];
+    for (size_t j = lo; j < hi && j < q; j++)
+        for (int b = 0; b < nb; b++)
+            f->qcols[j * R + (size_t)rep[b]] = f->stage[(size_t)b * q + j];
+    f->stage_n[k] = 0;
+}
+
 /* Part k of replication rep's summary vector x. */
 static void fold_part_of(sum_fold *f, int k, const double *x, long rep)
 {
@@ -119,8 +143,13 @@ static void fold_part_of(sum_fold *f, int k, const double *x, long rep)
         sum_acc_add_part(&f->p2, k, x);
     } else if (f->mode == SF_MEMORY) {
         size_t lo = f->acc.part[k].lo, hi = f->acc.part[k].hi, q = f->s->sum_qlen;
+        int b = f->stage_n[k]++;
+        float *row = f->stage + (size_t)b * q;
         for (size_t j = lo; j < hi && j < q; j++)
-            f->qcols[j * (size_t)f->R + (size_t)rep] = (float)x[j];
+            row[j] = (float)x[j];
+        f->stage_rep[(size_t)k * SF_STAGE + b] = rep;
+        if (f->stage_n[k] == SF_STAGE)
+            unstage(f, k);
     }
 }
 
@@ -202,6 +231,8 @@ void sf_point(sum_fold *f, h5o_summaries *sm, int threads)
 {
     sf_drain(f);
     const rs_schema *s = f->s;
+    for (int k = 0; f->mode == SF_MEMORY && k < f->nparts; k++)
+        unstage(f, k);
     if (f->mode == SF_MEMORY)
         sum_exact_columns_f(f->qcols, (size_t)f->R, s->sum_qlen, H5O_NQ, h5o_quantiles, f->quant, s->sum_qlen,
                             threads);
@@ -213,4 +244,6 @@ void sf_reset(sum_fold *f)
     sum_acc_reset(&f->acc);
     if (f->mode == SF_P2)
         sum_acc_reset(&f->p2);
+    for (int k = 0; f->mode == SF_MEMORY && k < f->nparts; k++)
+        f->stage_n[k] = 0;
 }

@@ -69,6 +69,24 @@ static void exact_quantiles(void)
             CHECK(q[k] == want);
         }
     }
+    /* Sorted, reversed and organ-pipe inputs, and quantiles at the ends
+     * (ranks at either end of the range and next to each other). */
+    const double pe[5] = { 0.0, 0.01, 0.5, 0.99, 1.0 };
+    for (int shape = 0; shape < 3; shape++)
+        for (size_t n = 1; n <= 300; n += 7) {
+            double x[300], y[300], q[5];
+            for (size_t i = 0; i < n; i++) {
+                size_t v = shape == 0 ? i : shape == 1 ? n - i : (i < n / 2 ? i : n - i);
+                x[i] = y[i] = (double)v;
+            }
+            qsort(y, n, sizeof *y, cmp_d);
+            sum_exact(x, n, 5, pe, q);
+            for (int k = 0; k < 5; k++) {
+                double pos = pe[k] * (double)(n - 1);
+                size_t lo = (size_t)floor(pos), hi = lo + 1 < n ? lo + 1 : lo;
+                CHECK(q[k] == y[lo] + (pos - (double)lo) * (y[hi] - y[lo]));
+            }
+        }
     double none[1], q[5];
     sum_exact(none, 0, 5, p, q);
     CHECK(isnan(q[0]) && isnan(q[4]));
